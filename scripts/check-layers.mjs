@@ -17,6 +17,7 @@ const IMPURE_GLOBALS = [
   /\bperformance\.now\s*\(/,
   /\bcrypto\.getRandomValues\s*\(/,
   /\bprocess\./,
+  /\bBuffer\b/,
 ]
 
 /** package folder → { allow: module specifiers (or 'node:*'), pure: forbid ambient I/O globals } */

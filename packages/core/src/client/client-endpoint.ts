@@ -1,0 +1,689 @@
+import type { SymmetricKey } from '@pavillion/crypto'
+import {
+  type AppMessage,
+  CipherSuiteId,
+  decodeApp,
+  decodeEccNoncePlaintext,
+  decodeFrame,
+  decodeSetup,
+  decodeStatus,
+  type EccNonce,
+  encodeApp,
+  encodeEccClientInfoPlaintext,
+  encodeSetup,
+  type PskNonce,
+  pskClientInfoHashedBytes,
+  WireDecodeError,
+} from '@pavillion/wire'
+import { isMulticast } from '../addressing.ts'
+import { MAX_COUNTER, NONCE_REQUEST_WINDOW, NONCE_REQUESTS_PER_WINDOW, NONCE_REQUESTS_PER_WINDOW_KEYED } from '../constants.ts'
+import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
+import { EndpointBase } from '../endpoint-base.ts'
+import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
+import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
+import { Queue } from '../queue.ts'
+import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import { addressKey, type PeerAddress } from '../transport.ts'
+import {
+  type ClientEndpointOptions,
+  type ClientLimits,
+  type ClientTiming,
+  DEFAULT_CLIENT_LIMITS,
+  DEFAULT_CLIENT_TIMING,
+} from './client-options.ts'
+import type { ClientCredentials } from './credentials.ts'
+import { KnownServer } from './known-server.ts'
+
+/** What a client asks its endpoint to send. */
+export interface ClientSendRequest {
+  /** Opcode ‖ payload, as `encodeApp` makes it. */
+  readonly plaintext: Uint8Array
+  /** Track acknowledgements and retransmit until `expect` is met or `deadline` (absolute ms) passes. */
+  readonly track?: {
+    readonly deadline: number
+    readonly expect: Expectation
+    /** Keys of the servers expected to acknowledge; default: every connected server. */
+    readonly servers?: readonly string[]
+  }
+}
+
+interface QueuedSend {
+  readonly id: number | undefined
+  readonly request: ClientSendRequest
+  readonly internal: boolean
+}
+
+const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(0) })
+const QUIT = encodeApp({ type: 'quit' })
+const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
+const ZERO_KEY = new Uint8Array(32)
+
+/**
+ * The client role as a sans-I/O state machine: one configured destination
+ * (a server, or a multicast group reaching several), and one session per
+ * server that answers. See `EndpointBase` for the calling contract.
+ */
+export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
+  readonly #credentials: ClientCredentials
+  readonly #destination: PeerAddress
+  readonly #multicast: boolean
+  readonly #timing: ClientTiming
+  readonly #limits: ClientLimits
+  readonly #rttOptions: RttOptions
+  readonly #wallClockOffset: number
+  readonly #clientId: Uint8Array
+  readonly #sessionField: Uint8Array
+  readonly #clientNonce: Uint8Array
+  readonly #ckey: SymmetricKey
+  readonly #servers = new Map<string, KnownServer>()
+  readonly #queue = new Queue<QueuedSend>()
+  readonly #usedServerNonces = new Set<string>()
+  #counter: bigint
+  #challenge: Uint8Array
+  #challengeSetAt = Number.NEGATIVE_INFINITY
+  #connectedCount = 0
+  #nextId = 1
+  #handshakeDelay: number
+  #lastReliableAt = Number.NEGATIVE_INFINITY
+  #unknownWindowStart = Number.NEGATIVE_INFINITY
+  #unknownWindowCount = 0
+  #timeSync: { counter: bigint; sentAt: number } | undefined
+  #started = false
+
+  constructor(options: ClientEndpointOptions) {
+    super(options.crypto)
+    const { crypto, credentials, fixed } = options
+    this.#credentials = credentials
+    this.#destination = options.destination
+    this.#multicast = isMulticast(options.destination)
+    this.#timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing }
+    this.#limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits }
+    this.#rttOptions = { ...DEFAULT_RTT_OPTIONS, ...options.rtt }
+    this.#wallClockOffset = options.wallClockOffset ?? 0
+    this.#handshakeDelay = this.#timing.handshakeRetryInitial
+    this.#counter = fixed?.initialCounter ?? crypto.randomBigInt(1024n, 1_000_000_000n)
+    this.#challenge = fixed?.challenge ?? crypto.random(16)
+    if (fixed?.challenge !== undefined) this.#challengeSetAt = 0
+    this.#sessionField = fixed?.sessionField ?? crypto.random(16)
+    if (credentials.type === 'psk') {
+      this.#clientId = credentials.clientId
+      this.#clientNonce = fixed?.clientNonce ?? crypto.random(32)
+      this.#ckey = crypto.pskClientKey(credentials.psk, this.#clientNonce)
+    } else {
+      this.#clientId = credentials.clientId ?? crypto.defaultClientId(credentials.keyPair.publicKey)
+      this.#clientNonce = ZERO_KEY
+      this.#ckey = fixed?.ckey ?? crypto.randomKey()
+    }
+  }
+
+  /** The client's 16-byte ID as sent on the wire. */
+  get clientId(): Uint8Array {
+    return this.#clientId
+  }
+
+  /** The last counter used (u64). */
+  get counter(): bigint {
+    return this.#counter
+  }
+
+  /** Servers currently connected. */
+  servers(): ServerInfo[] {
+    const out: ServerInfo[] = []
+    for (const server of this.#servers.values()) if (server.connected) out.push(server.info)
+    return out
+  }
+
+  /** Latest status bytes and clock offset of one server, when known. */
+  serverState(key: string): { status: KnownServer['status']; clockOffset: number | undefined; srtt: number | undefined } | undefined {
+    const server = this.#servers.get(key)
+    return server && { status: server.status, clockOffset: server.clockOffset, srtt: server.rtt.srtt }
+  }
+
+  /** Starts the eager handshake and the keepalive. Call once, before anything else. */
+  start(now: number): void {
+    if (this.#started || this.closed) return
+    this.#started = true
+    this.#sendHandshake(now)
+    this.#armKeepalive(now)
+  }
+
+  /**
+   * Sends one application packet (sealed with the client key) to the
+   * destination. While no server is connected the packet waits (bounded) and
+   * a handshake starts. Returns the tracking ticket for tracked sends.
+   * @throws ClosedError after close; BackpressureError when a bound is reached
+   */
+  send(now: number, request: ClientSendRequest): number | undefined {
+    return this.#send(now, request, false)
+  }
+
+  /**
+   * Records that `server` acknowledged the packet with `counter` (the RPC layer
+   * calls this for responses; the engine does it for acks). Returns the
+   * tracked send's ticket, or undefined when nothing was waiting for it.
+   */
+  acknowledge(now: number, counter: bigint, server: ServerInfo): number | undefined {
+    return this.tracker.acknowledge(now, String(counter), server.key, server)
+  }
+
+  /** Asks the server(s) for their monotonic clock (opcode 20); answers arrive as `time:sync` events. */
+  requestTimeSync(now: number): void {
+    this.#ensureOpen()
+    const counter = this.#sealAndSend(now, TIME_SYNC_REQUEST, this.#destination)
+    this.#timeSync = { counter, sentAt: now }
+  }
+
+  /** Sends quit (when a session exists), fails every pending send with `closed`, and stops all timers. Idempotent. */
+  close(now: number): void {
+    if (this.closed) return
+    if (this.#connectedCount > 0) this.#sealAndSend(now, QUIT, this.#destination)
+    this.closed = true
+    this.tracker.closeAll(now)
+    for (const queued of this.#queue.drain()) this.#reportQueued(queued, 'closed')
+    for (const server of this.#servers.values()) if (server.connected) this.#disconnect(server, 'closed')
+    this.timers.clearAll()
+  }
+
+  /** Feeds one datagram from `from`. Never throws on hostile input; drops and counts instead. */
+  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
+    if (this.closed || !this.admit(bytes, this.#limits.maxDatagram)) return
+    let frame: ReturnType<typeof decodeFrame>
+    try {
+      frame = decodeFrame(bytes)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    const key = addressKey(from)
+    if (frame.kind === 'setup') this.#handleSetup(now, from, key, frame.opcode, frame.data, bytes.length)
+    else this.#handleSecure(now, key, frame.counter, frame.box, bytes.length)
+  }
+
+  // ---- setup messages ------------------------------------------------------
+
+  #handleSetup(now: number, from: PeerAddress, key: string, opcode: number, data: Uint8Array, size: number): void {
+    this.counters.bytesInUnauthenticated += size
+    let message: ReturnType<typeof decodeSetup>
+    try {
+      message = decodeSetup(opcode, data)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    const server = this.#servers.get(key)
+    if (server !== undefined) server.lastSeenAt = now
+    switch (message.type) {
+      case 'psk-nonce':
+        if (this.#credentials.type === 'psk') this.#onPskNonce(now, from, key, message)
+        else this.counters.unexpected++
+        return
+      case 'ecc-nonce':
+        if (this.#credentials.type === 'ecc') this.#onEccNonce(now, from, key, message)
+        else this.counters.unexpected++
+        return
+      case 'unrecognized-client':
+      case 'new-server-join':
+        if (server !== undefined || this.#couldBeServer(from)) this.#reactiveNonceRequest(now, from, server)
+        else this.counters.unexpected++
+        return
+      case 'invalid-client-id':
+        // Unauthenticated: believe it only when it echoes the challenge we sent, then back off.
+        if (this.crypto.equal(message.challenge, this.#challenge)) {
+          this.#handshakeDelay = this.#timing.handshakeRetryMax
+          this.emit({ type: 'server:invalid-client-id', address: from })
+        } else this.counters.unexpected++
+        return
+      case 'session-accepted':
+        return
+      default:
+        this.counters.unexpected++
+    }
+  }
+
+  #onPskNonce(now: number, from: PeerAddress, key: string, message: PskNonce): void {
+    const credentials = this.#credentials
+    if (credentials.type !== 'psk') return
+    if (!this.crypto.equal(message.challenge, this.#challenge)) {
+      this.counters.stale++
+      return
+    }
+    const expected = this.crypto.pskNonceHash(credentials.psk, message.serverNonce, message.challenge)
+    if (!this.crypto.equal(message.hash, expected)) {
+      this.counters.forged++
+      return
+    }
+    const server = this.#serverFor(now, from, key)
+    if (server === undefined || this.#resendAnswer(server, message.serverNonce)) return
+    const body = {
+      suite: CipherSuiteId.Psk,
+      clientId: this.#clientId,
+      clientNonce: this.#clientNonce,
+      serverNonce: message.serverNonce,
+      counter: this.#counter,
+    }
+    const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
+    const reply = encodeSetup({ type: 'psk-client-info', ...body, hash })
+    // Like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
+    this.#counter = this.#nextCounter()
+    const skey = this.crypto.pskServerKey(credentials.psk, this.#clientNonce, message.serverNonce)
+    this.#keyed(now, server, skey, message.serverNonce, reply)
+  }
+
+  #onEccNonce(now: number, from: PeerAddress, key: string, message: EccNonce): void {
+    const credentials = this.#credentials
+    if (credentials.type !== 'ecc') return
+    const opened = this.crypto.boxOpen(message.box, message.boxNonce, credentials.serverPublicKey, credentials.keyPair.secretKey)
+    if (opened === undefined) {
+      this.counters.forged++
+      return
+    }
+    let plaintext: ReturnType<typeof decodeEccNoncePlaintext>
+    try {
+      plaintext = decodeEccNoncePlaintext(opened)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    // PROTOCOL.md D5: the reference accepts any opcode 11; we require our own challenge.
+    if (!this.crypto.equal(plaintext.challenge, this.#challenge)) {
+      this.counters.stale++
+      return
+    }
+    const server = this.#serverFor(now, from, key)
+    if (server === undefined || this.#resendAnswer(server, plaintext.serverNonce)) return
+    const skey = this.crypto.randomKey()
+    const boxNonce = this.crypto.random(24)
+    const sealed = encodeEccClientInfoPlaintext({
+      serverNonce: plaintext.serverNonce,
+      ckey: this.#ckey.expose(),
+      skey: skey.expose(),
+      counter: this.#counter,
+    })
+    const box = this.crypto.boxSeal(sealed, boxNonce, credentials.serverPublicKey, credentials.keyPair.secretKey)
+    const reply = encodeSetup({ type: 'ecc-client-info', clientId: this.#clientId, suite: CipherSuiteId.Ecc, boxNonce, box })
+    this.#keyed(now, server, skey, plaintext.serverNonce, reply)
+  }
+
+  /** A nonce answered before gets the same reply again and changes no key (PROTOCOL.md D4, and the vectors' `race`). */
+  #resendAnswer(server: KnownServer, serverNonce: Uint8Array): boolean {
+    const nonceHex = hexOf(serverNonce)
+    const previous = server.answered.get(nonceHex)
+    if (previous !== undefined) {
+      this.transmitUnauthenticated(server.address, previous)
+      return true
+    }
+    if (this.#usedServerNonces.has(nonceHex)) {
+      this.counters.stale++
+      return true
+    }
+    return false
+  }
+
+  #keyed(now: number, server: KnownServer, skey: SymmetricKey, serverNonce: Uint8Array, reply: Uint8Array): void {
+    const nonceHex = hexOf(serverNonce)
+    this.#usedServerNonces.add(nonceHex)
+    server.rememberAnswer(nonceHex, reply)
+    this.transmitUnauthenticated(server.address, reply)
+    server.rekey(skey, serverNonce)
+    this.counters.handshakes++
+    this.#markFresh(now, server)
+  }
+
+  // ---- encrypted messages --------------------------------------------------
+
+  #handleSecure(now: number, key: string, counter: bigint, box: Uint8Array, size: number): void {
+    const server = this.#servers.get(key)
+    if (server?.skey === undefined) {
+      // No session with this source: servers never send encrypted packets before a handshake.
+      this.counters.unexpected++
+      this.counters.bytesInUnauthenticated += size
+      return
+    }
+    server.lastSeenAt = now
+    const verdict = server.replay.check(counter)
+    if (verdict === 'stale') {
+      this.counters.stale++
+      return
+    }
+    const plaintext = this.crypto.open(box, counter, server.skey)
+    if (plaintext === undefined) {
+      this.counters.forged++
+      this.counters.bytesInUnauthenticated += size
+      // A server that used to work sends garbage: it may have lost our session (PROTOCOL.md D5).
+      this.#reactiveNonceRequest(now, server.address, server)
+      return
+    }
+    let message: AppMessage
+    try {
+      message = decodeApp(plaintext)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      if (verdict === 'fresh') server.replay.commit(counter)
+      this.counters.malformed++
+      return
+    }
+    if (verdict === 'duplicate') {
+      this.counters.duplicates++
+      if (message.type === 'reliable') this.#sendAck(now, server, counter)
+      return
+    }
+    server.replay.commit(counter)
+    this.#markFresh(now, server)
+    this.#dispatch(now, server, counter, plaintext[0] ?? 0, message)
+  }
+
+  #dispatch(now: number, server: KnownServer, counter: bigint, opcode: number, message: AppMessage): void {
+    switch (message.type) {
+      case 'ack':
+        if (message.status !== undefined) this.#updateStatus(server, message.status)
+        this.tracker.acknowledge(now, String(message.counter), server.key, server.info)
+        return
+      case 'reliable':
+        this.#sendAck(now, server, counter)
+        if (message.target === '' && message.name === '' && message.body.length === 0) return
+        break
+      case 'time-sync-request':
+        this.#sealAndSend(
+          now,
+          encodeApp({
+            type: 'time-sync-response',
+            requestCounter: counter,
+            monotonicUs: BigInt(Math.round(now * 1000)),
+            wallUs: BigInt(Math.round((now + this.#wallClockOffset) * 1000)),
+          }),
+          server.address,
+        )
+        return
+      case 'time-sync-response': {
+        const sync = this.#timeSync
+        if (sync === undefined || sync.counter !== message.requestCounter) return
+        const remote = Number(message.monotonicUs) / 1000
+        this.#setClockOffset(server, now - (now - sync.sentAt) / 2 - remote)
+        return
+      }
+      case 'client-accept':
+        this.#setClockOffset(server, now - Number(message.serverMonotonicUs) / 1000)
+        return
+      case 'quit':
+        server.skey = undefined
+        if (server.connected) this.#disconnect(server, 'quit')
+        return
+      case 'unknown':
+        this.counters.unknownOpcode++
+        return
+    }
+    this.emit({ type: 'message', peer: server.info, counter, opcode, message, duplicate: false })
+  }
+
+  #sendAck(now: number, server: KnownServer, counter: bigint): void {
+    // Bare 8-byte acks: the reference server drops longer ones (PROTOCOL.md §7.2).
+    this.#sealAndSend(now, encodeApp({ type: 'ack', counter }), server.address)
+  }
+
+  #updateStatus(server: KnownServer, raw: Uint8Array): void {
+    const previous = server.status?.raw
+    if (previous !== undefined && previous[0] === raw[0] && previous[1] === raw[1] && previous[2] === raw[2]) return
+    server.status = decodeStatus(raw)
+    this.emit({ type: 'server:status', server: server.info, status: server.status })
+  }
+
+  #setClockOffset(server: KnownServer, offset: number): void {
+    server.clockOffset = offset
+    this.emit({ type: 'time:sync', server: server.info, offset })
+  }
+
+  // ---- sending -------------------------------------------------------------
+
+  #send(now: number, request: ClientSendRequest, internal: boolean): number | undefined {
+    this.#ensureOpen()
+    const tracked = request.track !== undefined
+    if (tracked && this.tracker.size + this.#queue.length >= this.#limits.maxInFlight) {
+      throw new BackpressureError(`${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`)
+    }
+    const id = tracked ? this.#nextId++ : undefined
+    if (this.#connectedCount === 0) {
+      if (this.#queue.length >= this.#limits.maxQueued) {
+        throw new BackpressureError(`${this.#limits.maxQueued} packets already wait for a server to connect; wait or raise limits.maxQueued`)
+      }
+      this.#queue.push({ id, request, internal })
+      if (id !== undefined && request.track) this.timers.set(`q:${id}`, request.track.deadline)
+      this.#sendHandshake(now)
+      return id
+    }
+    this.#transmitNow(now, request, id, internal)
+    return id
+  }
+
+  #transmitNow(now: number, request: ClientSendRequest, id: number | undefined, internal: boolean): void {
+    const counter = this.#nextCounter()
+    const bytes = this.seal(counter, request.plaintext, this.#ckey)
+    if (request.plaintext[0] === 1) this.#lastReliableAt = now
+    const track = request.track
+    if (track === undefined || id === undefined) {
+      this.transmit(this.#destination, bytes)
+      return
+    }
+    const targets: DeliveryTarget<ServerInfo>[] = []
+    const wanted = track.servers ?? (track.expect === 'any' ? [] : [...this.#servers.keys()])
+    for (const key of wanted) {
+      const server = this.#servers.get(key)
+      if (server?.connected) targets.push({ key, peer: server.info, to: server.address, bytes })
+    }
+    this.tracker.track(
+      now,
+      {
+        ackKeys: [String(counter)],
+        counter,
+        expect: track.expect,
+        deadline: track.deadline,
+        targets,
+        fallback: { to: this.#destination, bytes },
+        internal,
+      },
+      id,
+    )
+  }
+
+  /** Seals and sends one untracked packet; returns its counter. */
+  #sealAndSend(now: number, plaintext: Uint8Array, to: PeerAddress): bigint {
+    const counter = this.#nextCounter()
+    if (plaintext[0] === 1) this.#lastReliableAt = now
+    this.transmit(to, this.seal(counter, plaintext, this.#ckey))
+    return counter
+  }
+
+  #nextCounter(): bigint {
+    if (this.#counter >= MAX_COUNTER) {
+      throw new PavillionError('ERR_COUNTER_EXHAUSTED', 'the client counter reached 2^64 - 1; create a new client')
+    }
+    this.#counter += 1n
+    return this.#counter
+  }
+
+  #flushQueue(now: number): void {
+    for (let queued = this.#queue.shift(); queued !== undefined; queued = this.#queue.shift()) {
+      if (queued.id !== undefined) this.timers.clear(`q:${queued.id}`)
+      this.#transmitNow(now, queued.request, queued.id, queued.internal)
+    }
+  }
+
+  /** Reports a send that never left the queue. */
+  #reportQueued(queued: QueuedSend, outcome: 'deadline' | 'closed'): void {
+    if (queued.id === undefined) return
+    this.onDelivery(
+      { id: queued.id, counter: 0n, outcome, acked: [], missing: [], transmissions: 0, elapsed: 0 },
+      queued.internal,
+    )
+  }
+
+  // ---- handshakes and liveness -----------------------------------------------
+
+  #sendHandshake(now: number): void {
+    if (this.timers.get('handshake') !== undefined) return
+    this.transmit(this.#destination, this.#nonceRequest(now))
+    this.timers.set('handshake', now + this.#handshakeDelay)
+  }
+
+  #nonceRequest(now: number): Uint8Array {
+    if (now - this.#challengeSetAt >= this.#timing.challengeLifetime) {
+      // PROTOCOL.md D4: rotate before answers are checked, so answers to old challenges are refused.
+      this.#challenge = this.crypto.random(16)
+      this.#challengeSetAt = now
+      this.#usedServerNonces.clear()
+    }
+    const credentials = this.#credentials
+    return encodeSetup({
+      type: 'nonce-request',
+      suite: credentials.type === 'psk' ? CipherSuiteId.Psk : CipherSuiteId.Ecc,
+      clientId: this.#clientId,
+      challenge: this.#challenge,
+      sessionId: this.#sessionField,
+      // PROTOCOL.md D1: the public key (or zeros), never the secret key, on every path.
+      publicKey: credentials.type === 'psk' ? ZERO_KEY : credentials.keyPair.publicKey,
+    })
+  }
+
+  /** A source may be a server we have not met when it is our unicast destination's host, or anyone in multicast mode. */
+  #couldBeServer(from: PeerAddress): boolean {
+    return this.#multicast || from.address === this.#destination.address
+  }
+
+  #reactiveNonceRequest(now: number, to: PeerAddress, server: KnownServer | undefined): void {
+    if (!this.#withinBudget(now, server)) {
+      this.counters.rateLimited++
+      return
+    }
+    this.transmitUnauthenticated(to, this.#nonceRequest(now))
+  }
+
+  /** PROTOCOL.md §9.5: fixed 10 s windows, at most 9 requests (6 once the server was keyed); one shared budget for unknown sources. */
+  #withinBudget(now: number, server: KnownServer | undefined): boolean {
+    if (server === undefined) {
+      if (now - this.#unknownWindowStart >= NONCE_REQUEST_WINDOW) {
+        this.#unknownWindowStart = now
+        this.#unknownWindowCount = 0
+      }
+      return ++this.#unknownWindowCount <= NONCE_REQUESTS_PER_WINDOW
+    }
+    if (now - server.rateWindowStart >= NONCE_REQUEST_WINDOW) {
+      server.rateWindowStart = now
+      server.rateWindowCount = 0
+    }
+    const budget = server.everKeyed ? NONCE_REQUESTS_PER_WINDOW_KEYED : NONCE_REQUESTS_PER_WINDOW
+    return ++server.rateWindowCount <= budget
+  }
+
+  #serverFor(now: number, from: PeerAddress, key: string): KnownServer | undefined {
+    const existing = this.#servers.get(key)
+    if (existing !== undefined) return existing
+    if (this.#servers.size >= this.#limits.maxServers && !this.#evictServer()) {
+      this.counters.overflow++
+      return undefined
+    }
+    const credentials = this.#credentials
+    const suite = credentials.type === 'psk' ? CipherSuiteId.Psk : CipherSuiteId.Ecc
+    const publicKey = credentials.type === 'ecc' ? credentials.serverPublicKey : undefined
+    const server = new KnownServer(from, suite, publicKey, now, this.#rttOptions)
+    this.#servers.set(key, server)
+    return server
+  }
+
+  /** Forgets the longest-silent disconnected server; false when every server is connected. */
+  #evictServer(): boolean {
+    let victim: KnownServer | undefined
+    for (const server of this.#servers.values()) {
+      if (!server.connected && (victim === undefined || server.lastSeenAt < victim.lastSeenAt)) victim = server
+    }
+    if (victim === undefined) return false
+    this.#servers.delete(victim.key)
+    this.timers.clear(`d:${victim.key}`)
+    return true
+  }
+
+  #markFresh(now: number, server: KnownServer): void {
+    server.lastFreshAt = now
+    if (!server.connected) {
+      server.connected = true
+      this.#connectedCount++
+      this.#handshakeDelay = this.#timing.handshakeRetryInitial
+      this.timers.clear('handshake')
+      this.emit({ type: 'server:connected', server: server.info })
+      this.#flushQueue(now)
+    }
+    if (this.timers.get(`d:${server.key}`) === undefined) {
+      this.timers.set(`d:${server.key}`, now + this.#timing.disconnectAfter)
+    }
+  }
+
+  #disconnect(server: KnownServer, reason: CloseReason): void {
+    server.connected = false
+    this.#connectedCount--
+    this.timers.clear(`d:${server.key}`)
+    this.emit({ type: 'server:disconnected', server: server.info, reason })
+  }
+
+  #armKeepalive(now: number): void {
+    const interval = this.#timing.keepaliveInterval
+    if (interval > 0) this.timers.set('keepalive', Math.max(now, this.#lastReliableAt) + interval)
+  }
+
+  protected override onTimer(now: number, key: string): void {
+    if (key === 'handshake') {
+      if (this.#connectedCount > 0) return
+      this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
+      this.#sendHandshake(now)
+    } else if (key === 'keepalive') {
+      if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval) {
+        const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
+        this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
+      }
+      this.#armKeepalive(now)
+    } else if (key.startsWith('d:')) {
+      const server = this.#servers.get(key.slice(2))
+      if (server === undefined || !server.connected) return
+      const due = server.lastFreshAt + this.#timing.disconnectAfter
+      if (now < due) {
+        this.timers.set(key, due)
+        return
+      }
+      this.#disconnect(server, 'timeout')
+      if (this.#connectedCount === 0) this.#sendHandshake(now)
+    } else if (key.startsWith('q:')) {
+      const id = Number(key.slice(2))
+      const kept = this.#queue.drain()
+      for (const queued of kept) {
+        if (queued.id === id) this.#reportQueued(queued, 'deadline')
+        else this.#queue.push(queued)
+      }
+    }
+  }
+
+  protected override rto(key: string | undefined, attempt: number): number {
+    const server = key === undefined ? undefined : this.#servers.get(key)
+    if (server !== undefined) return server.rtt.backoff(attempt)
+    let rto = 0
+    for (const s of this.#servers.values()) if (s.connected) rto = Math.max(rto, s.rtt.backoff(attempt))
+    return rto > 0 ? rto : Math.min(this.#rttOptions.maxRto, this.#rttOptions.initialRto * 2 ** attempt)
+  }
+
+  protected override sampleRtt(key: string, rtt: number): void {
+    this.#servers.get(key)?.rtt.sample(rtt)
+  }
+
+  protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean): void {
+    if (!internal) this.emit({ type: 'delivery', report })
+  }
+
+  #ensureOpen(): void {
+    if (this.closed) throw new ClosedError('the client is closed; create a new one')
+  }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
+  return out
+}

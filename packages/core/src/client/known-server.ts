@@ -1,0 +1,65 @@
+import type { SymmetricKey } from '@pavillion/crypto'
+import type { DeviceStatus } from '@pavillion/wire'
+import type { ServerInfo } from '../events.ts'
+import { ReplayWindow } from '../replay-window.ts'
+import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
+import { addressKey, type PeerAddress } from '../transport.ts'
+
+/** How many answered server nonces a client remembers per server, to re-send the same reply. */
+const ANSWER_CACHE = 4
+
+/**
+ * What a client holds about one server (one source address): its session key
+ * towards us, replay window, RTT, liveness and the rate limit of the nonce
+ * requests we send it.
+ */
+export class KnownServer {
+  readonly key: string
+  readonly address: PeerAddress
+  readonly info: ServerInfo
+  readonly rtt: RttEstimator
+  /** Key of packets from this server; undefined until a handshake completed. */
+  skey: SymmetricKey | undefined
+  /** The server nonce `skey` came from (PSK) or answered (ECC). */
+  serverNonce: Uint8Array | undefined
+  readonly replay = new ReplayWindow()
+  /** Whether the application was told this server is connected. */
+  connected = false
+  /** Ever keyed: tightens the nonce-request budget (PROTOCOL.md §9.5). */
+  everKeyed = false
+  /** Last fresh authenticated packet, ms. */
+  lastFreshAt = Number.NEGATIVE_INFINITY
+  /** Last datagram of any kind, ms. */
+  lastSeenAt: number
+  /** Start of the current nonce-request rate window, and requests sent in it. */
+  rateWindowStart = Number.NEGATIVE_INFINITY
+  rateWindowCount = 0
+  status: DeviceStatus | undefined
+  /** Local monotonic ms minus the server's, once known. */
+  clockOffset: number | undefined
+  /** Handshake replies already sent, by server nonce (hex): re-sent unchanged, never re-keyed (vectors' `race`). */
+  readonly answered = new Map<string, Uint8Array>()
+
+  constructor(address: PeerAddress, suite: number, publicKey: Uint8Array | undefined, now: number, rtt: RttOptions) {
+    this.key = addressKey(address)
+    this.address = address
+    this.info = { key: this.key, address, suite, publicKey }
+    this.rtt = new RttEstimator(rtt)
+    this.lastSeenAt = now
+  }
+
+  /** Remembers the reply sent for one server nonce, keeping only the most recent few. */
+  rememberAnswer(nonceHex: string, datagram: Uint8Array): void {
+    this.answered.set(nonceHex, datagram)
+    if (this.answered.size > ANSWER_CACHE) this.answered.delete(this.answered.keys().next().value as string)
+  }
+
+  /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
+  rekey(skey: SymmetricKey, serverNonce: Uint8Array): void {
+    this.skey = skey
+    this.serverNonce = serverNonce
+    this.replay.reset(0n)
+    this.everKeyed = true
+    this.clockOffset = undefined
+  }
+}

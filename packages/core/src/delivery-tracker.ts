@@ -1,0 +1,195 @@
+import type { DeliveryReport } from './events.ts'
+import type { PeerAddress } from './transport.ts'
+
+/** Whose acknowledgement completes a tracked send. */
+export type Expectation =
+  /** The first acknowledgement from anyone. */
+  | 'any'
+  /** One from every target. */
+  | 'all'
+  /** Keep collecting until the deadline (e.g. an RPC call to every server of a group). */
+  | 'until-deadline'
+
+/** One peer a tracked packet is meant for, and the exact bytes it gets on retransmission. */
+export interface DeliveryTarget<P> {
+  readonly key: string
+  readonly peer: P
+  readonly to: PeerAddress
+  readonly bytes: Uint8Array
+}
+
+/** What the tracker needs from its endpoint. */
+export interface TrackerHost<P> {
+  transmit(to: PeerAddress, bytes: Uint8Array): void
+  /** Retransmission timeout for one peer (undefined: a destination with no known peer) at this attempt. */
+  rto(key: string | undefined, attempt: number): number
+  /** A round-trip sample for one peer (Karn's rule already applied). */
+  sampleRtt(key: string, rtt: number): void
+  report(report: DeliveryReport<P>, internal: boolean): void
+  setTimer(id: number, at: number): void
+  clearTimer(id: number): void
+  countRetransmission(): void
+}
+
+/** Parameters of one tracked send. */
+export interface TrackParams<P> {
+  /** Keys acknowledgements are matched by (see `DeliveryTracker.acknowledge`): one per distinct counter. */
+  readonly ackKeys: readonly string[]
+  readonly counter: bigint
+  readonly expect: Expectation
+  /** Absolute give-up time, ms. */
+  readonly deadline: number
+  /** The peers expected to acknowledge, with their retransmission bytes. */
+  readonly targets: readonly DeliveryTarget<P>[]
+  /** Where to (re)send while no target is known or none has acknowledged an 'any' send: a group or unicast destination. */
+  readonly fallback?: { readonly to: PeerAddress; readonly bytes: Uint8Array }
+  /** Internal sends (keepalives) report to the endpoint but not to the application. */
+  readonly internal?: boolean
+}
+
+interface TargetState<P> {
+  readonly target: DeliveryTarget<P>
+  acked: boolean
+}
+
+interface Tracked<P> {
+  readonly id: number
+  readonly params: TrackParams<P>
+  readonly targets: Map<string, TargetState<P>>
+  readonly acked: P[]
+  firstSentAt: number
+  transmissions: number
+}
+
+/**
+ * The reliability engine shared by every acknowledged packet (reliable
+ * messages, RPC calls, S→C messages): retransmits the same bytes with
+ * per-peer RTO and exponential backoff until the expectation is met or the
+ * deadline passes, then reports exactly who acknowledged.
+ */
+export class DeliveryTracker<P> {
+  readonly #host: TrackerHost<P>
+  readonly #sends = new Map<number, Tracked<P>>()
+  readonly #byAckKey = new Map<string, number>()
+
+  constructor(host: TrackerHost<P>) {
+    this.#host = host
+  }
+
+  /** Number of sends in flight. */
+  get size(): number {
+    return this.#sends.size
+  }
+
+  /** Transmits and starts tracking under the caller's ticket `id` (unique per endpoint). */
+  track(now: number, params: TrackParams<P>, id: number): void {
+    const targets = new Map<string, TargetState<P>>()
+    for (const target of params.targets) targets.set(target.key, { target, acked: false })
+    const send: Tracked<P> = { id, params, targets, acked: [], firstSentAt: now, transmissions: 0 }
+    this.#sends.set(id, send)
+    for (const ackKey of params.ackKeys) this.#byAckKey.set(ackKey, id)
+    this.#transmit(now, send, true)
+  }
+
+  /** Adds a target to a send in flight (a server that connected after the send started). */
+  addTarget(id: number, target: DeliveryTarget<P>): void {
+    const send = this.#sends.get(id)
+    if (send !== undefined && !send.targets.has(target.key)) send.targets.set(target.key, { target, acked: false })
+  }
+
+  /**
+   * Records that `peer` (at `peerKey`) acknowledged the send matched by `ackKey`.
+   * Returns the send's ticket, or undefined when nothing was waiting for this
+   * acknowledgement (late, duplicate, or from a peer nobody expected).
+   */
+  acknowledge(now: number, ackKey: string, peerKey: string, peer: P): number | undefined {
+    const id = this.#byAckKey.get(ackKey)
+    const send = id === undefined ? undefined : this.#sends.get(id)
+    if (send === undefined) return undefined
+    const state = send.targets.get(peerKey)
+    if (state?.acked === true) return undefined
+    if (state !== undefined) state.acked = true
+    else if (send.params.expect === 'all' || send.acked.some((p) => p === peer)) return undefined
+    send.acked.push(peer)
+    if (send.transmissions === 1) this.#host.sampleRtt(peerKey, now - send.firstSentAt)
+    if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
+    return send.id
+  }
+
+  /** Fires the retransmission or deadline of send `id`. */
+  onTimer(now: number, id: number): void {
+    const send = this.#sends.get(id)
+    if (send === undefined) return
+    if (now >= send.params.deadline) {
+      const complete = send.params.expect === 'until-deadline' && send.acked.length > 0
+      this.#finish(now, send, complete ? 'acknowledged' : 'deadline')
+      return
+    }
+    this.#transmit(now, send, false)
+  }
+
+  /** Ends one send early with the given outcome. */
+  cancel(now: number, id: number, outcome: 'cancelled' | 'closed' = 'cancelled'): void {
+    const send = this.#sends.get(id)
+    if (send !== undefined) this.#finish(now, send, outcome)
+  }
+
+  /** Ends every send (endpoint closing). */
+  closeAll(now: number): void {
+    for (const send of [...this.#sends.values()]) this.#finish(now, send, 'closed')
+  }
+
+  #satisfied(send: Tracked<P>): boolean {
+    switch (send.params.expect) {
+      case 'any':
+        return send.acked.length > 0
+      case 'until-deadline':
+        return false
+      case 'all':
+        for (const state of send.targets.values()) if (!state.acked) return false
+        return send.targets.size > 0 || send.acked.length > 0
+    }
+  }
+
+  #transmit(now: number, send: Tracked<P>, first: boolean): void {
+    const { fallback } = send.params
+    const missing = [...send.targets.values()].filter((s) => !s.acked)
+    let rto: number
+    const attempt = send.transmissions
+    if (fallback !== undefined && (first || missing.length === 0 || (send.params.expect === 'any' && send.acked.length === 0))) {
+      // First transmission, or nobody to address directly: the destination (group) again.
+      this.#host.transmit(fallback.to, fallback.bytes)
+      rto = missing.reduce((max, s) => Math.max(max, this.#host.rto(s.target.key, attempt)), this.#host.rto(undefined, attempt))
+    } else {
+      rto = 0
+      for (const state of missing) {
+        this.#host.transmit(state.target.to, state.target.bytes)
+        rto = Math.max(rto, this.#host.rto(state.target.key, attempt))
+      }
+      if (missing.length === 0) rto = this.#host.rto(undefined, attempt)
+    }
+    if (!first) this.#host.countRetransmission()
+    send.transmissions++
+    this.#host.setTimer(send.id, Math.min(now + rto, send.params.deadline))
+  }
+
+  #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
+    this.#sends.delete(send.id)
+    for (const ackKey of send.params.ackKeys) if (this.#byAckKey.get(ackKey) === send.id) this.#byAckKey.delete(ackKey)
+    this.#host.clearTimer(send.id)
+    const missing: P[] = []
+    for (const state of send.targets.values()) if (!state.acked) missing.push(state.target.peer)
+    this.#host.report(
+      {
+        id: send.id,
+        counter: send.params.counter,
+        outcome,
+        acked: send.acked,
+        missing,
+        transmissions: send.transmissions,
+        elapsed: now - send.firstSentAt,
+      },
+      send.params.internal === true,
+    )
+  }
+}

@@ -1,0 +1,119 @@
+import type { PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
+import { encodeSecureFrame } from '@pavillion/wire'
+import { DeliveryTracker } from './delivery-tracker.ts'
+import type { DeliveryReport, Transmit } from './events.ts'
+import { Queue } from './queue.ts'
+import { type EndpointStats, emptyStats } from './stats.ts'
+import { TimerTable } from './timer-table.ts'
+import type { PeerAddress } from './transport.ts'
+
+/** A named engine timer, or a tracked send's id. */
+export type TimerKey = string | number
+
+/**
+ * The sans-I/O plumbing both endpoints share: output queues, the timer
+ * table, the reliability engine and the stats.
+ *
+ * Calling contract (the drain invariant): after every `handleDatagram`,
+ * `handleTimeout` or command, call `pollTransmit()` and `pollEvent()` until
+ * both return undefined, then read `pollTimeout()` and call
+ * `handleTimeout(now)` no earlier than that. Spurious `handleTimeout` calls
+ * are harmless.
+ */
+export abstract class EndpointBase<E, P> {
+  protected readonly crypto: PavillionCrypto
+  protected readonly timers = new TimerTable<TimerKey>()
+  protected readonly tracker: DeliveryTracker<P>
+  protected readonly counters: EndpointStats = emptyStats()
+  protected closed = false
+  readonly #transmits = new Queue<Transmit>()
+  readonly #events = new Queue<E>()
+
+  constructor(crypto: PavillionCrypto) {
+    this.crypto = crypto
+    this.tracker = new DeliveryTracker<P>({
+      transmit: (to, bytes) => this.transmit(to, bytes),
+      rto: (key, attempt) => this.rto(key, attempt),
+      sampleRtt: (key, rtt) => this.sampleRtt(key, rtt),
+      report: (report, internal) => this.onDelivery(report, internal),
+      setTimer: (id, at) => this.timers.set(id, at),
+      clearTimer: (id) => this.timers.clear(id),
+      countRetransmission: () => {
+        this.counters.retransmissions++
+      },
+    })
+  }
+
+  /** The next datagram to send, or undefined. */
+  pollTransmit(): Transmit | undefined {
+    return this.#transmits.shift()
+  }
+
+  /** The next event, or undefined. */
+  pollEvent(): E | undefined {
+    return this.#events.shift()
+  }
+
+  /** The earliest time `handleTimeout` has work to do (absolute ms), or undefined. */
+  pollTimeout(): number | undefined {
+    return this.timers.next()
+  }
+
+  /** Runs every timer due at `now`. */
+  handleTimeout(now: number): void {
+    for (let key = this.timers.popDue(now); key !== undefined; key = this.timers.popDue(now)) {
+      if (typeof key === 'number') this.tracker.onTimer(now, key)
+      else this.onTimer(now, key)
+    }
+  }
+
+  /** A snapshot of the counters. */
+  stats(): EndpointStats {
+    return { ...this.counters }
+  }
+
+  /** True after `close()`. */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Ends tracking of a send early; its report says `cancelled` (an aborted call). */
+  cancel(now: number, id: number): void {
+    this.tracker.cancel(now, id)
+  }
+
+  protected transmit(to: PeerAddress, bytes: Uint8Array): void {
+    this.counters.datagramsOut++
+    this.counters.bytesOut += bytes.length
+    this.#transmits.push({ to, bytes })
+  }
+
+  /** Transmits a reply to a datagram that did not authenticate, counting it for the amplification bound. */
+  protected transmitUnauthenticated(to: PeerAddress, bytes: Uint8Array): void {
+    this.counters.bytesOutUnauthenticated += bytes.length
+    this.transmit(to, bytes)
+  }
+
+  protected emit(event: E): void {
+    this.#events.push(event)
+  }
+
+  /** Seals `plaintext` (opcode ‖ payload) under `key` with `counter` as nonce: a whole secure datagram. */
+  protected seal(counter: bigint, plaintext: Uint8Array, key: SymmetricKey): Uint8Array {
+    return encodeSecureFrame(counter, this.crypto.seal(plaintext, counter, key))
+  }
+
+  /** Counts one received datagram; returns false when it is too large to consider. */
+  protected admit(bytes: Uint8Array, maxDatagram: number): boolean {
+    this.counters.datagramsIn++
+    this.counters.bytesIn += bytes.length
+    if (bytes.length <= maxDatagram) return true
+    this.counters.oversized++
+    return false
+  }
+
+  protected abstract onTimer(now: number, key: string): void
+  protected abstract rto(key: string | undefined, attempt: number): number
+  protected abstract sampleRtt(key: string, rtt: number): void
+  protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean): void
+}

@@ -1,0 +1,75 @@
+/** Error codes of every Pavillion error, in Node/undici style. */
+export type PavillionErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_ABORTED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_CLOSED'
+  | 'ERR_NO_ACKNOWLEDGEMENT'
+  | 'ERR_BACKPRESSURE'
+  | 'ERR_NOT_CONNECTED'
+  | 'ERR_COUNTER_EXHAUSTED'
+  | 'ERR_RPC_REMOTE'
+
+/**
+ * Base class of every error Pavillion raises on purpose. Recognise it across
+ * package copies with `err instanceof PavillionError` (branded) or `err.code`.
+ */
+export class PavillionError extends Error {
+  /** Machine-readable reason. */
+  readonly code: PavillionErrorCode
+
+  constructor(code: PavillionErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = 'PavillionError'
+    // Brand the instance with every class of its chain, so `instanceof` works
+    // across duplicate copies of this package (Symbol.for is process-wide).
+    for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
+      Object.defineProperty(this, c.brand as symbol, { value: true })
+    }
+  }
+
+  /** The process-wide symbol that marks instances of this class. */
+  static readonly brand: symbol = Symbol.for('pavillion.error.PavillionError')
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && this.brand in value
+  }
+}
+
+/** A reliable send or call gave up: its deadline passed before enough peers acknowledged. */
+export class TimeoutError extends PavillionError {
+  /** How long the operation waited, in ms. */
+  readonly waited: number
+  /** How many times the packet was transmitted. */
+  readonly attempts: number
+
+  static override readonly brand: symbol = Symbol.for('pavillion.error.TimeoutError')
+
+  constructor(message: string, waited: number, attempts: number) {
+    super('ERR_TIMEOUT', message)
+    this.name = 'TimeoutError'
+    this.waited = waited
+    this.attempts = attempts
+  }
+}
+
+/** The endpoint was closed while the operation was pending, or used after close. */
+export class ClosedError extends PavillionError {
+  static override readonly brand: symbol = Symbol.for('pavillion.error.ClosedError')
+
+  constructor(message = 'the endpoint is closed') {
+    super('ERR_CLOSED', message)
+    this.name = 'ClosedError'
+  }
+}
+
+/** A bounded queue is full; the caller should slow down and retry. */
+export class BackpressureError extends PavillionError {
+  static override readonly brand: symbol = Symbol.for('pavillion.error.BackpressureError')
+
+  constructor(message: string) {
+    super('ERR_BACKPRESSURE', message)
+    this.name = 'BackpressureError'
+  }
+}

@@ -1,0 +1,94 @@
+import type { AppMessage, DeviceStatus } from '@pavillion/wire'
+import type { PeerAddress } from './transport.ts'
+
+/** A server as a client knows it: one per source address that completed a handshake. */
+export interface ServerInfo {
+  /** `addressKey(address)`: stable while the server keeps its source port. */
+  readonly key: string
+  /** Where the server's packets come from (its send socket). */
+  readonly address: PeerAddress
+  /** 1 = PSK, 2 = ECC. */
+  readonly suite: number
+  /** ECC: the server's public key the client verified it against. PSK: undefined. */
+  readonly publicKey: Uint8Array | undefined
+}
+
+/** A client as a server knows it: one per source address with an established session. */
+export interface ClientInfo {
+  /** `addressKey(address)` of the client's socket. */
+  readonly key: string
+  /** The client's source address. */
+  readonly address: PeerAddress
+  /** 1 = PSK, 2 = ECC. */
+  readonly suite: number
+  /** The 16-byte client ID sent on the wire. */
+  readonly clientId: Uint8Array
+  /** What the application should call this client: the client ID, or for guests the 32-byte H0(public key). */
+  readonly identity: Uint8Array
+  /** True for an ECC guest (a key the server did not know beforehand). */
+  readonly guest: boolean
+}
+
+/** Why a session or server record ended. */
+export type CloseReason = 'quit' | 'timeout' | 'evicted' | 'replaced' | 'closed'
+
+/** Outcome of a tracked (acknowledged) send. */
+export interface DeliveryReport<P> {
+  /** The ticket `send()` returned. */
+  readonly id: number
+  /** The packet's counter (u64). */
+  readonly counter: bigint
+  /** `acknowledged`: the expectation was met; `deadline`: time ran out; `closed`: the endpoint closed. */
+  readonly outcome: 'acknowledged' | 'deadline' | 'closed' | 'cancelled'
+  /** Peers that acknowledged, in order. */
+  readonly acked: readonly P[]
+  /** Expected peers that did not. */
+  readonly missing: readonly P[]
+  /** How many times the packet went out (1 = never retransmitted). */
+  readonly transmissions: number
+  /** Time from the first transmission to the report, ms. */
+  readonly elapsed: number
+}
+
+/** An authenticated application message, with its sender. */
+export interface MessageEvent<P> {
+  readonly type: 'message'
+  /** The authenticated sender. */
+  readonly peer: P
+  /** Its counter (u64). */
+  readonly counter: bigint
+  /** The application opcode (the first plaintext byte). */
+  readonly opcode: number
+  /** The decoded payload. */
+  readonly message: AppMessage
+  /**
+   * True when this counter was seen before (a retransmission). Reliable
+   * messages are then re-acknowledged by the engine and never reported;
+   * RPC calls are reported so the RPC layer can answer from its cache.
+   */
+  readonly duplicate: boolean
+}
+
+/** Events a client endpoint emits. */
+export type ClientEvent =
+  | { readonly type: 'server:connected'; readonly server: ServerInfo }
+  | { readonly type: 'server:disconnected'; readonly server: ServerInfo; readonly reason: CloseReason }
+  | { readonly type: 'server:status'; readonly server: ServerInfo; readonly status: DeviceStatus }
+  | { readonly type: 'server:invalid-client-id'; readonly address: PeerAddress }
+  | { readonly type: 'time:sync'; readonly server: ServerInfo; readonly offset: number }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo> }
+  | MessageEvent<ServerInfo>
+
+/** Events a server endpoint emits. */
+export type ServerEvent =
+  | { readonly type: 'session:opened'; readonly client: ClientInfo }
+  | { readonly type: 'session:closed'; readonly client: ClientInfo; readonly reason: CloseReason }
+  | { readonly type: 'security:leaked-secret-key'; readonly clientId: Uint8Array; readonly address: PeerAddress }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo> }
+  | MessageEvent<ClientInfo>
+
+/** A datagram the endpoint wants sent. */
+export interface Transmit {
+  readonly to: PeerAddress
+  readonly bytes: Uint8Array
+}

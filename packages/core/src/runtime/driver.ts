@@ -1,0 +1,86 @@
+import type { Transmit } from '../events.ts'
+import type { PeerAddress, Transport } from '../transport.ts'
+import type { Runtime } from './runtime.ts'
+
+/** The sans-I/O surface a driver runs. */
+export interface DrivenEndpoint<E> {
+  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void
+  handleTimeout(now: number): void
+  pollTransmit(): Transmit | undefined
+  pollEvent(): E | undefined
+  pollTimeout(): number | undefined
+}
+
+/**
+ * Runs an endpoint over a transport with exactly one timer: feeds it
+ * datagrams and time, and after every input drains its datagrams and
+ * events and re-arms the timer (the drain invariant of `EndpointBase`).
+ */
+export class Driver<E> {
+  readonly #endpoint: DrivenEndpoint<E>
+  readonly #transport: Transport
+  readonly #runtime: Runtime
+  readonly #dispatch: (event: E) => void
+  #timerAt: number | undefined
+  #cancelTimer: (() => void) | undefined
+  #stopped = false
+
+  constructor(endpoint: DrivenEndpoint<E>, transport: Transport, runtime: Runtime, dispatch: (event: E) => void) {
+    this.#endpoint = endpoint
+    this.#transport = transport
+    this.#runtime = runtime
+    this.#dispatch = dispatch
+    transport.onDatagram((bytes, from) => {
+      // PROTOCOL.md D14: our own multicast comes back to us; it is not a peer.
+      if (this.#stopped || transport.isOwnAddress(from)) return
+      endpoint.handleDatagram(runtime.now(), from, bytes)
+      this.flush()
+    })
+  }
+
+  /** The runtime's current monotonic time. */
+  now(): number {
+    return this.#runtime.now()
+  }
+
+  /** Runs one command against the endpoint at the current time, then drains. */
+  command<T>(fn: (now: number) => T): T {
+    const result = fn(this.#runtime.now())
+    this.flush()
+    return result
+  }
+
+  /** Sends what the endpoint queued, dispatches its events and re-arms the timer. */
+  flush(): void {
+    for (let t = this.#endpoint.pollTransmit(); t !== undefined; t = this.#endpoint.pollTransmit()) {
+      if (!this.#stopped) this.#transport.send(t.to, t.bytes)
+    }
+    for (let e = this.#endpoint.pollEvent(); e !== undefined; e = this.#endpoint.pollEvent()) this.#dispatch(e)
+    this.#rearm(this.#endpoint.pollTimeout())
+  }
+
+  /** Stops the timer and closes the transport (after a final flush). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.flush()
+    this.#stopped = true
+    this.#cancelTimer?.()
+    this.#cancelTimer = undefined
+    await this.#transport.close()
+  }
+
+  #rearm(at: number | undefined): void {
+    if (this.#stopped || at === this.#timerAt) return
+    this.#cancelTimer?.()
+    this.#cancelTimer = undefined
+    this.#timerAt = at
+    if (at === undefined) return
+    this.#cancelTimer = this.#runtime.setTimer(at, () => {
+      this.#timerAt = undefined
+      this.#cancelTimer = undefined
+      if (this.#stopped) return
+      this.#endpoint.handleTimeout(this.#runtime.now())
+      this.flush()
+    })
+  }
+}

@@ -1,0 +1,554 @@
+import { type KeyPair, SymmetricKey } from '@pavillion/crypto'
+import {
+  type AppMessage,
+  CipherSuiteId,
+  decodeApp,
+  decodeEccClientInfoPlaintext,
+  decodeFrame,
+  decodeSetup,
+  type EccClientInfo,
+  encodeApp,
+  encodeEccNoncePlaintext,
+  encodeSetup,
+  type NonceRequest,
+  type PskClientInfo,
+  pskClientInfoHashedBytes,
+  WireDecodeError,
+} from '@pavillion/wire'
+import { ANNOUNCE_DELAYS, SERVER_COUNTER_RANGE, UNRECOGNIZED_QUIET, UNRECOGNIZED_QUIET_SKIP, UNRECOGNIZED_SUPPRESS, INVALID_CLIENT_QUIET, MAX_COUNTER } from '../constants.ts'
+import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
+import { EndpointBase } from '../endpoint-base.ts'
+import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
+import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
+import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import { addressKey, type PeerAddress } from '../transport.ts'
+import type { ClientRegistry } from './client-registry.ts'
+import { DEFAULT_SERVER_LIMITS, DEFAULT_SESSION_TIMEOUT, type ServerEndpointOptions, type ServerLimits } from './server-options.ts'
+import { Session, type SessionKeys } from './session.ts'
+import { SourceTable } from './source-table.ts'
+
+/** What a server asks its endpoint to send. */
+export interface ServerSendRequest {
+  /** Opcode ‖ payload, as `encodeApp` makes it. */
+  readonly plaintext: Uint8Array
+  /** Keys of the sessions to send to; default: every live session. */
+  readonly to?: readonly string[]
+  /** Track acknowledgements and retransmit the same bytes until `expect` is met or `deadline` passes. */
+  readonly track?: { readonly deadline: number; readonly expect: Expectation }
+}
+
+/** What a server send did. */
+export interface ServerSendResult {
+  /** The tracking ticket, when tracked and sent to at least one client. */
+  readonly id: number | undefined
+  /** The clients it went to. */
+  readonly recipients: readonly ClientInfo[]
+}
+
+const ANNOUNCEMENT = encodeSetup({ type: 'new-server-join' })
+const UNRECOGNIZED = encodeSetup({ type: 'unrecognized-client' })
+const QUIT = encodeApp({ type: 'quit' })
+
+/**
+ * The server role as a sans-I/O state machine: many clients, each keyed by
+ * its source address. See `EndpointBase` for the calling contract.
+ */
+export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
+  readonly #clients: ClientRegistry
+  readonly #keyPair: KeyPair | undefined
+  readonly #allowGuests: boolean
+  readonly #announce: PeerAddress | undefined
+  readonly #status: (() => Uint8Array | undefined) | undefined
+  readonly #sessionTimeout: number
+  readonly #rejectLeakedKeys: boolean
+  readonly #limits: ServerLimits
+  readonly #rttOptions: RttOptions
+  readonly #wallClockOffset: number
+  readonly #sendCounterStart: () => bigint
+  readonly #sessions = new Map<string, Session>()
+  readonly #sources: SourceTable
+  #nextId = 1
+  #started = false
+
+  constructor(options: ServerEndpointOptions) {
+    super(options.crypto)
+    this.#clients = options.clients
+    this.#keyPair = options.keyPair
+    this.#allowGuests = options.allowGuests ?? false
+    this.#announce = options.announce
+    this.#status = options.status
+    this.#sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT
+    this.#rejectLeakedKeys = options.leakedKeyPolicy === 'reject'
+    this.#limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits }
+    this.#rttOptions = { ...DEFAULT_RTT_OPTIONS, ...options.rtt }
+    this.#wallClockOffset = options.wallClockOffset ?? 0
+    const [low, high] = SERVER_COUNTER_RANGE
+    this.#sendCounterStart = options.sendCounterStart ?? (() => this.crypto.randomBigInt(low, high))
+    this.#sources = new SourceTable(this.#limits.maxPending)
+  }
+
+  /** Every established session. */
+  sessions(): ClientInfo[] {
+    return [...this.#sessions.values()].map((session) => session.info)
+  }
+
+  /** Number of established sessions. */
+  get sessionCount(): number {
+    return this.#sessions.size
+  }
+
+  /** Number of per-address records without a session (bounded by `limits.maxPending`). */
+  get pendingCount(): number {
+    return this.#sources.size
+  }
+
+  /** Smoothed RTT towards one client, ms, once measured. */
+  srtt(key: string): number | undefined {
+    return this.#sessions.get(key)?.rtt.srtt
+  }
+
+  /** Announces the server (three times, PROTOCOL.md §2.6). Call once. */
+  start(now: number): void {
+    if (this.#started || this.closed) return
+    this.#started = true
+    if (this.#announce === undefined) return
+    this.transmit(this.#announce, ANNOUNCEMENT)
+    for (let i = 1; i < ANNOUNCE_DELAYS.length; i++) this.timers.set(`announce:${i}`, now + (ANNOUNCE_DELAYS[i] ?? 0))
+  }
+
+  /**
+   * Seals `plaintext` separately for each chosen client (its own key and
+   * counter) and sends it. Clients silent longer than the session timeout are
+   * skipped.
+   * @throws ClosedError after close; BackpressureError when too many tracked sends are in flight
+   */
+  send(now: number, request: ServerSendRequest): ServerSendResult {
+    if (this.closed) throw new ClosedError('the server is closed; create a new one')
+    const track = request.track
+    if (track !== undefined && this.tracker.size >= this.#limits.maxInFlight) {
+      throw new BackpressureError(`${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`)
+    }
+    const sessions = request.to === undefined ? this.#sessions.values() : sessionsOf(this.#sessions, request.to)
+    const recipients: ClientInfo[] = []
+    const targets: DeliveryTarget<ClientInfo>[] = []
+    const ackKeys: string[] = []
+    let firstCounter = 0n
+    for (const session of sessions) {
+      if (now - session.lastValidAt > this.#sessionTimeout) continue
+      const counter = this.#nextCounter(session)
+      const bytes = this.seal(counter, request.plaintext, session.keys.skey)
+      recipients.push(session.info)
+      if (track === undefined) {
+        this.transmit(session.address, bytes)
+        continue
+      }
+      if (firstCounter === 0n) firstCounter = counter
+      targets.push({ key: session.key, peer: session.info, to: session.address, bytes })
+      ackKeys.push(`${session.key}|${counter}`)
+    }
+    if (track === undefined || targets.length === 0) return { id: undefined, recipients }
+    const id = this.#nextId++
+    this.tracker.track(now, { ackKeys, counter: firstCounter, expect: track.expect, deadline: track.deadline, targets }, id)
+    return { id, recipients }
+  }
+
+  /**
+   * Records that client `key` acknowledged our packet `counter` (the engine
+   * does this for acks; a layer above may for its own replies). Returns the
+   * tracked send's ticket, or undefined when nothing was waiting for it.
+   */
+  acknowledge(now: number, key: string, counter: bigint): number | undefined {
+    const session = this.#sessions.get(key)
+    return session && this.tracker.acknowledge(now, `${key}|${counter}`, key, session.info)
+  }
+
+  /** Sends quit to every client, fails pending sends with `closed`, stops all timers. Idempotent. */
+  close(now: number): void {
+    if (this.closed) return
+    for (const session of this.#sessions.values()) {
+      this.transmit(session.address, this.seal(this.#nextCounter(session), QUIT, session.keys.skey))
+    }
+    this.closed = true
+    this.tracker.closeAll(now)
+    for (const session of [...this.#sessions.values()]) this.#closeSession(session, 'closed')
+    this.timers.clearAll()
+  }
+
+  /** Feeds one datagram from `from`. Never throws on hostile input; drops and counts instead. */
+  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
+    if (this.closed || !this.admit(bytes, this.#limits.maxDatagram)) return
+    let frame: ReturnType<typeof decodeFrame>
+    try {
+      frame = decodeFrame(bytes)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    const key = addressKey(from)
+    if (frame.kind === 'setup') this.#handleSetup(now, from, key, frame.opcode, frame.data, bytes.length)
+    else this.#handleSecure(now, from, key, frame.counter, frame.box, bytes.length)
+  }
+
+  // ---- setup messages ------------------------------------------------------
+
+  #handleSetup(now: number, from: PeerAddress, key: string, opcode: number, data: Uint8Array, size: number): void {
+    this.counters.bytesInUnauthenticated += size
+    let message: ReturnType<typeof decodeSetup>
+    try {
+      message = decodeSetup(opcode, data)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    switch (message.type) {
+      case 'nonce-request':
+        this.#onNonceRequest(now, from, key, message)
+        return
+      case 'psk-client-info':
+        this.#onPskClientInfo(now, from, key, message)
+        return
+      case 'ecc-client-info':
+        this.#onEccClientInfo(now, from, key, message)
+        return
+      default:
+        this.counters.unexpected++
+    }
+  }
+
+  #onNonceRequest(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+    const session = this.#sessions.get(key)
+    if (session !== undefined && this.crypto.equal(request.sessionId, session.keys.sessionId)) {
+      this.counters.unexpected++ // "already connected" (PROTOCOL.md §5.1 step 1)
+      return
+    }
+    if (request.suite === CipherSuiteId.Psk) {
+      if (this.#clients.psk(request.clientId) === undefined) return this.#invalidClientId(now, from, key, request)
+      const source = this.#sources.touch(key)
+      source.serverNonce ??= this.crypto.random(32)
+      const psk = this.#clients.psk(request.clientId)!
+      const hash = this.crypto.pskNonceHash(psk, source.serverNonce, request.challenge)
+      this.transmitUnauthenticated(
+        from,
+        encodeSetup({ type: 'psk-nonce', serverNonce: source.serverNonce, challenge: request.challenge, hash }),
+      )
+      return
+    }
+    if (request.suite !== CipherSuiteId.Ecc || this.#keyPair === undefined) {
+      this.counters.unexpected++
+      return
+    }
+    const registered = this.#clients.publicKey(request.clientId)
+    if (registered !== undefined && this.#leaked(request, registered, from)) return
+    if (registered === undefined && !this.#allowGuests) return this.#invalidClientId(now, from, key, request)
+    const source = this.#sources.touch(key)
+    if (registered === undefined) {
+      // Guest: the first key seen from an address is bound to it (PROTOCOL.md §6.3).
+      if (source.guestKey !== undefined && !this.crypto.equal(source.guestKey, request.publicKey)) {
+        this.counters.unexpected++
+        return
+      }
+      source.guestKey ??= Uint8Array.from(request.publicKey)
+    }
+    source.serverNonce ??= this.crypto.random(32)
+    const boxNonce = this.crypto.random(24)
+    const plaintext = encodeEccNoncePlaintext({ serverNonce: source.serverNonce, challenge: request.challenge })
+    const box = this.#boxTo(plaintext, boxNonce, registered ?? source.guestKey!, this.#keyPair)
+    if (box === undefined) {
+      this.counters.malformed++ // a guest "public key" libsodium refuses (e.g. a low-order point)
+      return
+    }
+    this.transmitUnauthenticated(from, encodeSetup({ type: 'ecc-nonce', boxNonce, box }))
+  }
+
+  /** PROTOCOL.md D1: a reference client may send its secret key; detect it, and refuse it if the policy says so. */
+  #leaked(request: NonceRequest, registered: Uint8Array, from: PeerAddress): boolean {
+    if (!this.crypto.equal(this.crypto.publicKeyOf(request.publicKey), registered)) return false
+    this.emit({ type: 'security:leaked-secret-key', clientId: Uint8Array.from(request.clientId), address: from })
+    return this.#rejectLeakedKeys
+  }
+
+  #boxTo(plaintext: Uint8Array, nonce: Uint8Array, publicKey: Uint8Array, keyPair: KeyPair): Uint8Array | undefined {
+    try {
+      return this.crypto.boxSeal(plaintext, nonce, publicKey, keyPair.secretKey)
+    } catch {
+      return undefined
+    }
+  }
+
+  #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+    const source = this.#sources.touch(key)
+    if (now < source.invalidIdQuietUntil) {
+      this.counters.rateLimited++
+      return
+    }
+    // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
+    source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
+    this.transmitUnauthenticated(from, encodeSetup({ type: 'invalid-client-id', challenge: request.challenge }))
+  }
+
+  #onPskClientInfo(now: number, from: PeerAddress, key: string, info: PskClientInfo): void {
+    const source = this.#sources.peek(key)
+    if (source?.serverNonce === undefined || !this.crypto.equal(info.serverNonce, source.serverNonce)) {
+      this.counters.stale++
+      return
+    }
+    const psk = this.#clients.psk(info.clientId)
+    if (psk === undefined) {
+      this.counters.unexpected++
+      return
+    }
+    if (!this.crypto.equal(info.hash, this.crypto.pskClientInfoHash(psk, pskClientInfoHashedBytes(info)))) {
+      this.counters.forged++
+      return
+    }
+    const ckey = this.crypto.pskClientKey(psk, info.clientNonce)
+    this.#establish(now, from, key, {
+      suite: CipherSuiteId.Psk,
+      clientId: Uint8Array.from(info.clientId),
+      identity: Uint8Array.from(info.clientId),
+      guest: false,
+      ckey,
+      skey: this.crypto.pskServerKey(psk, info.clientNonce, info.serverNonce),
+      sessionId: this.crypto.pskSessionId(psk, ckey),
+      floor: info.counter,
+    })
+  }
+
+  #onEccClientInfo(now: number, from: PeerAddress, key: string, info: EccClientInfo): void {
+    const source = this.#sources.peek(key)
+    if (source?.serverNonce === undefined || this.#keyPair === undefined) {
+      this.counters.stale++
+      return
+    }
+    const registered = this.#clients.publicKey(info.clientId)
+    const guest = registered === undefined
+    const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
+    if (publicKey === undefined) {
+      this.counters.unexpected++
+      return
+    }
+    const opened = this.crypto.boxOpen(info.box, info.boxNonce, publicKey, this.#keyPair.secretKey)
+    if (opened === undefined) {
+      this.counters.forged++
+      return
+    }
+    let plaintext: ReturnType<typeof decodeEccClientInfoPlaintext>
+    try {
+      plaintext = decodeEccClientInfoPlaintext(opened)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return
+    }
+    if (!this.crypto.equal(plaintext.serverNonce, source.serverNonce)) {
+      this.counters.stale++
+      return
+    }
+    const ckey = SymmetricKey.from(plaintext.ckey)
+    this.#establish(now, from, key, {
+      suite: CipherSuiteId.Ecc,
+      clientId: Uint8Array.from(info.clientId),
+      // The reference reports a guest as the full 32-byte H0(public key) (PROTOCOL.md §6.3).
+      identity: guest ? this.crypto.guestId(publicKey) : Uint8Array.from(info.clientId),
+      guest,
+      ckey,
+      skey: SymmetricKey.from(plaintext.skey),
+      sessionId: this.crypto.eccSessionId(publicKey, ckey),
+      floor: plaintext.counter,
+    })
+  }
+
+  #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
+    this.#sources.delete(key) // a fresh server nonce next time; quiet periods end (PROTOCOL.md §5.4)
+    this.counters.handshakes++
+    let session = this.#sessions.get(key)
+    if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
+      session.rekey(keys, now)
+    } else {
+      if (session !== undefined) this.#closeSession(session, 'replaced')
+      this.#replaceRestartedClient(from, keys.identity)
+      if (this.#sessions.size >= this.#limits.maxSessions) this.#evictOne(now)
+      session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
+      this.#sessions.set(key, session)
+      this.timers.set(`t:${key}`, now + this.#sessionTimeout)
+      this.emit({ type: 'session:opened', client: session.info })
+    }
+    this.transmit(from, encodeSetup({ type: 'session-accepted', sessionId: keys.sessionId }))
+  }
+
+  /** A client that restarted comes back from a new port of the same host: its old session is over. */
+  #replaceRestartedClient(from: PeerAddress, identity: Uint8Array): void {
+    for (const session of this.#sessions.values()) {
+      if (session.address.address === from.address && sameBytes(session.keys.identity, identity)) {
+        this.#closeSession(session, 'replaced')
+      }
+    }
+  }
+
+  /** Makes room: the longest-idle session goes (idle past the timeout first, by construction). */
+  #evictOne(now: number): void {
+    let victim: Session | undefined
+    for (const session of this.#sessions.values()) {
+      if (victim === undefined || session.lastValidAt < victim.lastValidAt) victim = session
+    }
+    if (victim !== undefined) this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
+  }
+
+  #closeSession(session: Session, reason: CloseReason): void {
+    this.#sessions.delete(session.key)
+    this.timers.clear(`t:${session.key}`)
+    this.emit({ type: 'session:closed', client: session.info, reason })
+  }
+
+  // ---- encrypted messages --------------------------------------------------
+
+  #handleSecure(now: number, from: PeerAddress, key: string, counter: bigint, box: Uint8Array, size: number): void {
+    const session = this.#sessions.get(key)
+    if (session === undefined) {
+      this.counters.unexpected++
+      this.counters.bytesInUnauthenticated += size
+      const source = this.#sources.touch(key)
+      if (now < source.unrecognizedQuietUntil) {
+        this.counters.rateLimited++
+        return
+      }
+      source.unrecognizedQuietUntil = now + UNRECOGNIZED_QUIET
+      this.transmitUnauthenticated(from, UNRECOGNIZED)
+      return
+    }
+    const verdict = session.replay.check(counter)
+    if (verdict === 'stale') {
+      this.counters.stale++
+      return
+    }
+    const plaintext = this.crypto.open(box, counter, session.keys.ckey)
+    if (plaintext === undefined) {
+      this.#onUndecryptable(now, session, size)
+      return
+    }
+    let message: AppMessage
+    try {
+      message = decodeApp(plaintext)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      if (verdict === 'fresh') session.replay.commit(counter)
+      this.counters.malformed++
+      return
+    }
+    if (verdict === 'duplicate') {
+      this.counters.duplicates++
+      // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
+      if (message.type === 'reliable') this.#sendAck(session, counter)
+      else if (message.type === 'rpc-call') this.emit({ type: 'message', peer: session.info, counter, message, opcode: plaintext[0] ?? 0, duplicate: true })
+      return
+    }
+    session.replay.commit(counter)
+    session.lastValidAt = now
+    this.#dispatch(now, session, counter, plaintext[0] ?? 0, message)
+  }
+
+  /** PROTOCOL.md §8.5: tell the client to re-handshake, unless it was valid a moment ago; then stay quiet a while. */
+  #onUndecryptable(now: number, session: Session, size: number): void {
+    this.counters.forged++
+    this.counters.bytesInUnauthenticated += size
+    if (now - session.lastValidAt < UNRECOGNIZED_SUPPRESS || now < session.quietUntil) {
+      this.counters.rateLimited++
+      return
+    }
+    if (now - session.lastValidAt >= UNRECOGNIZED_QUIET_SKIP) session.quietUntil = now + UNRECOGNIZED_QUIET
+    this.transmitUnauthenticated(session.address, UNRECOGNIZED)
+  }
+
+  #dispatch(now: number, session: Session, counter: bigint, opcode: number, message: AppMessage): void {
+    switch (message.type) {
+      case 'reliable':
+        if (message.target !== '' || message.name !== '' || message.body.length > 0) {
+          this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
+        }
+        this.#sendAck(session, counter)
+        return
+      case 'ack':
+        this.tracker.acknowledge(now, `${session.key}|${message.counter}`, session.key, session.info)
+        return
+      case 'quit':
+        this.#closeSession(session, 'quit')
+        return
+      case 'time-sync-request':
+        this.#reply(
+          session,
+          encodeApp({
+            type: 'time-sync-response',
+            requestCounter: counter,
+            monotonicUs: BigInt(Math.round(now * 1000)),
+            wallUs: BigInt(Math.round((now + this.#wallClockOffset) * 1000)),
+          }),
+        )
+        return
+      case 'unknown':
+        this.counters.unknownOpcode++
+        return
+      default:
+        this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
+    }
+  }
+
+  #sendAck(session: Session, counter: bigint): void {
+    const status = this.#status?.()
+    this.#reply(session, encodeApp(status === undefined ? { type: 'ack', counter } : { type: 'ack', counter, status }))
+  }
+
+  #reply(session: Session, plaintext: Uint8Array): void {
+    this.transmit(session.address, this.seal(this.#nextCounter(session), plaintext, session.keys.skey))
+  }
+
+  #nextCounter(session: Session): bigint {
+    if (session.sendCounter >= MAX_COUNTER) {
+      throw new PavillionError('ERR_COUNTER_EXHAUSTED', `the send counter towards ${session.key} reached 2^64 - 1`)
+    }
+    session.sendCounter += 1n
+    return session.sendCounter
+  }
+
+  // ---- timers and reliability hooks --------------------------------------------
+
+  protected override onTimer(now: number, key: string): void {
+    if (key.startsWith('announce:')) {
+      if (this.#announce !== undefined) this.transmit(this.#announce, ANNOUNCEMENT)
+    } else if (key.startsWith('t:')) {
+      const session = this.#sessions.get(key.slice(2))
+      if (session === undefined) return
+      const due = session.lastValidAt + this.#sessionTimeout
+      if (now < due) this.timers.set(key, due)
+      else this.#closeSession(session, 'timeout')
+    }
+  }
+
+  protected override rto(key: string | undefined, attempt: number): number {
+    const session = key === undefined ? undefined : this.#sessions.get(key)
+    if (session !== undefined) return session.rtt.backoff(attempt)
+    return Math.min(this.#rttOptions.maxRto, this.#rttOptions.initialRto * 2 ** attempt)
+  }
+
+  protected override sampleRtt(key: string, rtt: number): void {
+    this.#sessions.get(key)?.rtt.sample(rtt)
+  }
+
+  protected override onDelivery(report: DeliveryReport<ClientInfo>): void {
+    this.emit({ type: 'delivery', report })
+  }
+}
+
+function* sessionsOf(sessions: Map<string, Session>, keys: readonly string[]): Iterable<Session> {
+  for (const key of keys) {
+    const session = sessions.get(key)
+    if (session !== undefined) yield session
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

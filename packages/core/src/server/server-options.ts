@@ -1,0 +1,57 @@
+import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_MAX_SESSIONS, MAX_DATAGRAM, SESSION_TIMEOUT } from '../constants.ts'
+import type { RttOptions } from '../rtt-estimator.ts'
+import type { PeerAddress } from '../transport.ts'
+import type { ClientRegistry } from './client-registry.ts'
+
+/** Server bounds. */
+export interface ServerLimits {
+  /** Established sessions held at once; idle ones are evicted first past this. */
+  readonly maxSessions: number
+  /** Records for addresses without a session (pending handshakes, quiet periods). */
+  readonly maxPending: number
+  /** Tracked sends in flight; more are refused with a BackpressureError. */
+  readonly maxInFlight: number
+  /** Largest datagram accepted. */
+  readonly maxDatagram: number
+}
+
+/** Everything a server endpoint is built from. */
+export interface ServerEndpointOptions {
+  readonly crypto: PavillionCrypto
+  /** Registered PSK and ECC clients. */
+  readonly clients: ClientRegistry
+  /** The server's key pair; required to accept ECC clients. */
+  readonly keyPair?: KeyPair
+  /** Accept ECC clients whose key the registry does not know (PROTOCOL.md §6.3). */
+  readonly allowGuests?: boolean
+  /** Where to announce the server on start (a group and port), or undefined for no announcement. */
+  readonly announce?: PeerAddress
+  /** Three status bytes (PROTOCOL.md §11) appended to every acknowledgement, or undefined for bare acks. */
+  readonly status?: () => Uint8Array | undefined
+  /** A client silent this long (ms) is closed with reason `timeout`. */
+  readonly sessionTimeout?: number
+  /**
+   * What to do when a registered ECC client sends its *secret* key in a nonce
+   * request (the reference client's defect D1): `accept` keeps reference
+   * clients reconnecting; either way a `security:leaked-secret-key` event fires.
+   */
+  readonly leakedKeyPolicy?: 'accept' | 'reject'
+  readonly limits?: Partial<ServerLimits>
+  readonly rtt?: Partial<RttOptions>
+  /** Unix time in ms minus the monotonic `now` the driver passes in. */
+  readonly wallClockOffset?: number
+  /** Where a new session's send counter starts; random in [2^63, 2^63 + 10^9] by default (for vector replays). */
+  readonly sendCounterStart?: () => bigint
+}
+
+/** Defaults of {@link ServerLimits}. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxSessions: DEFAULT_MAX_SESSIONS,
+  maxPending: DEFAULT_MAX_PENDING,
+  maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+  maxDatagram: MAX_DATAGRAM,
+}
+
+/** Default session timeout, ms (PROTOCOL.md §10.1). */
+export const DEFAULT_SESSION_TIMEOUT = SESSION_TIMEOUT

@@ -1,0 +1,64 @@
+import type { SymmetricKey } from '@pavillion/crypto'
+import type { ClientInfo } from '../events.ts'
+import { ReplayWindow } from '../replay-window.ts'
+import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
+import { addressKey, type PeerAddress } from '../transport.ts'
+
+/** The keys and identity a completed handshake establishes. */
+export interface SessionKeys {
+  readonly suite: number
+  readonly clientId: Uint8Array
+  readonly identity: Uint8Array
+  readonly guest: boolean
+  readonly ckey: SymmetricKey
+  readonly skey: SymmetricKey
+  readonly sessionId: Uint8Array
+  /** The counter the client announced: it sends only counters above it. */
+  readonly floor: bigint
+}
+
+/** A server's state for one client address with a completed handshake. */
+export class Session {
+  readonly key: string
+  readonly address: PeerAddress
+  info: ClientInfo
+  keys: SessionKeys
+  readonly replay: ReplayWindow
+  readonly rtt: RttEstimator
+  /** Last counter sent to this client (u64); survives re-handshakes (PROTOCOL.md §8.1). */
+  sendCounter: bigint
+  /** Last packet that authenticated, ms. */
+  lastValidAt: number
+  /** No opcode 4 goes to this address before this time. */
+  quietUntil = Number.NEGATIVE_INFINITY
+
+  constructor(address: PeerAddress, keys: SessionKeys, sendCounter: bigint, now: number, rtt: RttOptions) {
+    this.key = addressKey(address)
+    this.address = address
+    this.keys = keys
+    this.info = infoOf(this.key, address, keys)
+    this.replay = new ReplayWindow(keys.floor)
+    this.rtt = new RttEstimator(rtt)
+    this.sendCounter = sendCounter
+    this.lastValidAt = now
+  }
+
+  /** Installs the keys of a new handshake from the same address. */
+  rekey(keys: SessionKeys, now: number): void {
+    this.keys = keys
+    this.info = infoOf(this.key, this.address, keys)
+    this.replay.reset(keys.floor)
+    this.lastValidAt = now
+  }
+}
+
+function infoOf(key: string, address: PeerAddress, keys: SessionKeys): ClientInfo {
+  return {
+    key,
+    address,
+    suite: keys.suite,
+    clientId: keys.clientId,
+    identity: keys.identity,
+    guest: keys.guest,
+  }
+}
