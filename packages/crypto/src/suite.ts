@@ -1,0 +1,222 @@
+import { type KeyPair, publicKeyBox } from './box.ts'
+import { KEY_LENGTH } from './constants.ts'
+import { derivations } from './derive.ts'
+import { keyedHash } from './hash.ts'
+import { counterNonce } from './nonce.ts'
+import { checkedRandom, type RandomSource, uniformBigInt } from './random.ts'
+import { PresharedKey, type Secret, type SecretKey, SymmetricKey } from './secret.ts'
+import { counterSecretbox } from './secretbox.ts'
+import { readySodium } from './sodium.ts'
+
+/** Options of {@link loadCrypto}. */
+export interface LoadCryptoOptions {
+  /** Where random bytes come from; default libsodium's `randombytes_buf` (the OS CSPRNG). */
+  readonly random?: RandomSource | undefined
+}
+
+/**
+ * Pavillion's cipher suites 1 (PSK) and 2 (ECC), ready to use: every method is synchronous.
+ * Methods do not use `this`, so they may be destructured. Arguments are validated
+ * (TypeError for a wrong type, RangeError for a wrong length or range) except by `open`,
+ * `boxOpen` and the `verify…` methods, which report hostile input by their result instead.
+ */
+export interface PavillionCrypto {
+  /** The random source every key, seed and integer below is drawn from (checked: right length or throws). */
+  readonly random: RandomSource
+  /**
+   * H(k, m) = keyed BLAKE2b-256 (`crypto_generichash(32, m, k)`); an empty key gives H0. Key first,
+   * unlike the reference's wrapper.
+   *
+   * @throws TypeError / RangeError for a key that is not 0..64 bytes or a message that is not a Uint8Array
+   */
+  hash(key: Uint8Array | Secret, message: Uint8Array): Uint8Array
+  /**
+   * N(c) = 16 zero bytes ‖ u64le(c), as a new array.
+   *
+   * @throws TypeError / RangeError when `counter` is not a bigint in [0, 2^64 - 1]
+   */
+  counterNonce(counter: bigint): Uint8Array
+  /**
+   * `crypto_secretbox_easy(plaintext, N(counter), key)`: the 16-byte tag, then the ciphertext (a new array).
+   * Never seal two different plaintexts with the same key and counter (PROTOCOL.md §8.1, D3).
+   *
+   * @throws TypeError when `plaintext` is not a Uint8Array or `key` not a SymmetricKey
+   * @throws RangeError when `counter` is not in [1, 2^64 - 1] (0 is reserved for setup messages)
+   * @throws Error when `key` was wiped
+   */
+  seal(plaintext: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array
+  /**
+   * Opens tag ‖ ciphertext sealed under N(counter). Returns undefined on any failure (forged or
+   * damaged box, wrong key or counter, box shorter than the tag, counter not in [1, 2^64 - 1]);
+   * never throws on such input.
+   *
+   * @throws TypeError when `key` is not a SymmetricKey (a programming error, not hostile input)
+   * @throws Error when `key` was wiped
+   */
+  open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined
+  /**
+   * `crypto_box_easy(message, nonce, recipientPublicKey, senderSecretKey)` (X25519 + XSalsa20-Poly1305).
+   *
+   * @throws TypeError for arguments of the wrong type
+   * @throws RangeError for a nonce that is not 24 bytes, a public key that is not 32 bytes, or
+   *   a low-order public key (such as all zeros)
+   * @throws Error when `senderSecretKey` was wiped
+   */
+  boxSeal(
+    message: Uint8Array,
+    nonce: Uint8Array,
+    recipientPublicKey: Uint8Array,
+    senderSecretKey: SecretKey,
+  ): Uint8Array
+  /**
+   * `crypto_box_open_easy`. Returns undefined on any failure, including wrong lengths and
+   * low-order (e.g. all-zero) public keys; never throws on such input.
+   *
+   * @throws TypeError when `recipientSecretKey` is not a SecretKey
+   * @throws Error when it was wiped
+   */
+  boxOpen(
+    box: Uint8Array,
+    nonce: Uint8Array,
+    senderPublicKey: Uint8Array,
+    recipientSecretKey: SecretKey,
+  ): Uint8Array | undefined
+  /** A new X25519 key pair from 32 bytes of {@link PavillionCrypto.random} (reproducible with a seeded source). */
+  generateKeyPair(): KeyPair
+  /**
+   * `crypto_box_seed_keypair(seed)`.
+   *
+   * @throws TypeError / RangeError when `seed` is not 32 bytes
+   */
+  keyPairFromSeed(seed: Uint8Array): KeyPair
+  /**
+   * The pair of an existing secret key (public = `crypto_scalarmult_base(sk)`); a SecretKey is
+   * used as is, bytes are copied into a new one.
+   *
+   * @throws TypeError / RangeError when `secretKey` is not a SecretKey or 32 bytes
+   */
+  keyPairFromSecretKey(secretKey: Uint8Array | SecretKey): KeyPair
+  /**
+   * The X25519 public key of `secretKey`.
+   *
+   * @throws TypeError / RangeError when `secretKey` is not a SecretKey or 32 bytes
+   */
+  publicKeyOf(secretKey: SecretKey | Uint8Array): Uint8Array
+  /** A new random 32-byte PSK. */
+  generatePsk(): PresharedKey
+  /** Constant-time equality (`sodium.memcmp`); false for different lengths or non-Uint8Array arguments. */
+  equal(a: Uint8Array, b: Uint8Array): boolean
+  /**
+   * ckey = H(psk, clientNonce) (PSK).
+   *
+   * @throws TypeError / RangeError when `psk` is not a PresharedKey or `clientNonce` not 32 bytes
+   */
+  pskClientKey(psk: PresharedKey, clientNonce: Uint8Array): SymmetricKey
+  /**
+   * skey = H(psk, clientNonce ‖ serverNonce) (PSK).
+   *
+   * @throws TypeError / RangeError when `psk` is not a PresharedKey or a nonce not 32 bytes
+   */
+  pskServerKey(psk: PresharedKey, clientNonce: Uint8Array, serverNonce: Uint8Array): SymmetricKey
+  /**
+   * Session ID = H(psk, ckey)[0..16) (PSK).
+   *
+   * @throws TypeError when `psk` or `ckey` has the wrong type
+   */
+  pskSessionId(psk: PresharedKey, ckey: SymmetricKey): Uint8Array
+  /**
+   * Session ID = H(clientPublicKey, ckey)[0..16) (ECC).
+   *
+   * @throws TypeError / RangeError when `clientPublicKey` is not 32 bytes or `ckey` not a SymmetricKey
+   */
+  eccSessionId(clientPublicKey: Uint8Array, ckey: SymmetricKey): Uint8Array
+  /**
+   * The opcode-2 hash H(psk, serverNonce ‖ challenge).
+   *
+   * @throws TypeError / RangeError when `psk` is not a PresharedKey, `serverNonce` not 32 or `challenge` not 16 bytes
+   */
+  pskNonceHash(psk: PresharedKey, serverNonce: Uint8Array, challenge: Uint8Array): Uint8Array
+  /**
+   * Constant-time check of a received opcode-2 hash; false (never an exception) for wrong lengths.
+   *
+   * @throws TypeError when `psk` is not a PresharedKey
+   */
+  verifyPskNonceHash(
+    psk: PresharedKey,
+    serverNonce: Uint8Array,
+    challenge: Uint8Array,
+    hash: Uint8Array,
+  ): boolean
+  /**
+   * The opcode-3 hash H(psk, bytes [20..109) of the datagram) — the 89 bytes before the hash.
+   *
+   * @throws TypeError / RangeError when `psk` is not a PresharedKey or `hashedBytes` not 89 bytes
+   */
+  pskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array): Uint8Array
+  /**
+   * Constant-time check of a received opcode-3 hash; false (never an exception) for wrong lengths.
+   *
+   * @throws TypeError when `psk` is not a PresharedKey
+   */
+  verifyPskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array, hash: Uint8Array): boolean
+  /**
+   * H0(publicKey), 32 bytes: the identity a reference server reports for a guest (PROTOCOL.md §6.3).
+   *
+   * @throws TypeError / RangeError when `publicKey` is not 32 bytes
+   */
+  guestId(publicKey: Uint8Array): Uint8Array
+  /**
+   * H0(publicKey)[0..16): the client ID of an ECC client without a configured one.
+   *
+   * @throws TypeError / RangeError when `publicKey` is not 32 bytes
+   */
+  defaultClientId(publicKey: Uint8Array): Uint8Array
+  /** 32 random bytes as a SymmetricKey (the client-chosen ECC ckey and skey). */
+  randomKey(): SymmetricKey
+  /**
+   * A uniform integer in [min, max], both inclusive, from {@link PavillionCrypto.random} by
+   * rejection sampling; e.g. `randomBigInt(1024n, 1_000_000_000n)` for a client's initial counter
+   * and `randomBigInt(2n ** 63n, 2n ** 63n + 1_000_000_000n)` for a server's (PROTOCOL.md §8.1).
+   *
+   * @throws TypeError when `min` or `max` is not a bigint
+   * @throws RangeError when `min > max`
+   */
+  randomBigInt(min: bigint, max: bigint): bigint
+}
+
+/**
+ * Loads libsodium (once per process) and returns the cipher suites. Await it once at start-up;
+ * everything on the result is synchronous.
+ *
+ * @throws TypeError (as a rejected promise) when `options.random` is given but not a function
+ */
+export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<PavillionCrypto> {
+  const sodium = await readySodium()
+  const random = checkedRandom(options.random ?? ((length) => sodium.randombytes_buf(length)))
+  const equal = (a: Uint8Array, b: Uint8Array): boolean =>
+    a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && sodium.memcmp(a, b)
+  const hash = keyedHash(sodium)
+  const box = publicKeyBox(sodium)
+  /** Draws 32 bytes, hands them to `use` and zeroes them afterwards. */
+  const withRandomKeyBytes = <T>(use: (bytes: Uint8Array) => T): T => {
+    const bytes = random(KEY_LENGTH)
+    try {
+      return use(bytes)
+    } finally {
+      bytes.fill(0)
+    }
+  }
+  return Object.freeze({
+    random,
+    hash,
+    counterNonce,
+    ...counterSecretbox(sodium),
+    ...box,
+    ...derivations(hash, equal),
+    equal,
+    generateKeyPair: () => withRandomKeyBytes(box.keyPairFromSeed),
+    generatePsk: () => withRandomKeyBytes((bytes) => PresharedKey.from(bytes)),
+    randomKey: () => withRandomKeyBytes((bytes) => SymmetricKey.from(bytes)),
+    randomBigInt: (min: bigint, max: bigint) => uniformBigInt(random, min, max),
+  })
+}
