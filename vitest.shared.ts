@@ -1,5 +1,25 @@
 import { defineConfig } from 'vitest/config'
 
+// Vitest 5 reports failures with Map.groupBy, which Node 20 lacks: without it a
+// failing test crashes the reporter instead of being printed.
+if (typeof Map.groupBy !== 'function') {
+  Object.defineProperty(Map, 'groupBy', {
+    configurable: true,
+    writable: true,
+    value<K, T>(items: Iterable<T>, keyOf: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>()
+      let index = 0
+      for (const item of items) {
+        const key = keyOf(item, index++)
+        const group = groups.get(key)
+        if (group === undefined) groups.set(key, [item])
+        else group.push(item)
+      }
+      return groups
+    },
+  })
+}
+
 /**
  * The vitest configuration every package uses.
  *

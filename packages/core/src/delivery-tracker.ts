@@ -45,11 +45,15 @@ export interface TrackParams<P> {
   readonly fallback?: { readonly to: PeerAddress; readonly bytes: Uint8Array }
   /** Internal sends (keepalives) report to the endpoint but not to the application. */
   readonly internal?: boolean
+  /** The targets are "every connected peer": peers keyed later join, peers that leave stop being awaited. */
+  readonly autoTargets?: boolean
 }
 
 interface TargetState<P> {
   readonly target: DeliveryTarget<P>
   acked: boolean
+  /** The peer left (quit, timeout): still reported missing, no longer awaited. */
+  gone: boolean
 }
 
 interface Tracked<P> {
@@ -84,17 +88,45 @@ export class DeliveryTracker<P> {
   /** Transmits and starts tracking under the caller's ticket `id` (unique per endpoint). */
   track(now: number, params: TrackParams<P>, id: number): void {
     const targets = new Map<string, TargetState<P>>()
-    for (const target of params.targets) targets.set(target.key, { target, acked: false })
+    for (const target of params.targets) targets.set(target.key, { target, acked: false, gone: false })
     const send: Tracked<P> = { id, params, targets, acked: [], firstSentAt: now, transmissions: 0 }
     this.#sends.set(id, send)
     for (const ackKey of params.ackKeys) this.#byAckKey.set(ackKey, id)
     this.#transmit(now, send, true)
   }
 
-  /** Adds a target to a send in flight (a server that connected after the send started). */
-  addTarget(id: number, target: DeliveryTarget<P>): void {
-    const send = this.#sends.get(id)
-    if (send !== undefined && !send.targets.has(target.key)) send.targets.set(target.key, { target, acked: false })
+  /** The lowest counter still awaiting acknowledgement, or undefined when nothing is in flight. */
+  lowestCounter(): bigint | undefined {
+    let lowest: bigint | undefined
+    for (const send of this.#sends.values()) {
+      if (lowest === undefined || send.params.counter < lowest) lowest = send.params.counter
+    }
+    return lowest
+  }
+
+  /**
+   * A peer was keyed while sends were in flight: every send addressed to
+   * "every connected peer" now awaits it too, and goes to it at once (same bytes).
+   */
+  peerJoined(key: string, peer: P, to: PeerAddress): void {
+    for (const send of this.#sends.values()) {
+      const { autoTargets, fallback } = send.params
+      if (autoTargets !== true || fallback === undefined) continue
+      const state = send.targets.get(key)
+      if (state?.acked === true) continue
+      send.targets.set(key, { target: { key, peer, to, bytes: fallback.bytes }, acked: false, gone: false })
+      this.#host.transmit(to, fallback.bytes)
+    }
+  }
+
+  /** A peer left: sends stop awaiting it (it still shows as missing unless it acknowledged). */
+  peerLeft(now: number, key: string): void {
+    for (const send of [...this.#sends.values()]) {
+      const state = send.targets.get(key)
+      if (state === undefined || state.acked || send.params.autoTargets !== true) continue
+      state.gone = true
+      if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
+    }
   }
 
   /**
@@ -146,20 +178,26 @@ export class DeliveryTracker<P> {
       case 'until-deadline':
         return false
       case 'all':
-        for (const state of send.targets.values()) if (!state.acked) return false
-        return send.targets.size > 0 || send.acked.length > 0
+        for (const state of send.targets.values()) if (!state.acked && !state.gone) return false
+        return send.acked.length > 0
     }
   }
 
   #transmit(now: number, send: Tracked<P>, first: boolean): void {
     const { fallback } = send.params
-    const missing = [...send.targets.values()].filter((s) => !s.acked)
+    const missing = [...send.targets.values()].filter((s) => !s.acked && !s.gone)
     let rto: number
     const attempt = send.transmissions
-    if (fallback !== undefined && (first || missing.length === 0 || (send.params.expect === 'any' && send.acked.length === 0))) {
+    if (
+      fallback !== undefined &&
+      (first || missing.length === 0 || (send.params.expect === 'any' && send.acked.length === 0))
+    ) {
       // First transmission, or nobody to address directly: the destination (group) again.
       this.#host.transmit(fallback.to, fallback.bytes)
-      rto = missing.reduce((max, s) => Math.max(max, this.#host.rto(s.target.key, attempt)), this.#host.rto(undefined, attempt))
+      rto = missing.reduce(
+        (max, s) => Math.max(max, this.#host.rto(s.target.key, attempt)),
+        this.#host.rto(undefined, attempt),
+      )
     } else {
       rto = 0
       for (const state of missing) {
@@ -175,7 +213,8 @@ export class DeliveryTracker<P> {
 
   #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
     this.#sends.delete(send.id)
-    for (const ackKey of send.params.ackKeys) if (this.#byAckKey.get(ackKey) === send.id) this.#byAckKey.delete(ackKey)
+    for (const ackKey of send.params.ackKeys)
+      if (this.#byAckKey.get(ackKey) === send.id) this.#byAckKey.delete(ackKey)
     this.#host.clearTimer(send.id)
     const missing: P[] = []
     for (const state of send.targets.values()) if (!state.acked) missing.push(state.target.peer)

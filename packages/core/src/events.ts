@@ -83,7 +83,11 @@ export type ClientEvent =
 export type ServerEvent =
   | { readonly type: 'session:opened'; readonly client: ClientInfo }
   | { readonly type: 'session:closed'; readonly client: ClientInfo; readonly reason: CloseReason }
-  | { readonly type: 'security:leaked-secret-key'; readonly clientId: Uint8Array; readonly address: PeerAddress }
+  | {
+      readonly type: 'security:leaked-secret-key'
+      readonly clientId: Uint8Array
+      readonly address: PeerAddress
+    }
   | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo> }
   | MessageEvent<ClientInfo>
 

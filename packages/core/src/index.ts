@@ -32,7 +32,12 @@
  * ```
  */
 export { isMulticast, sameAddress } from './addressing.ts'
-export { Client, type ClientEventMap, type ClientOptions, type ClientTrackedSendOptions } from './api/client.ts'
+export {
+  Client,
+  type ClientEventMap,
+  type ClientOptions,
+  type ClientTrackedSendOptions,
+} from './api/client.ts'
 export type { Listener } from './api/emitter.ts'
 export type { FacadeEventMap, TrackedSend } from './api/facade.ts'
 export { type AbortOptions, DEFAULT_SEND_TIMEOUT, type TrackedSendOptions } from './api/options.ts'
@@ -66,7 +71,7 @@ export type {
   ServerInfo,
   Transmit,
 } from './events.ts'
-export { ReplayWindow, type ReplayVerdict } from './replay-window.ts'
+export { type ReplayVerdict, ReplayWindow } from './replay-window.ts'
 export { DEFAULT_RTT_OPTIONS, RttEstimator, type RttOptions } from './rtt-estimator.ts'
 export { type DrivenEndpoint, Driver } from './runtime/driver.ts'
 export type { Runtime } from './runtime/runtime.ts'
@@ -79,4 +84,10 @@ export {
   type ServerLimits,
 } from './server/server-options.ts'
 export type { EndpointStats } from './stats.ts'
-export { addressKey, type DatagramHandler, type PeerAddress, type Transport, type TransportErrorHandler } from './transport.ts'
+export {
+  addressKey,
+  type DatagramHandler,
+  type PeerAddress,
+  type Transport,
+  type TransportErrorHandler,
+} from './transport.ts'

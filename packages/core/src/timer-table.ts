@@ -59,7 +59,11 @@ export class TimerTable<K> {
   }
 
   #dropStale(): void {
-    for (let top = this.#heap[0]; top !== undefined && this.#armed.get(top.key) !== top.at; top = this.#heap[0]) {
+    for (
+      let top = this.#heap[0];
+      top !== undefined && this.#armed.get(top.key) !== top.at;
+      top = this.#heap[0]
+    ) {
       this.#pop()
     }
   }

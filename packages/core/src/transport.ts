@@ -45,5 +45,7 @@ export interface Transport {
 
 /** The string key the engine uses to index peers by address: `1.2.3.4:5` or `[::1]:5`. */
 export function addressKey(address: PeerAddress): string {
-  return address.address.includes(':') ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`
+  return address.address.includes(':')
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`
 }

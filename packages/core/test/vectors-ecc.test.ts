@@ -16,7 +16,9 @@ describe.each([
     server.handleDatagram(1, CLIENT_ADDRESS, hex(clientInfo!.hex))
     expect(drainHex(server)).toEqual([accepted!.hex])
     const opened = drainEvents(server).find((e) => e.type === 'session:opened')
-    expect(opened?.type === 'session:opened' && toHex(opened.client.identity)).toBe(file.server_reported_client_id)
+    expect(opened?.type === 'session:opened' && toHex(opened.client.identity)).toBe(
+      file.server_reported_client_id,
+    )
     expect(opened?.type === 'session:opened' && opened.client.guest).toBe(file.guest)
   })
 
@@ -26,6 +28,8 @@ describe.each([
     expect(drainHex(client)).toEqual([request!.hex])
     client.handleDatagram(1, SERVER_ADDRESS, hex(nonce!.hex))
     expect(drainHex(client)).toEqual([clientInfo!.hex])
+    expect(drainEvents(client)).toEqual([]) // not before the server proves it accepted us
+    client.handleDatagram(2, SERVER_ADDRESS, hex(accepted!.hex))
     expect(drainEvents(client).map((e) => e.type)).toEqual(['server:connected'])
   })
 
@@ -47,7 +51,10 @@ describe.each([
         server.send(1, { plaintext })
         ours = drainHex(server)
       } else if (record.from === 'client') {
-        client.send(1, record.opcode === 1 ? { plaintext, track: { deadline: 5000, expect: 'any' } } : { plaintext })
+        client.send(
+          1,
+          record.opcode === 1 ? { plaintext, track: { deadline: 5000, expect: 'any' } } : { plaintext },
+        )
         ours = drainHex(client)
       } else {
         ours = drainHex(server) // the ack the engine produced for the client's message
@@ -85,10 +92,12 @@ describe('ECC race (a reference client defect): our client never re-keys for a s
     server.handleDatagram(0, CLIENT_ADDRESS, hex(secondRequest[0]!))
     const secondNonce = drainHex(server)
     server.handleDatagram(0, CLIENT_ADDRESS, hex(infoA[0]!))
-    expect(drainHex(server)).toHaveLength(1) // session accepted
+    const accepted = drainHex(server)
+    expect(accepted).toHaveLength(1) // session accepted
     // …and our client re-sends client info A instead of drawing a new key B.
     client.handleDatagram(0, SERVER_ADDRESS, hex(secondNonce[0]!))
     expect(drainHex(client)).toEqual(infoA)
+    client.handleDatagram(0, SERVER_ADDRESS, hex(accepted[0]!))
     // Both sides agree: an echo call now round-trips.
     drainEvents(client)
     client.send(1, { plaintext: hex('0491016869') })

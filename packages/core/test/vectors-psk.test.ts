@@ -23,6 +23,8 @@ describe('PSK handshake replays the reference transcript byte for byte', () => {
     expect(drainHex(client)).toEqual([request!.hex])
     client.handleDatagram(1, SERVER_ADDRESS, hex(nonce!.hex))
     expect(drainHex(client)).toEqual([clientInfo!.hex])
+    expect(drainEvents(client)).toEqual([]) // not before the server proves it accepted us
+    client.handleDatagram(2, SERVER_ADDRESS, hex(accepted!.hex))
     expect(drainEvents(client).map((e) => e.type)).toEqual(['server:connected'])
   })
 

@@ -78,7 +78,9 @@ describe('race transcript (the call arrives before the nonce request)', () => {
     expect(infoB).toBe(infoA)
     server.handleDatagram(0, CLIENT_ADDRESS, hex(infoA!))
     server.handleDatagram(0, CLIENT_ADDRESS, hex(infoB!))
-    expect(drainHex(server)).toHaveLength(1) // the repeat is stale: one session accepted
+    const accepted = drainHex(server)
+    expect(accepted).toHaveLength(1) // the repeat is stale: one session accepted
+    client.handleDatagram(0, SERVER_ADDRESS, hex(accepted[0]!))
     expect(drainEvents(client).map((e) => e.type)).toEqual(['server:connected'])
   })
 })

@@ -42,7 +42,10 @@ function act(record: DatagramRecord, client: ClientEndpoint, server: ServerEndpo
   } else if (record.opcode === 12) {
     server.close(now)
   } else {
-    server.send(now, record.opcode === 1 ? { plaintext, track: { deadline: now + 5000, expect: 'all' } } : { plaintext })
+    server.send(
+      now,
+      record.opcode === 1 ? { plaintext, track: { deadline: now + 5000, expect: 'all' } } : { plaintext },
+    )
   }
 }
 
@@ -50,7 +53,9 @@ describe('secure messages replay the reference session byte for byte', () => {
   it('every datagram of every step, in order, from both roles', async () => {
     let step = ''
     const statusBytes = hex(file.session.status_bytes_when_enabled)
-    const { client, server } = await establishedPair(() => (step === 'reliable_c2s_with_status' ? statusBytes : undefined))
+    const { client, server } = await establishedPair(() =>
+      step === 'reliable_c2s_with_status' ? statusBytes : undefined,
+    )
     const produced = { client: [] as string[], server: [] as string[] }
     let now = 1
     for (const record of file.datagrams!) {
@@ -92,10 +97,17 @@ describe('secure messages replay the reference session byte for byte', () => {
     }
     const messages = drainEvents(server).filter((e) => e.type === 'message')
     expect(messages.map((m) => m.type === 'message' && m.message)).toEqual([
-      { type: 'reliable', target: 'T', name: 'hello', body: hex('72656c6961626c65207061796c6f616420632d3e73') },
+      {
+        type: 'reliable',
+        target: 'T',
+        name: 'hello',
+        body: hex('72656c6961626c65207061796c6f616420632d3e73'),
+      },
       expect.objectContaining({ type: 'unreliable', target: 'T', name: 'uhello' }),
     ])
-    expect(messages.every((m) => m.type === 'message' && toHex(m.peer.identity) === file.session.client_id)).toBe(true)
+    expect(
+      messages.every((m) => m.type === 'message' && toHex(m.peer.identity) === file.session.client_id),
+    ).toBe(true)
     void client
   })
 

@@ -47,7 +47,11 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
 
   constructor(options: ClientOptions) {
     const { transport, runtime, ...endpointOptions } = options
-    super(new ClientEndpoint({ ...endpointOptions, wallClockOffset: runtime.wallClockOffset() }), transport, runtime)
+    super(
+      new ClientEndpoint({ ...endpointOptions, wallClockOffset: runtime.wallClockOffset() }),
+      transport,
+      runtime,
+    )
     this.driver.command((now) => this.endpoint.start(now))
   }
 

@@ -42,7 +42,8 @@ export class Deliveries<P> {
     if (waiter === undefined) return
     this.#waiters.delete(report.id)
     if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort)
-    if (report.outcome === 'cancelled') waiter.reject(waiter.signal?.reason ?? new PavillionError('ERR_ABORTED', 'the send was cancelled'))
+    if (report.outcome === 'cancelled')
+      waiter.reject(waiter.signal?.reason ?? new PavillionError('ERR_ABORTED', 'the send was cancelled'))
     else waiter.resolve(report)
   }
 }

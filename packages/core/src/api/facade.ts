@@ -1,3 +1,4 @@
+import { ClosedError } from '../errors.ts'
 import type { DeliveryReport, MessageEvent } from '../events.ts'
 import { type DrivenEndpoint, Driver } from '../runtime/driver.ts'
 import type { Runtime } from '../runtime/runtime.ts'
@@ -42,6 +43,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected readonly events = new Emitter<M>((error) => this.events.emit('error', { error } as M['error']))
   readonly #handlers = new Map<number, Listener<MessageEvent<P>>>()
   readonly #deliveries = new Deliveries<P>()
+  readonly #lifetime = new AbortController()
   #closing: Promise<void> | undefined
 
   protected constructor(endpoint: FacadeEndpoint<E>, transport: Transport, runtime: Runtime) {
@@ -54,6 +56,11 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   /** True once `close()` was called. */
   get closed(): boolean {
     return this.#closing !== undefined
+  }
+
+  /** Aborts (with a `ClosedError`) when `close()` is called: hand it to work that must stop with the endpoint. */
+  get signal(): AbortSignal {
+    return this.#lifetime.signal
   }
 
   /** Adds an event listener; returns its remover. */
@@ -88,6 +95,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   /** Sends quit, settles every pending send with `closed`, releases the transport and timer. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#lifetime.abort(new ClosedError())
       this.driver.command((now) => this.endpoint.close(now))
       await this.driver.stop()
       this.events.clear()
@@ -102,7 +110,9 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
 
   /** Wraps a ticket into a delivery promise that aborts with `signal`. */
   protected track(id: number, signal: AbortSignal | undefined): TrackedSend<P> {
-    const done = this.#deliveries.wait(id, signal, () => this.driver.command((now) => this.endpoint.cancel(now, id)))
+    const done = this.#deliveries.wait(id, signal, () =>
+      this.driver.command((now) => this.endpoint.cancel(now, id)),
+    )
     return { id, done }
   }
 

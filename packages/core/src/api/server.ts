@@ -1,11 +1,11 @@
-import type { TrackedSendOptions } from './options.ts'
-import { timeoutOf } from './options.ts'
 import type { ClientInfo, ServerEvent } from '../events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { ServerEndpoint } from '../server/server-endpoint.ts'
 import type { ServerEndpointOptions } from '../server/server-options.ts'
 import type { Transport } from '../transport.ts'
 import { Facade, type FacadeEventMap, type TrackedSend } from './facade.ts'
+import type { TrackedSendOptions } from './options.ts'
+import { timeoutOf } from './options.ts'
 
 type EventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>
 
@@ -43,7 +43,11 @@ export class Server extends Facade<ServerEvent, ServerEventMap, ClientInfo> {
 
   constructor(options: ServerOptions) {
     const { transport, runtime, ...endpointOptions } = options
-    super(new ServerEndpoint({ ...endpointOptions, wallClockOffset: runtime.wallClockOffset() }), transport, runtime)
+    super(
+      new ServerEndpoint({ ...endpointOptions, wallClockOffset: runtime.wallClockOffset() }),
+      transport,
+      runtime,
+    )
     this.driver.command((now) => this.endpoint.start(now))
   }
 

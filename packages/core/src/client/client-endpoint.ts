@@ -16,7 +16,12 @@ import {
   WireDecodeError,
 } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
-import { MAX_COUNTER, NONCE_REQUEST_WINDOW, NONCE_REQUESTS_PER_WINDOW, NONCE_REQUESTS_PER_WINDOW_KEYED } from '../constants.ts'
+import {
+  MAX_COUNTER,
+  NONCE_REQUEST_WINDOW,
+  NONCE_REQUESTS_PER_WINDOW,
+  NONCE_REQUESTS_PER_WINDOW_KEYED,
+} from '../constants.ts'
 import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
 import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
@@ -75,6 +80,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   readonly #sessionField: Uint8Array
   readonly #clientNonce: Uint8Array
   readonly #ckey: SymmetricKey
+  /** What a server that accepted us echoes in opcode 7: derived from our client key, so it cannot be guessed. */
+  readonly #sessionId: Uint8Array
   readonly #servers = new Map<string, KnownServer>()
   readonly #queue = new Queue<QueuedSend>()
   readonly #usedServerNonces = new Set<string>()
@@ -109,10 +116,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.#clientId = credentials.clientId
       this.#clientNonce = fixed?.clientNonce ?? crypto.random(32)
       this.#ckey = crypto.pskClientKey(credentials.psk, this.#clientNonce)
+      this.#sessionId = crypto.pskSessionId(credentials.psk, this.#ckey)
     } else {
       this.#clientId = credentials.clientId ?? crypto.defaultClientId(credentials.keyPair.publicKey)
       this.#clientNonce = ZERO_KEY
       this.#ckey = fixed?.ckey ?? crypto.randomKey()
+      this.#sessionId = crypto.eccSessionId(credentials.keyPair.publicKey, this.#ckey)
     }
   }
 
@@ -134,7 +143,11 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   }
 
   /** Latest status bytes and clock offset of one server, when known. */
-  serverState(key: string): { status: KnownServer['status']; clockOffset: number | undefined; srtt: number | undefined } | undefined {
+  serverState(
+    key: string,
+  ):
+    | { status: KnownServer['status']; clockOffset: number | undefined; srtt: number | undefined }
+    | undefined {
     const server = this.#servers.get(key)
     return server && { status: server.status, clockOffset: server.clockOffset, srtt: server.rtt.srtt }
   }
@@ -180,7 +193,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.closed = true
     this.tracker.closeAll(now)
     for (const queued of this.#queue.drain()) this.#reportQueued(queued, 'closed')
-    for (const server of this.#servers.values()) if (server.connected) this.#disconnect(server, 'closed')
+    for (const server of this.#servers.values()) if (server.connected) this.#disconnect(now, server, 'closed')
     this.timers.clearAll()
   }
 
@@ -202,7 +215,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   // ---- setup messages ------------------------------------------------------
 
-  #handleSetup(now: number, from: PeerAddress, key: string, opcode: number, data: Uint8Array, size: number): void {
+  #handleSetup(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    opcode: number,
+    data: Uint8Array,
+    size: number,
+  ): void {
     this.counters.bytesInUnauthenticated += size
     let message: ReturnType<typeof decodeSetup>
     try {
@@ -236,6 +256,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         } else this.counters.unexpected++
         return
       case 'session-accepted':
+        // The session ID is H(psk or public key, client key): only a server that opened our client info knows it.
+        if (server?.skey !== undefined && this.crypto.equal(message.sessionId, this.#sessionId))
+          this.#markFresh(now, server)
+        else this.counters.unexpected++
         return
       default:
         this.counters.unexpected++
@@ -261,20 +285,25 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       clientId: this.#clientId,
       clientNonce: this.#clientNonce,
       serverNonce: message.serverNonce,
-      counter: this.#counter,
+      counter: this.#floor(),
     }
     const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
     const reply = encodeSetup({ type: 'psk-client-info', ...body, hash })
     // Like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
     this.#counter = this.#nextCounter()
     const skey = this.crypto.pskServerKey(credentials.psk, this.#clientNonce, message.serverNonce)
-    this.#keyed(now, server, skey, message.serverNonce, reply)
+    this.#keyed(server, skey, message.serverNonce, reply)
   }
 
   #onEccNonce(now: number, from: PeerAddress, key: string, message: EccNonce): void {
     const credentials = this.#credentials
     if (credentials.type !== 'ecc') return
-    const opened = this.crypto.boxOpen(message.box, message.boxNonce, credentials.serverPublicKey, credentials.keyPair.secretKey)
+    const opened = this.crypto.boxOpen(
+      message.box,
+      message.boxNonce,
+      credentials.serverPublicKey,
+      credentials.keyPair.secretKey,
+    )
     if (opened === undefined) {
       this.counters.forged++
       return
@@ -300,11 +329,22 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       serverNonce: plaintext.serverNonce,
       ckey: this.#ckey.expose(),
       skey: skey.expose(),
-      counter: this.#counter,
+      counter: this.#floor(),
     })
-    const box = this.crypto.boxSeal(sealed, boxNonce, credentials.serverPublicKey, credentials.keyPair.secretKey)
-    const reply = encodeSetup({ type: 'ecc-client-info', clientId: this.#clientId, suite: CipherSuiteId.Ecc, boxNonce, box })
-    this.#keyed(now, server, skey, plaintext.serverNonce, reply)
+    const box = this.crypto.boxSeal(
+      sealed,
+      boxNonce,
+      credentials.serverPublicKey,
+      credentials.keyPair.secretKey,
+    )
+    const reply = encodeSetup({
+      type: 'ecc-client-info',
+      clientId: this.#clientId,
+      suite: CipherSuiteId.Ecc,
+      boxNonce,
+      box,
+    })
+    this.#keyed(server, skey, plaintext.serverNonce, reply)
   }
 
   /** A nonce answered before gets the same reply again and changes no key (PROTOCOL.md D4, and the vectors' `race`). */
@@ -322,14 +362,26 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     return false
   }
 
-  #keyed(now: number, server: KnownServer, skey: SymmetricKey, serverNonce: Uint8Array, reply: Uint8Array): void {
+  /**
+   * The counter a handshake announces: the server accepts only counters above
+   * it. Normally our current counter; while acknowledged sends are in flight,
+   * just below the oldest, so their retransmissions reach a restarted or newly
+   * joined server (which then awaits them too).
+   */
+  #floor(): bigint {
+    const lowest = this.tracker.lowestCounter()
+    return lowest !== undefined && lowest <= this.#counter ? lowest - 1n : this.#counter
+  }
+
+  #keyed(server: KnownServer, skey: SymmetricKey, serverNonce: Uint8Array, reply: Uint8Array): void {
     const nonceHex = hexOf(serverNonce)
     this.#usedServerNonces.add(nonceHex)
     server.rememberAnswer(nonceHex, reply)
     this.transmitUnauthenticated(server.address, reply)
     server.rekey(skey, serverNonce)
     this.counters.handshakes++
-    this.#markFresh(now, server)
+    // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
+    if (server.connected) this.tracker.peerJoined(server.key, server.info, server.address)
   }
 
   // ---- encrypted messages --------------------------------------------------
@@ -409,7 +461,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         return
       case 'quit':
         server.skey = undefined
-        if (server.connected) this.#disconnect(server, 'quit')
+        if (server.connected) this.#disconnect(now, server, 'quit')
         return
       case 'unknown':
         this.counters.unknownOpcode++
@@ -425,7 +477,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #updateStatus(server: KnownServer, raw: Uint8Array): void {
     const previous = server.status?.raw
-    if (previous !== undefined && previous[0] === raw[0] && previous[1] === raw[1] && previous[2] === raw[2]) return
+    if (previous !== undefined && previous[0] === raw[0] && previous[1] === raw[1] && previous[2] === raw[2])
+      return
     server.status = decodeStatus(raw)
     this.emit({ type: 'server:status', server: server.info, status: server.status })
   }
@@ -441,12 +494,16 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#ensureOpen()
     const tracked = request.track !== undefined
     if (tracked && this.tracker.size + this.#queue.length >= this.#limits.maxInFlight) {
-      throw new BackpressureError(`${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`)
+      throw new BackpressureError(
+        `${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`,
+      )
     }
     const id = tracked ? this.#nextId++ : undefined
     if (this.#connectedCount === 0) {
       if (this.#queue.length >= this.#limits.maxQueued) {
-        throw new BackpressureError(`${this.#limits.maxQueued} packets already wait for a server to connect; wait or raise limits.maxQueued`)
+        throw new BackpressureError(
+          `${this.#limits.maxQueued} packets already wait for a server to connect; wait or raise limits.maxQueued`,
+        )
       }
       this.#queue.push({ id, request, internal })
       if (id !== undefined && request.track) this.timers.set(`q:${id}`, request.track.deadline)
@@ -482,6 +539,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         targets,
         fallback: { to: this.#destination, bytes },
         internal,
+        autoTargets: track.servers === undefined && track.expect !== 'any',
       },
       id,
     )
@@ -497,7 +555,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #nextCounter(): bigint {
     if (this.#counter >= MAX_COUNTER) {
-      throw new PavillionError('ERR_COUNTER_EXHAUSTED', 'the client counter reached 2^64 - 1; create a new client')
+      throw new PavillionError(
+        'ERR_COUNTER_EXHAUSTED',
+        'the client counter reached 2^64 - 1; create a new client',
+      )
     }
     this.#counter += 1n
     return this.#counter
@@ -595,7 +656,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #evictServer(): boolean {
     let victim: KnownServer | undefined
     for (const server of this.#servers.values()) {
-      if (!server.connected && (victim === undefined || server.lastSeenAt < victim.lastSeenAt)) victim = server
+      if (!server.connected && (victim === undefined || server.lastSeenAt < victim.lastSeenAt))
+        victim = server
     }
     if (victim === undefined) return false
     this.#servers.delete(victim.key)
@@ -611,6 +673,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
       this.timers.clear('handshake')
       this.emit({ type: 'server:connected', server: server.info })
+      this.tracker.peerJoined(server.key, server.info, server.address)
       this.#flushQueue(now)
     }
     if (this.timers.get(`d:${server.key}`) === undefined) {
@@ -618,10 +681,11 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     }
   }
 
-  #disconnect(server: KnownServer, reason: CloseReason): void {
+  #disconnect(now: number, server: KnownServer, reason: CloseReason): void {
     server.connected = false
     this.#connectedCount--
     this.timers.clear(`d:${server.key}`)
+    if (!this.closed) this.tracker.peerLeft(now, server.key)
     this.emit({ type: 'server:disconnected', server: server.info, reason })
   }
 
@@ -649,7 +713,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         this.timers.set(key, due)
         return
       }
-      this.#disconnect(server, 'timeout')
+      this.#disconnect(now, server, 'timeout')
       if (this.#connectedCount === 0) this.#sendHandshake(now)
     } else if (key.startsWith('q:')) {
       const id = Number(key.slice(2))

@@ -40,7 +40,13 @@ export class KnownServer {
   /** Handshake replies already sent, by server nonce (hex): re-sent unchanged, never re-keyed (vectors' `race`). */
   readonly answered = new Map<string, Uint8Array>()
 
-  constructor(address: PeerAddress, suite: number, publicKey: Uint8Array | undefined, now: number, rtt: RttOptions) {
+  constructor(
+    address: PeerAddress,
+    suite: number,
+    publicKey: Uint8Array | undefined,
+    now: number,
+    rtt: RttOptions,
+  ) {
     this.key = addressKey(address)
     this.address = address
     this.info = { key: this.key, address, suite, publicKey }

@@ -25,7 +25,12 @@ export class Driver<E> {
   #cancelTimer: (() => void) | undefined
   #stopped = false
 
-  constructor(endpoint: DrivenEndpoint<E>, transport: Transport, runtime: Runtime, dispatch: (event: E) => void) {
+  constructor(
+    endpoint: DrivenEndpoint<E>,
+    transport: Transport,
+    runtime: Runtime,
+    dispatch: (event: E) => void,
+  ) {
     this.#endpoint = endpoint
     this.#transport = transport
     this.#runtime = runtime
@@ -55,7 +60,8 @@ export class Driver<E> {
     for (let t = this.#endpoint.pollTransmit(); t !== undefined; t = this.#endpoint.pollTransmit()) {
       if (!this.#stopped) this.#transport.send(t.to, t.bytes)
     }
-    for (let e = this.#endpoint.pollEvent(); e !== undefined; e = this.#endpoint.pollEvent()) this.#dispatch(e)
+    for (let e = this.#endpoint.pollEvent(); e !== undefined; e = this.#endpoint.pollEvent())
+      this.#dispatch(e)
     this.#rearm(this.#endpoint.pollTimeout())
   }
 

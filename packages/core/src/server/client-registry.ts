@@ -27,7 +27,8 @@ export class MemoryClientRegistry implements ClientRegistry {
    * @throws RangeError when the ID is not 16 bytes or the key not 32
    */
   addPublicKey(clientId: Uint8Array, publicKey: Uint8Array): this {
-    if (publicKey.length !== 32) throw new RangeError(`"publicKey" expected Uint8Array of length 32, got length=${publicKey.length}`)
+    if (publicKey.length !== 32)
+      throw new RangeError(`"publicKey" expected Uint8Array of length 32, got length=${publicKey.length}`)
     this.#publicKeys.set(idKey(clientId), Uint8Array.from(publicKey))
     return this
   }
@@ -49,7 +50,8 @@ export class MemoryClientRegistry implements ClientRegistry {
 }
 
 function idKey(clientId: Uint8Array): string {
-  if (clientId.length !== 16) throw new RangeError(`"clientId" expected Uint8Array of length 16, got length=${clientId.length}`)
+  if (clientId.length !== 16)
+    throw new RangeError(`"clientId" expected Uint8Array of length 16, got length=${clientId.length}`)
   let out = ''
   for (const byte of clientId) out += byte.toString(16).padStart(2, '0')
   return out

@@ -15,7 +15,15 @@ import {
   pskClientInfoHashedBytes,
   WireDecodeError,
 } from '@pavillion/wire'
-import { ANNOUNCE_DELAYS, SERVER_COUNTER_RANGE, UNRECOGNIZED_QUIET, UNRECOGNIZED_QUIET_SKIP, UNRECOGNIZED_SUPPRESS, INVALID_CLIENT_QUIET, MAX_COUNTER } from '../constants.ts'
+import {
+  ANNOUNCE_DELAYS,
+  INVALID_CLIENT_QUIET,
+  MAX_COUNTER,
+  SERVER_COUNTER_RANGE,
+  UNRECOGNIZED_QUIET,
+  UNRECOGNIZED_QUIET_SKIP,
+  UNRECOGNIZED_SUPPRESS,
+} from '../constants.ts'
 import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
 import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
@@ -23,7 +31,12 @@ import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../ev
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
-import { DEFAULT_SERVER_LIMITS, DEFAULT_SESSION_TIMEOUT, type ServerEndpointOptions, type ServerLimits } from './server-options.ts'
+import {
+  DEFAULT_SERVER_LIMITS,
+  DEFAULT_SESSION_TIMEOUT,
+  type ServerEndpointOptions,
+  type ServerLimits,
+} from './server-options.ts'
 import { Session, type SessionKeys } from './session.ts'
 import { SourceTable } from './source-table.ts'
 
@@ -113,7 +126,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#started = true
     if (this.#announce === undefined) return
     this.transmit(this.#announce, ANNOUNCEMENT)
-    for (let i = 1; i < ANNOUNCE_DELAYS.length; i++) this.timers.set(`announce:${i}`, now + (ANNOUNCE_DELAYS[i] ?? 0))
+    for (let i = 1; i < ANNOUNCE_DELAYS.length; i++)
+      this.timers.set(`announce:${i}`, now + (ANNOUNCE_DELAYS[i] ?? 0))
   }
 
   /**
@@ -126,9 +140,12 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     if (this.closed) throw new ClosedError('the server is closed; create a new one')
     const track = request.track
     if (track !== undefined && this.tracker.size >= this.#limits.maxInFlight) {
-      throw new BackpressureError(`${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`)
+      throw new BackpressureError(
+        `${this.#limits.maxInFlight} acknowledged sends are already in flight; wait for some to settle`,
+      )
     }
-    const sessions = request.to === undefined ? this.#sessions.values() : sessionsOf(this.#sessions, request.to)
+    const sessions =
+      request.to === undefined ? this.#sessions.values() : sessionsOf(this.#sessions, request.to)
     const recipients: ClientInfo[] = []
     const targets: DeliveryTarget<ClientInfo>[] = []
     const ackKeys: string[] = []
@@ -148,7 +165,11 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     if (track === undefined || targets.length === 0) return { id: undefined, recipients }
     const id = this.#nextId++
-    this.tracker.track(now, { ackKeys, counter: firstCounter, expect: track.expect, deadline: track.deadline, targets }, id)
+    this.tracker.track(
+      now,
+      { ackKeys, counter: firstCounter, expect: track.expect, deadline: track.deadline, targets },
+      id,
+    )
     return { id, recipients }
   }
 
@@ -192,7 +213,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   // ---- setup messages ------------------------------------------------------
 
-  #handleSetup(now: number, from: PeerAddress, key: string, opcode: number, data: Uint8Array, size: number): void {
+  #handleSetup(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    opcode: number,
+    data: Uint8Array,
+    size: number,
+  ): void {
     this.counters.bytesInUnauthenticated += size
     let message: ReturnType<typeof decodeSetup>
     try {
@@ -224,14 +252,20 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       return
     }
     if (request.suite === CipherSuiteId.Psk) {
-      if (this.#clients.psk(request.clientId) === undefined) return this.#invalidClientId(now, from, key, request)
+      if (this.#clients.psk(request.clientId) === undefined)
+        return this.#invalidClientId(now, from, key, request)
       const source = this.#sources.touch(key)
       source.serverNonce ??= this.crypto.random(32)
       const psk = this.#clients.psk(request.clientId)!
       const hash = this.crypto.pskNonceHash(psk, source.serverNonce, request.challenge)
       this.transmitUnauthenticated(
         from,
-        encodeSetup({ type: 'psk-nonce', serverNonce: source.serverNonce, challenge: request.challenge, hash }),
+        encodeSetup({
+          type: 'psk-nonce',
+          serverNonce: source.serverNonce,
+          challenge: request.challenge,
+          hash,
+        }),
       )
       return
     }
@@ -253,7 +287,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     source.serverNonce ??= this.crypto.random(32)
     const boxNonce = this.crypto.random(24)
-    const plaintext = encodeEccNoncePlaintext({ serverNonce: source.serverNonce, challenge: request.challenge })
+    const plaintext = encodeEccNoncePlaintext({
+      serverNonce: source.serverNonce,
+      challenge: request.challenge,
+    })
     const box = this.#boxTo(plaintext, boxNonce, registered ?? source.guestKey!, this.#keyPair)
     if (box === undefined) {
       this.counters.malformed++ // a guest "public key" libsodium refuses (e.g. a low-order point)
@@ -265,11 +302,20 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   /** PROTOCOL.md D1: a reference client may send its secret key; detect it, and refuse it if the policy says so. */
   #leaked(request: NonceRequest, registered: Uint8Array, from: PeerAddress): boolean {
     if (!this.crypto.equal(this.crypto.publicKeyOf(request.publicKey), registered)) return false
-    this.emit({ type: 'security:leaked-secret-key', clientId: Uint8Array.from(request.clientId), address: from })
+    this.emit({
+      type: 'security:leaked-secret-key',
+      clientId: Uint8Array.from(request.clientId),
+      address: from,
+    })
     return this.#rejectLeakedKeys
   }
 
-  #boxTo(plaintext: Uint8Array, nonce: Uint8Array, publicKey: Uint8Array, keyPair: KeyPair): Uint8Array | undefined {
+  #boxTo(
+    plaintext: Uint8Array,
+    nonce: Uint8Array,
+    publicKey: Uint8Array,
+    keyPair: KeyPair,
+  ): Uint8Array | undefined {
     try {
       return this.crypto.boxSeal(plaintext, nonce, publicKey, keyPair.secretKey)
     } catch {
@@ -285,7 +331,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
     source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
-    this.transmitUnauthenticated(from, encodeSetup({ type: 'invalid-client-id', challenge: request.challenge }))
+    this.transmitUnauthenticated(
+      from,
+      encodeSetup({ type: 'invalid-client-id', challenge: request.challenge }),
+    )
   }
 
   #onPskClientInfo(now: number, from: PeerAddress, key: string, info: PskClientInfo): void {
@@ -393,7 +442,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     for (const session of this.#sessions.values()) {
       if (victim === undefined || session.lastValidAt < victim.lastValidAt) victim = session
     }
-    if (victim !== undefined) this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
+    if (victim !== undefined)
+      this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
   }
 
   #closeSession(session: Session, reason: CloseReason): void {
@@ -404,7 +454,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   // ---- encrypted messages --------------------------------------------------
 
-  #handleSecure(now: number, from: PeerAddress, key: string, counter: bigint, box: Uint8Array, size: number): void {
+  #handleSecure(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    counter: bigint,
+    box: Uint8Array,
+    size: number,
+  ): void {
     const session = this.#sessions.get(key)
     if (session === undefined) {
       this.counters.unexpected++
@@ -441,7 +498,15 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.duplicates++
       // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
       if (message.type === 'reliable') this.#sendAck(session, counter)
-      else if (message.type === 'rpc-call') this.emit({ type: 'message', peer: session.info, counter, message, opcode: plaintext[0] ?? 0, duplicate: true })
+      else if (message.type === 'rpc-call')
+        this.emit({
+          type: 'message',
+          peer: session.info,
+          counter,
+          message,
+          opcode: plaintext[0] ?? 0,
+          duplicate: true,
+        })
       return
     }
     session.replay.commit(counter)
@@ -496,7 +561,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   #sendAck(session: Session, counter: bigint): void {
     const status = this.#status?.()
-    this.#reply(session, encodeApp(status === undefined ? { type: 'ack', counter } : { type: 'ack', counter, status }))
+    this.#reply(
+      session,
+      encodeApp(status === undefined ? { type: 'ack', counter } : { type: 'ack', counter, status }),
+    )
   }
 
   #reply(session: Session, plaintext: Uint8Array): void {
@@ -505,7 +573,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   #nextCounter(session: Session): bigint {
     if (session.sendCounter >= MAX_COUNTER) {
-      throw new PavillionError('ERR_COUNTER_EXHAUSTED', `the send counter towards ${session.key} reached 2^64 - 1`)
+      throw new PavillionError(
+        'ERR_COUNTER_EXHAUSTED',
+        `the send counter towards ${session.key} reached 2^64 - 1`,
+      )
     }
     session.sendCounter += 1n
     return session.sendCounter

@@ -1,5 +1,11 @@
 import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING, DEFAULT_MAX_SESSIONS, MAX_DATAGRAM, SESSION_TIMEOUT } from '../constants.ts'
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_PENDING,
+  DEFAULT_MAX_SESSIONS,
+  MAX_DATAGRAM,
+  SESSION_TIMEOUT,
+} from '../constants.ts'
 import type { RttOptions } from '../rtt-estimator.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'

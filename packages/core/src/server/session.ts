@@ -43,11 +43,17 @@ export class Session {
     this.lastValidAt = now
   }
 
-  /** Installs the keys of a new handshake from the same address. */
+  /**
+   * Installs the keys of a new handshake from the same address. The same
+   * client instance (same client key) keeps its replay window, so packets it
+   * retransmits across the re-handshake are recognised as duplicates rather
+   * than delivered twice; a new instance starts a new window at its floor.
+   */
   rekey(keys: SessionKeys, now: number): void {
+    const sameInstance = keys.ckey.equals(this.keys.ckey)
     this.keys = keys
     this.info = infoOf(this.key, this.address, keys)
-    this.replay.reset(keys.floor)
+    if (!sameInstance) this.replay.reset(keys.floor)
     this.lastValidAt = now
   }
 }

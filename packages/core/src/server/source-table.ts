@@ -38,7 +38,8 @@ export class SourceTable {
     if (record !== undefined) {
       this.#records.delete(key)
     } else {
-      if (this.#records.size >= this.#capacity) this.#records.delete(this.#records.keys().next().value as string)
+      if (this.#records.size >= this.#capacity)
+        this.#records.delete(this.#records.keys().next().value as string)
       record = {
         serverNonce: undefined,
         guestKey: undefined,

@@ -64,7 +64,8 @@ export class ManualRuntime implements Runtime {
   #earliest(): ScheduledTimer | undefined {
     let best: ScheduledTimer | undefined
     for (const timer of this.#timers) {
-      if (best === undefined || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq)) best = timer
+      if (best === undefined || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq))
+        best = timer
     }
     return best
   }

@@ -1,4 +1,11 @@
-import { loadCrypto, type PavillionCrypto, parsePsk, type RandomSource, SymmetricKey, scriptedRandom } from '@pavillion/crypto'
+import {
+  loadCrypto,
+  type PavillionCrypto,
+  parsePsk,
+  type RandomSource,
+  SymmetricKey,
+  scriptedRandom,
+} from '@pavillion/crypto'
 import { type DatagramRecord, hex, loadVectors, u64 } from '@pavillion/test-vectors'
 import { ClientEndpoint } from '../../src/client/client-endpoint.ts'
 import { MemoryClientRegistry } from '../../src/server/client-registry.ts'
@@ -24,7 +31,10 @@ export async function pskPair(file = loadVectors('psk_handshake'), status?: () =
   const psk = parsePsk(file.psk as string)
   const clientId = hex(file.client_id as string)
   const server = new ServerEndpoint({
-    crypto: await scriptedCrypto([hex(file.server.nonce as string), hex(file.server.nonce_after_setup as string)]),
+    crypto: await scriptedCrypto([
+      hex(file.server.nonce as string),
+      hex(file.server.nonce_after_setup as string),
+    ]),
     clients: new MemoryClientRegistry().addPsk(clientId, psk),
     sendCounterStart: () => u64(file.server.session_send_counter_initial as string),
     ...(status === undefined ? {} : { status }),
@@ -47,7 +57,8 @@ export async function pskPair(file = loadVectors('psk_handshake'), status?: () =
 /** Every datagram an endpoint has queued, as hex. */
 export function drainHex(endpoint: { pollTransmit(): { bytes: Uint8Array } | undefined }): string[] {
   const out: string[] = []
-  for (let t = endpoint.pollTransmit(); t !== undefined; t = endpoint.pollTransmit()) out.push(Buffer.from(t.bytes).toString('hex'))
+  for (let t = endpoint.pollTransmit(); t !== undefined; t = endpoint.pollTransmit())
+    out.push(Buffer.from(t.bytes).toString('hex'))
   return out
 }
 
@@ -59,7 +70,11 @@ export function drainEvents<E>(endpoint: { pollEvent(): E | undefined }): E[] {
 }
 
 /** The recorded random draws of one actor whose caller contains `callerPart`, as bytes (in draw order). */
-export function draws(doc: { random_draws?: RandomDrawLike[] }, actor: string, callerPart: string): Uint8Array[] {
+export function draws(
+  doc: { random_draws?: RandomDrawLike[] },
+  actor: string,
+  callerPart: string,
+): Uint8Array[] {
   return (doc.random_draws ?? [])
     .filter((d) => d.actor === actor && d.caller.includes(callerPart) && d.hex !== undefined)
     .map((d) => hex(d.hex!))
@@ -67,7 +82,9 @@ export function draws(doc: { random_draws?: RandomDrawLike[] }, actor: string, c
 
 /** The recorded integer draw (`randint`) of one actor whose caller contains `callerPart`. */
 export function intDraw(doc: { random_draws?: RandomDrawLike[] }, actor: string, callerPart: string): bigint {
-  const draw = (doc.random_draws ?? []).find((d) => d.actor === actor && d.caller.includes(callerPart) && d.value !== undefined)
+  const draw = (doc.random_draws ?? []).find(
+    (d) => d.actor === actor && d.caller.includes(callerPart) && d.value !== undefined,
+  )
   if (draw === undefined) throw new Error(`no randint draw of ${actor} at ${callerPart}`)
   return u64(draw.value!)
 }
@@ -83,7 +100,11 @@ interface RandomDrawLike {
  * An ECC server and client set up exactly as in one ECC transcript: `run` is
  * the file itself or its `reconnect`/`race` sub-run (which share the file's keys).
  */
-export async function eccPair(file: VectorDocumentLike, run: VectorDocumentLike = file, serverActor = 'server') {
+export async function eccPair(
+  file: VectorDocumentLike,
+  run: VectorDocumentLike = file,
+  serverActor = 'server',
+) {
   const clientKeys = { pk: hex(file.client_keypair.pk), sk: hex(file.client_keypair.sk) }
   const serverKeys = { pk: hex(file.server_keypair.pk), sk: hex(file.server_keypair.sk) }
   const setup = await loadCrypto()
@@ -118,7 +139,14 @@ export async function eccPair(file: VectorDocumentLike, run: VectorDocumentLike 
 /** The server's draws our implementation consumes, in its order: server nonce (32) when a record is made, box nonce (24) per opcode 11. */
 function orderedDraws(run: VectorDocumentLike, actor: string): Uint8Array[] {
   return (run.random_draws as RandomDrawLike[])
-    .filter((d) => d.actor === actor && d.hex !== undefined && (d.caller.includes('__init__:50') || d.caller.includes('onRawMessage:238') || d.caller.includes('onRawMessage:299')))
+    .filter(
+      (d) =>
+        d.actor === actor &&
+        d.hex !== undefined &&
+        (d.caller.includes('__init__:50') ||
+          d.caller.includes('onRawMessage:238') ||
+          d.caller.includes('onRawMessage:299')),
+    )
     .map((d) => hex(d.hex!))
 }
 

@@ -1,0 +1,76 @@
+import { createSocket, type Socket } from 'node:dgram'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** The group the multicast tests use (PROTOCOL.md §2.2). */
+export const GROUP = '239.255.28.12'
+
+/** Resolves once `done()` holds, checking every 2 ms for at most `ms`; returns whether it held. */
+export async function waitUntil(done: () => boolean, ms = 2000): Promise<boolean> {
+  const deadline = performance.now() + ms
+  while (!done() && performance.now() < deadline) await sleep(2)
+  return done()
+}
+
+/** True when a UDP socket can be bound to `address`. */
+export async function canBind(address: string): Promise<boolean> {
+  const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4')
+  try {
+    await bound(socket, address, 0)
+    return true
+  } catch {
+    return false
+  } finally {
+    socket.close()
+  }
+}
+
+/** A UDP port that was free on every IPv4 interface a moment ago. */
+export async function freePort(): Promise<number> {
+  const socket = createSocket('udp4')
+  try {
+    await bound(socket, '0.0.0.0', 0)
+    return socket.address().port
+  } finally {
+    socket.close()
+  }
+}
+
+/**
+ * Whether group datagrams sent through the loopback interface reach a member
+ * on this host: one datagram to GROUP from 127.0.0.1, waited for at most
+ * 500 ms. Returns the reason when they do not.
+ */
+export async function loopbackMulticastProblem(): Promise<string | undefined> {
+  const receiver = createSocket({ type: 'udp4', reuseAddr: true })
+  const sender = createSocket('udp4')
+  let received = false
+  receiver.on('message', () => {
+    received = true
+  })
+  try {
+    await bound(receiver, '0.0.0.0', 0)
+    await bound(sender, '127.0.0.1', 0)
+    receiver.addMembership(GROUP, '127.0.0.1')
+    sender.setMulticastInterface('127.0.0.1')
+    sender.send(Uint8Array.of(1), receiver.address().port, GROUP)
+    return (await waitUntil(() => received, 500))
+      ? undefined
+      : 'a group datagram sent on the loopback interface did not arrive (no multicast route on lo?)'
+  } catch (error) {
+    return `multicast on the loopback interface failed: ${(error as Error).message}`
+  } finally {
+    receiver.close()
+    sender.close()
+  }
+}
+
+function bound(socket: Socket, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject)
+    socket.bind(port, address, () => {
+      socket.off('error', reject)
+      socket.on('error', () => {})
+      resolve()
+    })
+  })
+}
