@@ -275,7 +275,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     const registered = this.#clients.publicKey(request.clientId)
     if (registered !== undefined && this.#leaked(request, registered, from)) return
-    if (registered === undefined && !this.#allowGuests) return this.#invalidClientId(now, from, key, request)
+    if (registered === undefined && !this.#allowGuests) {
+      this.#invalidClientId(now, from, key, request)
+      return
+    }
     const source = this.#sources.touch(key)
     if (registered === undefined) {
       // Guest: the first key seen from an address is bound to it (PROTOCOL.md §6.3).
