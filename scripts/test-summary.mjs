@@ -18,7 +18,9 @@ for (const pkg of readdirSync('packages')) {
   passed += json.numPassedTests
   failed += json.numFailedTests
   // A file that failed to load has no test results; count it as a failure.
-  failed += json.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length
+  failed += json.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length
 }
 if (missing > 0) console.log(`${missing} package(s) with tests wrote no report`)
 console.log(`${passed} passed, ${failed + missing} failed`)

@@ -252,11 +252,13 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       return
     }
     if (request.suite === CipherSuiteId.Psk) {
-      if (this.#clients.psk(request.clientId) === undefined)
-        return this.#invalidClientId(now, from, key, request)
+      const psk = this.#clients.psk(request.clientId)
+      if (psk === undefined) {
+        this.#invalidClientId(now, from, key, request)
+        return
+      }
       const source = this.#sources.touch(key)
       source.serverNonce ??= this.crypto.random(32)
-      const psk = this.#clients.psk(request.clientId)!
       const hash = this.crypto.pskNonceHash(psk, source.serverNonce, request.challenge)
       this.transmitUnauthenticated(
         from,
