@@ -62,6 +62,8 @@ const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new 
 const QUIT = encodeApp({ type: 'quit' })
 const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
 const ZERO_KEY = new Uint8Array(32)
+/** Undecryptable packets in a row from a keyed server before the client re-handshakes with it. */
+const FAILURES_BEFORE_REHANDSHAKE = 3
 
 /**
  * The client role as a sans-I/O state machine: one configured destination
@@ -404,10 +406,15 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     if (plaintext === undefined) {
       this.counters.forged++
       this.counters.bytesInUnauthenticated += size
-      // A server that used to work sends garbage: it may have lost our session (PROTOCOL.md D5).
-      this.#reactiveNonceRequest(now, server.address, server)
+      // Several in a row from a server that used to work: it may have lost our session (PROTOCOL.md D5).
+      // One alone is more likely corruption or a forgery, and gets no answer.
+      if (++server.failuresInARow >= FAILURES_BEFORE_REHANDSHAKE) {
+        server.failuresInARow = 0
+        this.#reactiveNonceRequest(now, server.address, server)
+      }
       return
     }
+    server.failuresInARow = 0
     let message: AppMessage
     try {
       message = decodeApp(plaintext)

@@ -31,6 +31,8 @@ export class KnownServer {
   lastFreshAt = Number.NEGATIVE_INFINITY
   /** Last datagram of any kind, ms. */
   lastSeenAt: number
+  /** Packets from this address that failed to authenticate since the last one that did. */
+  failuresInARow = 0
   /** Start of the current nonce-request rate window, and requests sent in it. */
   rateWindowStart = Number.NEGATIVE_INFINITY
   rateWindowCount = 0

@@ -26,17 +26,26 @@ export function datagramsOf(doc: { datagrams?: DatagramRecord[] }): DatagramReco
   return doc.datagrams ?? []
 }
 
-/** A PSK server and client set up exactly as in psk_handshake.json (or its `reconnect`/`race` run). */
-export async function pskPair(file = loadVectors('psk_handshake'), status?: () => Uint8Array | undefined) {
-  const psk = parsePsk(file.psk as string)
-  const clientId = hex(file.client_id as string)
+/** The values that make a PSK run reproducible. */
+export interface PskRunValues {
+  readonly psk: string
+  readonly clientId: string
+  readonly serverNonces: string[]
+  readonly sendCounterStart: bigint
+  readonly clientCounter: bigint
+  readonly challenge: string
+  readonly sessionField: string
+  readonly clientNonce: string
+}
+
+/** A PSK server and client set up with recorded values. */
+export async function pskPairWith(v: PskRunValues, status?: () => Uint8Array | undefined) {
+  const psk = parsePsk(v.psk)
+  const clientId = hex(v.clientId)
   const server = new ServerEndpoint({
-    crypto: await scriptedCrypto([
-      hex(file.server.nonce as string),
-      hex(file.server.nonce_after_setup as string),
-    ]),
+    crypto: await scriptedCrypto(v.serverNonces.map(hex)),
     clients: new MemoryClientRegistry().addPsk(clientId, psk),
-    sendCounterStart: () => u64(file.server.session_send_counter_initial as string),
+    sendCounterStart: () => v.sendCounterStart,
     ...(status === undefined ? {} : { status }),
   })
   const client = new ClientEndpoint({
@@ -45,13 +54,30 @@ export async function pskPair(file = loadVectors('psk_handshake'), status?: () =
     credentials: { type: 'psk', clientId, psk },
     timing: { keepaliveInterval: 0 },
     fixed: {
-      initialCounter: u64(file.client_counter_initial as string),
-      challenge: hex(file.client.challenge as string),
-      sessionField: hex(file.client.nonce_request_session_id as string),
-      clientNonce: hex(file.client.nonce as string),
+      initialCounter: v.clientCounter,
+      challenge: hex(v.challenge),
+      sessionField: hex(v.sessionField),
+      clientNonce: hex(v.clientNonce),
     },
   })
   return { server, client, psk, clientId }
+}
+
+/** A PSK server and client set up exactly as in psk_handshake.json. */
+export async function pskPair(file = loadVectors('psk_handshake'), status?: () => Uint8Array | undefined) {
+  return pskPairWith(
+    {
+      psk: file.psk,
+      clientId: file.client_id,
+      serverNonces: [file.server.nonce, file.server.nonce_after_setup],
+      sendCounterStart: u64(file.server.session_send_counter_initial),
+      clientCounter: u64(file.client_counter_initial),
+      challenge: file.client.challenge,
+      sessionField: file.client.nonce_request_session_id,
+      clientNonce: file.client.nonce,
+    },
+    status,
+  )
 }
 
 /** Every datagram an endpoint has queued, as hex. */
