@@ -147,7 +147,7 @@ describe('robustness of sessions', () => {
     expect(second.sessions()).toHaveLength(1)
   })
 
-  it('client restart: the server accepts the new session and retires the old one', async () => {
+  it('client restart: the server accepts the new session; the old one times out', async () => {
     world = await World.create()
     const server = world.server(SERVER)
     const closed: string[] = []
@@ -156,11 +156,22 @@ describe('robustness of sessions', () => {
     await world.run(10)
     // The process dies without saying quit: its transport just vanishes.
     ;(first as unknown as { driver: { stop(): Promise<void> } }).driver.stop()
-    const second = world.client(SERVER, { address: { address: '127.0.0.9', port: 5001 } })
+    const second = world.client(SERVER, {
+      address: { address: '127.0.0.9', port: 5001 },
+      timing: { keepaliveInterval: 30_000 },
+    })
     await world.run(10)
     expect(second.servers()).toHaveLength(1)
+    expect(
+      server
+        .sessions()
+        .map((s) => s.address.port)
+        .sort(),
+    ).toEqual([5000, 5001])
+    // Keepalives keep the live client's session; the dead one's expires (PROTOCOL.md §10.1: 300 s).
+    await world.run(301_000, 1000)
     expect(server.sessions().map((s) => s.address.port)).toEqual([5001])
-    expect(closed).toEqual(['replaced'])
+    expect(closed).toEqual(['timeout'])
   })
 
   it('a wrong PSK never connects and the server opens no session', async () => {

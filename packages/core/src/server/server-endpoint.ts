@@ -422,7 +422,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       session.rekey(keys, now)
     } else {
       if (session !== undefined) this.#closeSession(session, 'replaced')
-      this.#replaceRestartedClient(from, keys.identity)
       if (this.#sessions.size >= this.#limits.maxSessions) this.#evictOne(now)
       session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
       this.#sessions.set(key, session)
@@ -430,15 +429,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.emit({ type: 'session:opened', client: session.info })
     }
     this.transmit(from, encodeSetup({ type: 'session-accepted', sessionId: keys.sessionId }))
-  }
-
-  /** A client that restarted comes back from a new port of the same host: its old session is over. */
-  #replaceRestartedClient(from: PeerAddress, identity: Uint8Array): void {
-    for (const session of this.#sessions.values()) {
-      if (session.address.address === from.address && sameBytes(session.keys.identity, identity)) {
-        this.#closeSession(session, 'replaced')
-      }
-    }
   }
 
   /** Makes room: the longest-idle session goes (idle past the timeout first, by construction). */
