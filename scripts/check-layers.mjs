@@ -42,6 +42,7 @@ const RULES = {
   cli: { allow: ['pavillion', NODE] },
   'test-utils': { allow: ['*'] },
   'test-vectors': { allow: [NODE] },
+  bench: { allow: ['*'] },
   'integration-tests': { allow: ['*'] },
 }
 

@@ -76,11 +76,12 @@ export class Driver<E> {
   }
 
   #rearm(at: number | undefined): void {
-    if (this.#stopped || at === this.#timerAt) return
+    // An armed timer due no later than the new deadline stays: when it fires early,
+    // handleTimeout is a harmless no-op and the timer is re-armed then. This keeps
+    // the per-datagram path free of timer churn.
+    if (this.#stopped || at === undefined || (this.#timerAt !== undefined && this.#timerAt <= at)) return
     this.#cancelTimer?.()
-    this.#cancelTimer = undefined
     this.#timerAt = at
-    if (at === undefined) return
     this.#cancelTimer = this.#runtime.setTimer(at, () => {
       this.#timerAt = undefined
       this.#cancelTimer = undefined

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { Budget } from './measure.ts'
+import { makeKeys } from './pair.ts'
+import { handshakes, memoryPerSession, type Row, reliableMessages } from './scenarios.ts'
+
+/** Extra benchmark groups other packages register (RPC, pub/sub) — see `groups` below. */
+type Group = (keys: Awaited<ReturnType<typeof makeKeys>>, budget: Budget) => Promise<Row[]>
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string', default: 'bench-results.json' },
+    only: { type: 'string' },
+    sessions: { type: 'string', default: '10000' },
+  },
+})
+
+const budget: Budget = values.quick ? { warmupMs: 200, durationMs: 700 } : { warmupMs: 500, durationMs: 2500 }
+const sizes = [64, 1024]
+const groups: Record<string, Group> = {
+  reliable: (keys, b) => reliableMessages(keys, b, sizes),
+  handshake: (keys, b) => handshakes(keys, b),
+  memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
+}
+
+const keys = await makeKeys()
+const rows: Row[] = []
+for (const [name, group] of Object.entries(groups)) {
+  if (values.only !== undefined && !values.only.split(',').includes(name)) continue
+  process.stderr.write(`running ${name}…\n`)
+  rows.push(...(await group(keys, budget)))
+}
+
+const fmt = (n: number | undefined) =>
+  n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2)
+const table = [
+  ['benchmark', 'payload', 'pavillion', 'raw dgram', 'ratio', 'unit'],
+  ...rows.map((r) => [
+    r.name,
+    r.payload,
+    fmt(r.pavillion),
+    fmt(r.raw),
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    r.unit,
+  ]),
+]
+const widths = table[0]!.map((_, i) => Math.max(...table.map((line) => line[i]!.length)))
+for (const [i, line] of table.entries()) {
+  console.log(
+    line
+      .map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  '),
+  )
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+}
+writeFileSync(
+  values.json,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), budget, rows }, null, 2)}\n`,
+)
+console.log(`\nwritten to ${values.json}`)
