@@ -81,3 +81,98 @@ describe.each([
     expect(reborn.server.sessions()).toHaveLength(1)
   })
 })
+
+describe('more key scenarios over real UDP', () => {
+  it('two servers behind one multicast group (interface 127.0.0.1) both establish sessions with one client and acknowledge one message', async () => {
+    const crypto = await loadCrypto()
+    const clientId = text('udp-multicast-01')
+    const psk = crypto.generatePsk()
+    const clients = new MemoryClientRegistry().addPsk(clientId, psk)
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const group = '239.255.28.12'
+    const servers = await Promise.all(
+      [0, 1].map(async () => {
+        const transport = await createUdpTransport({
+          bind: { address: '0.0.0.0', port },
+          reuseAddress: true,
+          separateSendSocket: true,
+          multicast: { group, interface: '127.0.0.1' },
+        })
+        const server = new Server({ transport, runtime: nodeRuntime(), crypto, clients })
+        closables.push(server)
+        return server
+      }),
+    )
+    const client = new Client({
+      transport: await createUdpTransport({
+        bind: { address: '127.0.0.1' },
+        multicast: { interface: '127.0.0.1' },
+      }),
+      runtime: nodeRuntime(),
+      crypto,
+      destination: { address: group, port },
+      credentials: { type: 'psk', clientId, psk },
+    })
+    closables.push(client)
+    const received = [0, 0]
+    servers.forEach((server, i) => server.on('message', () => received[i]!++))
+    await client.waitForServer({ timeout: 2000 })
+    for (let i = 0; i < 200 && client.servers().length < 2; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(client.servers()).toHaveLength(2)
+    const report = await client.sendTracked(
+      encodeApp({ type: 'reliable', target: 'T', name: 'n', body: text('both') }),
+    ).done
+    expect(report.outcome).toBe('acknowledged')
+    expect(report.acked).toHaveLength(2)
+    expect(received).toEqual([1, 1])
+  })
+
+  it('an ECC guest connects when the server allows guests and is known by H0(public key)', async () => {
+    const crypto = await loadCrypto()
+    const serverKeys = crypto.generateKeyPair()
+    const guestKeys = crypto.generateKeyPair()
+    const transport = await createUdpTransport({
+      bind: { address: '127.0.0.1', port: 0 },
+      separateSendSocket: true,
+    })
+    const server = new Server({
+      transport,
+      runtime: nodeRuntime(),
+      crypto,
+      clients: new MemoryClientRegistry(),
+      keyPair: serverKeys,
+      allowGuests: true,
+    })
+    closables.push(server)
+    const client = new Client({
+      transport: await createUdpTransport({ bind: { address: '127.0.0.1' } }),
+      runtime: nodeRuntime(),
+      crypto,
+      destination: transport.listenAddress(),
+      credentials: { type: 'ecc', keyPair: guestKeys, serverPublicKey: serverKeys.publicKey },
+    })
+    closables.push(client)
+    await client.waitForServer({ timeout: 2000 })
+    const [session] = server.sessions()
+    expect(session?.guest).toBe(true)
+    expect(session?.identity).toEqual(crypto.guestId(guestKeys.publicKey))
+  })
+
+  it('a client with an unknown ID is refused, hears opcode 6 once, and opens no session', async () => {
+    const { server, port } = await setup(false)
+    const crypto = await loadCrypto()
+    const stranger = new Client({
+      transport: await createUdpTransport({ bind: { address: '127.0.0.1' } }),
+      runtime: nodeRuntime(),
+      crypto,
+      destination: { address: '127.0.0.1', port },
+      credentials: { type: 'psk', clientId: text('nobody-knows-me!'), psk: crypto.generatePsk() },
+    })
+    closables.push(stranger)
+    const refusals: unknown[] = []
+    stranger.on('server:invalid-client-id', (e) => refusals.push(e))
+    await expect(stranger.waitForServer({ timeout: 600 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    expect(refusals).toHaveLength(1)
+    expect(server.sessions()).toHaveLength(1) // only the legitimate client set up by `setup`
+  })
+})
