@@ -236,3 +236,23 @@ describe('robustness of sessions', () => {
     expect([ra.length, rb.length]).toEqual([1, 1])
   })
 })
+
+describe('time sync', () => {
+  it('a client learns a server clock offset and converts between the clocks', async () => {
+    world = await World.create()
+    world.server(SERVER)
+    const client = world.client(SERVER)
+    await world.run(5)
+    const [server] = client.servers()
+    expect(client.toServerTime(server!.key)).toBeUndefined()
+    const offsets: number[] = []
+    client.on('time:sync', (e) => offsets.push(e.offset))
+    client.requestTimeSync()
+    await world.run(3)
+    // One shared manual clock: the servers' clock equals ours, so the offset is ~0 (half a step of delivery).
+    expect(offsets).toHaveLength(1)
+    expect(Math.abs(offsets[0]!)).toBeLessThanOrEqual(1)
+    const now = client.now()
+    expect(client.fromServerTime(server!.key, client.toServerTime(server!.key, now)!)).toBeCloseTo(now, 6)
+  })
+})

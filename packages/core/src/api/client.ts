@@ -71,6 +71,22 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
   }
 
   /**
+   * Converts a time on our monotonic clock (ms, default now) to `server`'s
+   * monotonic clock, once a time sync (`requestTimeSync`) or a client-accept
+   * message measured the offset; undefined before that.
+   */
+  toServerTime(key: string, local: number = this.now()): number | undefined {
+    const offset = this.endpoint.serverState(key)?.clockOffset
+    return offset === undefined ? undefined : local - offset
+  }
+
+  /** Converts a time on `server`'s monotonic clock (ms) to ours; undefined before a time sync. */
+  fromServerTime(key: string, remote: number): number | undefined {
+    const offset = this.endpoint.serverState(key)?.clockOffset
+    return offset === undefined ? undefined : remote + offset
+  }
+
+  /**
    * Resolves with the first connected server (at once if one is connected).
    * @throws TimeoutError after `timeout` ms; ClosedError when closed
    */
