@@ -84,3 +84,18 @@ describe('race transcript (the call arrives before the nonce request)', () => {
     expect(drainEvents(client).map((e) => e.type)).toEqual(['server:connected'])
   })
 })
+
+describe('reflected handshake answers', () => {
+  it('a server nonce already answered, arriving from another address, gets nothing and creates no server record', async () => {
+    const { client, server } = await pskPair()
+    client.start(0)
+    server.handleDatagram(0, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
+    const nonce = hex(drainHex(server)[0]!)
+    client.handleDatagram(0, SERVER_ADDRESS, nonce)
+    expect(drainHex(client)).toHaveLength(1)
+    const victim = { address: '192.0.2.55', port: 53 }
+    client.handleDatagram(1, victim, nonce)
+    expect(drainHex(client)).toEqual([])
+    expect(client.serverState('192.0.2.55:53')).toBeUndefined()
+  })
+})

@@ -280,8 +280,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.forged++
       return
     }
+    if (this.#answeredBefore(key, message.serverNonce)) return
     const server = this.#serverFor(now, from, key)
-    if (server === undefined || this.#resendAnswer(server, message.serverNonce)) return
+    if (server === undefined) return
     const body = {
       suite: CipherSuiteId.Psk,
       clientId: this.#clientId,
@@ -323,8 +324,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.stale++
       return
     }
+    if (this.#answeredBefore(key, plaintext.serverNonce)) return
     const server = this.#serverFor(now, from, key)
-    if (server === undefined || this.#resendAnswer(server, plaintext.serverNonce)) return
+    if (server === undefined) return
     const skey = this.crypto.randomKey()
     const boxNonce = this.crypto.random(24)
     const sealed = encodeEccClientInfoPlaintext({
@@ -349,11 +351,17 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#keyed(server, skey, plaintext.serverNonce, reply)
   }
 
-  /** A nonce answered before gets the same reply again and changes no key (PROTOCOL.md D4, and the vectors' `race`). */
-  #resendAnswer(server: KnownServer, serverNonce: Uint8Array): boolean {
+  /**
+   * A server nonce answered before gets the same reply again, to the same
+   * address, and changes no key (PROTOCOL.md D4, the vectors' `race`); one
+   * answered for another address is a replay and is dropped without creating
+   * any record. Returns true when the nonce was handled here.
+   */
+  #answeredBefore(key: string, serverNonce: Uint8Array): boolean {
     const nonceHex = hexOf(serverNonce)
-    const previous = server.answered.get(nonceHex)
-    if (previous !== undefined) {
+    const server = this.#servers.get(key)
+    const previous = server?.answered.get(nonceHex)
+    if (server !== undefined && previous !== undefined) {
       this.transmitUnauthenticated(server.address, previous)
       return true
     }
