@@ -256,3 +256,23 @@ describe('time sync', () => {
     expect(client.fromServerTime(server!.key, client.toServerTime(server!.key, now)!)).toBeCloseTo(now, 6)
   })
 })
+
+describe('server crash (no quit) behind a unicast destination', () => {
+  it('the restarted server (same address) takes over and the send completes at once', async () => {
+    world = await World.create()
+    const first = world.server(SERVER)
+    const client = world.client(SERVER)
+    const gone: string[] = []
+    client.on('server:disconnected', (e) => gone.push(e.reason))
+    await world.run(10)
+    // Crash: the transport vanishes without quit, and the new process sends from another port.
+    ;(first as unknown as { driver: { stop(): Promise<void> } }).driver.stop()
+    world.server(SERVER)
+    const { done } = client.sendTracked(reliable('T', 'after crash'), { timeout: 5000 })
+    await world.run(2000, 5)
+    const report = await done
+    expect(report.outcome).toBe('acknowledged')
+    expect(report.elapsed).toBeLessThan(2000)
+    expect(gone).toEqual([]) // same source address: the same server record, re-keyed
+  })
+})

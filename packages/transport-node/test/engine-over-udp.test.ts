@@ -83,6 +83,28 @@ describe.each([
 })
 
 describe('more key scenarios over real UDP', () => {
+  it('a server that crashed (no quit) and restarted on its port replaces the dead one at once', async () => {
+    const { server, client, port, startServer } = await setup(false)
+    const dead = await client.waitForServer({ timeout: 2000 })
+    const gone: string[] = []
+    client.on('server:disconnected', (e) => gone.push(e.reason))
+    // A crash: the sockets close without the server saying quit.
+    await (server as unknown as { driver: { stop(): Promise<void> } }).driver.stop()
+    const reborn = await startServer(port)
+    const report = await client.sendTracked(
+      encodeApp({ type: 'reliable', target: 'T', name: 'n', body: text('x') }),
+      {
+        timeout: 5000,
+      },
+    ).done
+    expect(report.outcome).toBe('acknowledged')
+    // Honest report: the new process acknowledged; the dead one (its old port) never did.
+    expect(report.acked.map((s) => s.key)).not.toContain(dead.key)
+    expect(report.missing.map((s) => s.key)).toEqual([dead.key])
+    expect(gone).toEqual(['replaced'])
+    expect(reborn.server.sessions()).toHaveLength(1)
+  })
+
   it('two servers behind one multicast group (interface 127.0.0.1) both establish sessions with one client and acknowledge one message', async () => {
     const crypto = await loadCrypto()
     const clientId = text('udp-multicast-01')

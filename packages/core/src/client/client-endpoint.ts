@@ -683,6 +683,11 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #markFresh(now: number, server: KnownServer): void {
     server.lastFreshAt = now
     if (!server.connected) {
+      // A unicast destination is one server: a new source there is that server restarted (PROTOCOL.md D13, D15).
+      if (!this.#multicast) {
+        for (const other of this.#servers.values())
+          if (other.connected) this.#disconnect(now, other, 'replaced')
+      }
       server.connected = true
       this.#connectedCount++
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
