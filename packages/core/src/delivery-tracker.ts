@@ -35,6 +35,8 @@ export interface TrackerHost<P> {
 export interface TrackParams<P> {
   /** Keys acknowledgements are matched by (see `DeliveryTracker.acknowledge`): one per distinct counter. */
   readonly ackKeys: readonly string[]
+  /** The application opcode of the packet: an acknowledgement names the kind of packet it answers. */
+  readonly opcode: number
   readonly counter: bigint
   readonly expect: Expectation
   /** Absolute give-up time, ms. */
@@ -105,16 +107,18 @@ export class DeliveryTracker<P> {
   }
 
   /**
-   * A peer was keyed while sends were in flight: every send addressed to
-   * "every connected peer" now awaits it too, and goes to it at once (same bytes).
+   * A peer was keyed while sends were in flight: each goes to it at once (same
+   * bytes), and a send addressed to "every connected peer" now awaits it too.
    */
   peerJoined(key: string, peer: P, to: PeerAddress): void {
     for (const send of this.#sends.values()) {
-      const { autoTargets, fallback } = send.params
-      if (autoTargets !== true || fallback === undefined) continue
-      const state = send.targets.get(key)
-      if (state?.acked === true) continue
-      send.targets.set(key, { target: { key, peer, to, bytes: fallback.bytes }, acked: false, gone: false })
+      const { autoTargets, fallback, expect } = send.params
+      if (fallback === undefined || send.targets.get(key)?.acked === true) continue
+      if (expect === 'any' && send.acked.length > 0) continue
+      if (autoTargets === true) {
+        send.targets.set(key, { target: { key, peer, to, bytes: fallback.bytes }, acked: false, gone: false })
+      }
+      // It may never have seen the packet (it was restarting or not yet keyed): send it now, not at the next RTO.
       this.#host.transmit(to, fallback.bytes)
     }
   }
@@ -130,14 +134,16 @@ export class DeliveryTracker<P> {
   }
 
   /**
-   * Records that `peer` (at `peerKey`) acknowledged the send matched by `ackKey`.
-   * Returns the send's ticket, or undefined when nothing was waiting for this
-   * acknowledgement (late, duplicate, or from a peer nobody expected).
+   * Records that `peer` (at `peerKey`) acknowledged the send matched by
+   * `ackKey`, which must be a packet of opcode `opcode` (an ack answers a
+   * reliable message, an RPC response a call). Returns the send's ticket, or
+   * undefined when nothing was waiting for this acknowledgement (late,
+   * duplicate, of another kind, or from a peer nobody expected).
    */
-  acknowledge(now: number, ackKey: string, peerKey: string, peer: P): number | undefined {
+  acknowledge(now: number, ackKey: string, opcode: number, peerKey: string, peer: P): number | undefined {
     const id = this.#byAckKey.get(ackKey)
     const send = id === undefined ? undefined : this.#sends.get(id)
-    if (send === undefined) return undefined
+    if (send === undefined || send.params.opcode !== opcode) return undefined
     const state = send.targets.get(peerKey)
     if (state?.acked === true) return undefined
     if (state !== undefined) state.acked = true

@@ -276,3 +276,24 @@ describe('server crash (no quit) behind a unicast destination', () => {
     expect(gone).toEqual([]) // same source address: the same server record, re-keyed
   })
 })
+
+describe('aborting a send that still waits for a server', () => {
+  it('rejects with the abort reason at once and the packet never leaves later', async () => {
+    world = await World.create()
+    const client = world.client(SERVER)
+    const controller = new AbortController()
+    const { done } = client.sendTracked(reliable('T', 'never'), { signal: controller.signal, timeout: 5000 })
+    const settled = done.then(
+      () => 'resolved',
+      (reason) => reason,
+    )
+    controller.abort(new Error('changed my mind'))
+    await world.run(2)
+    expect(await settled).toMatchObject({ message: 'changed my mind' })
+    const server = world.server(SERVER)
+    const received = collect<ClientInfo>(server)
+    await world.run(6000, 20)
+    expect(client.servers()).toHaveLength(1)
+    expect(received).toEqual([])
+  })
+})

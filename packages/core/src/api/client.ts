@@ -140,9 +140,13 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
     return this.track(id, options.signal)
   }
 
-  /** Marks our packet `counter` as answered by `server` (RPC responses); returns its ticket, or undefined. */
-  acknowledge(counter: bigint, server: ServerInfo): number | undefined {
-    return this.driver.command((now) => this.endpoint.acknowledge(now, counter, server))
+  /**
+   * Marks our packet `counter`, of application opcode `opcode`, as answered by
+   * `server` (e.g. an RPC response answers opcode 4); returns its ticket, or
+   * undefined when nothing of that kind was waiting.
+   */
+  acknowledge(counter: bigint, opcode: number, server: ServerInfo): number | undefined {
+    return this.driver.command((now) => this.endpoint.acknowledge(now, counter, opcode, server))
   }
 
   /** Asks the servers for their clocks; results arrive as `time:sync` events. */

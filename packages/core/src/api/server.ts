@@ -96,9 +96,9 @@ export class Server extends Facade<ServerEvent, ServerEventMap, ClientInfo> {
     }
   }
 
-  /** Marks our packet `counter` to client `key` as answered; returns its ticket, or undefined. */
-  acknowledge(key: string, counter: bigint): number | undefined {
-    return this.driver.command((now) => this.endpoint.acknowledge(now, key, counter))
+  /** Marks our packet `counter` (of application opcode `opcode`) to client `key` as answered; returns its ticket, or undefined. */
+  acknowledge(key: string, counter: bigint, opcode: number): number | undefined {
+    return this.driver.command((now) => this.endpoint.acknowledge(now, key, counter, opcode))
   }
 
   protected override forward(event: ServerEvent): void {

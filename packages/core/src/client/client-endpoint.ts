@@ -1,6 +1,7 @@
 import type { SymmetricKey } from '@pavillion/crypto'
 import {
   type AppMessage,
+  AppOpcode,
   CipherSuiteId,
   decodeApp,
   decodeEccNoncePlaintext,
@@ -173,12 +174,25 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   }
 
   /**
-   * Records that `server` acknowledged the packet with `counter` (the RPC layer
-   * calls this for responses; the engine does it for acks). Returns the
-   * tracked send's ticket, or undefined when nothing was waiting for it.
+   * Records that `server` answered our packet `counter`, of application opcode
+   * `opcode` (the RPC layer calls this with 4 for responses; the engine does
+   * it with 1 for acks). Returns the tracked send's ticket, or undefined when
+   * nothing of that kind was waiting for it.
    */
-  acknowledge(now: number, counter: bigint, server: ServerInfo): number | undefined {
-    return this.tracker.acknowledge(now, String(counter), server.key, server)
+  acknowledge(now: number, counter: bigint, opcode: number, server: ServerInfo): number | undefined {
+    return this.tracker.acknowledge(now, String(counter), opcode, server.key, server)
+  }
+
+  /** Ends a tracked send early, whether it is in flight or still waiting for a server; its report says `cancelled`. */
+  override cancel(now: number, id: number): void {
+    const kept = this.#queue.drain()
+    for (const queued of kept) {
+      if (queued.id === id) {
+        this.timers.clear(`q:${id}`)
+        this.#reportQueued(queued, 'cancelled')
+      } else this.#queue.push(queued)
+    }
+    super.cancel(now, id)
   }
 
   /** Asks the server(s) for their monotonic clock (opcode 20); answers arrive as `time:sync` events. */
@@ -446,7 +460,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, String(message.counter), server.key, server.info)
+        this.tracker.acknowledge(now, String(message.counter), AppOpcode.Reliable, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
@@ -548,6 +562,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       now,
       {
         ackKeys: [String(counter)],
+        opcode: request.plaintext[0] ?? 0,
         counter,
         expect: track.expect,
         deadline: track.deadline,
@@ -587,7 +602,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   }
 
   /** Reports a send that never left the queue. */
-  #reportQueued(queued: QueuedSend, outcome: 'deadline' | 'closed'): void {
+  #reportQueued(queued: QueuedSend, outcome: 'deadline' | 'closed' | 'cancelled'): void {
     if (queued.id === undefined) return
     this.onDelivery(
       { id: queued.id, counter: 0n, outcome, acked: [], missing: [], transmissions: 0, elapsed: 0 },

@@ -1,6 +1,7 @@
 import { type KeyPair, SymmetricKey } from '@pavillion/crypto'
 import {
   type AppMessage,
+  AppOpcode,
   CipherSuiteId,
   decodeApp,
   decodeEccClientInfoPlaintext,
@@ -167,20 +168,28 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     const id = this.#nextId++
     this.tracker.track(
       now,
-      { ackKeys, counter: firstCounter, expect: track.expect, deadline: track.deadline, targets },
+      {
+        ackKeys,
+        opcode: request.plaintext[0] ?? 0,
+        counter: firstCounter,
+        expect: track.expect,
+        deadline: track.deadline,
+        targets,
+      },
       id,
     )
     return { id, recipients }
   }
 
   /**
-   * Records that client `key` acknowledged our packet `counter` (the engine
-   * does this for acks; a layer above may for its own replies). Returns the
-   * tracked send's ticket, or undefined when nothing was waiting for it.
+   * Records that client `key` answered our packet `counter` of application
+   * opcode `opcode` (the engine does this for acks of reliable messages; a
+   * layer above may for its own replies). Returns the tracked send's ticket,
+   * or undefined when nothing of that kind was waiting for it.
    */
-  acknowledge(now: number, key: string, counter: bigint): number | undefined {
+  acknowledge(now: number, key: string, counter: bigint, opcode: number): number | undefined {
     const session = this.#sessions.get(key)
-    return session && this.tracker.acknowledge(now, `${key}|${counter}`, key, session.info)
+    return session && this.tracker.acknowledge(now, `${key}|${counter}`, opcode, key, session.info)
   }
 
   /** Sends quit to every client, fails pending sends with `closed`, stops all timers. Idempotent. */
@@ -491,6 +500,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     if (verdict === 'duplicate') {
       this.counters.duplicates++
+      session.lastValidAt = now // authenticated: a retransmitting client is alive
       // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
       if (message.type === 'reliable') this.#sendAck(session, counter)
       else if (message.type === 'rpc-call')
@@ -530,7 +540,13 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.#sendAck(session, counter)
         return
       case 'ack':
-        this.tracker.acknowledge(now, `${session.key}|${message.counter}`, session.key, session.info)
+        this.tracker.acknowledge(
+          now,
+          `${session.key}|${message.counter}`,
+          AppOpcode.Reliable,
+          session.key,
+          session.info,
+        )
         return
       case 'quit':
         this.#closeSession(session, 'quit')

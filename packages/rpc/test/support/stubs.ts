@@ -1,0 +1,139 @@
+import type { ClientInfo, DeliveryReport, MessageEvent, ServerInfo, TrackedSend } from '@pavillion/core'
+import { type AppMessage, decodeApp } from '@pavillion/wire'
+import type { RpcClientHost, RpcServerHost } from '../../src/index.ts'
+
+/** A caller as a server sees it. */
+export const CALLER: ClientInfo = {
+  key: '127.0.0.2:40002',
+  address: { address: '127.0.0.2', port: 40002 },
+  suite: 1,
+  clientId: new TextEncoder().encode('cid1cid1cid1cid1'),
+  identity: new TextEncoder().encode('cid1cid1cid1cid1'),
+  guest: false,
+}
+
+/** A server as a client sees it. */
+export const SERVER_INFO: ServerInfo = {
+  key: '127.0.0.1:40001',
+  address: { address: '127.0.0.1', port: 40001 },
+  suite: 1,
+  publicKey: undefined,
+}
+
+/** A stand-in for a core Server: records what is sent, lets the test deliver calls. */
+export class StubServer implements RpcServerHost {
+  readonly sent: { plaintext: Uint8Array; to: readonly string[] | undefined }[] = []
+  readonly #lifetime = new AbortController()
+  #handler: ((event: MessageEvent<ClientInfo>) => void) | undefined
+  time = 0
+
+  get signal(): AbortSignal {
+    return this.#lifetime.signal
+  }
+
+  handle(_opcode: number, handler: (event: MessageEvent<ClientInfo>) => void): () => void {
+    this.#handler = handler
+    return () => {
+      this.#handler = undefined
+    }
+  }
+
+  send(plaintext: Uint8Array, options: { to?: readonly string[] } = {}): readonly ClientInfo[] {
+    this.sent.push({ plaintext, to: options.to })
+    return [CALLER]
+  }
+
+  now(): number {
+    return this.time
+  }
+
+  /** Delivers one call plaintext as the engine would. */
+  deliver(
+    plaintext: Uint8Array,
+    counter: bigint,
+    options: { duplicate?: boolean; peer?: ClientInfo } = {},
+  ): void {
+    this.#handler?.({
+      type: 'message',
+      peer: options.peer ?? CALLER,
+      counter,
+      opcode: plaintext[0] ?? 0,
+      message: decodeApp(plaintext),
+      duplicate: options.duplicate ?? false,
+    })
+  }
+
+  /** The decoded responses sent so far. */
+  responses(): AppMessage[] {
+    return this.sent.map((s) => decodeApp(s.plaintext))
+  }
+
+  close(): void {
+    this.#lifetime.abort(new Error('closed'))
+  }
+}
+
+/**
+ * A stand-in for a core Client: each tracked send gets a ticket and the next
+ * counter; a response for counter `c` acknowledges the send with counter `c`.
+ * Tests end sends with `finish('deadline' | 'closed')`.
+ */
+export class StubClient implements RpcClientHost {
+  readonly sends: { plaintext: Uint8Array; counter: bigint; finish: (outcome: Outcome) => void }[] = []
+  readonly #lifetime = new AbortController()
+  readonly #byCounter = new Map<bigint, { id: number; finish: (outcome: Outcome) => void }>()
+  #handler: ((event: MessageEvent<ServerInfo>) => void) | undefined
+  #nextId = 1
+  /** The counter the next tracked send gets. */
+  nextCounter = 1000n
+
+  get signal(): AbortSignal {
+    return this.#lifetime.signal
+  }
+
+  handle(_opcode: number, handler: (event: MessageEvent<ServerInfo>) => void): () => void {
+    this.#handler = handler
+    return () => {
+      this.#handler = undefined
+    }
+  }
+
+  now(): number {
+    return 0
+  }
+
+  sendTracked(plaintext: Uint8Array): TrackedSend<ServerInfo> {
+    const id = this.#nextId++
+    const counter = this.nextCounter++
+    let finish!: (outcome: Outcome) => void
+    const done = new Promise<DeliveryReport<ServerInfo>>((resolve) => {
+      finish = (outcome) => {
+        this.#byCounter.delete(counter)
+        resolve({ id, counter, outcome, acked: [], missing: [], transmissions: 3, elapsed: 100 })
+      }
+    })
+    this.sends.push({ plaintext, counter, finish })
+    this.#byCounter.set(counter, { id, finish })
+    return { id, done }
+  }
+
+  acknowledge(counter: bigint): number | undefined {
+    const send = this.#byCounter.get(counter)
+    send?.finish('acknowledged')
+    return send?.id
+  }
+
+  /** Delivers a response plaintext from `SERVER_INFO`, as the engine would. */
+  deliver(plaintext: Uint8Array): void {
+    this.#handler?.({
+      type: 'message',
+      peer: SERVER_INFO,
+      counter: 1n,
+      opcode: plaintext[0] ?? 0,
+      message: decodeApp(plaintext),
+      duplicate: false,
+    })
+  }
+}
+
+type Outcome = DeliveryReport<ServerInfo>['outcome']
