@@ -3,9 +3,11 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Budget } from './measure.ts'
 import { makeKeys } from './pair.ts'
-import { handshakes, memoryPerSession, type Row, reliableMessages } from './scenarios.ts'
+import type { Row } from './row.ts'
+import { rpcCalls } from './rpc.ts'
+import { handshakes, memoryPerSession, reliableMessages } from './scenarios.ts'
 
-/** Extra benchmark groups other packages register (RPC, pub/sub) — see `groups` below. */
+/** One group of benchmark rows. */
 type Group = (keys: Awaited<ReturnType<typeof makeKeys>>, budget: Budget) => Promise<Row[]>
 
 const { values } = parseArgs({
@@ -20,6 +22,7 @@ const { values } = parseArgs({
 const budget: Budget = values.quick ? { warmupMs: 200, durationMs: 700 } : { warmupMs: 500, durationMs: 2500 }
 const sizes = [64, 1024]
 const groups: Record<string, Group> = {
+  rpc: (keys, b) => rpcCalls(keys, b, sizes),
   reliable: (keys, b) => reliableMessages(keys, b, sizes),
   handshake: (keys, b) => handshakes(keys, b),
   memory: (keys) => memoryPerSession(keys, Number(values.sessions)),

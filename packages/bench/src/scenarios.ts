@@ -3,33 +3,7 @@ import { encodeApp } from '@pavillion/wire'
 import { type Budget, sequential, windowed } from './measure.ts'
 import { type Keys, startClient, startServer } from './pair.ts'
 import { RawEcho } from './raw-udp.ts'
-
-/** One row of the results table. */
-export interface Row {
-  readonly name: string
-  readonly payload: string
-  readonly pavillion: number
-  /** The raw node:dgram figure of the same shape, measured in the same run. */
-  readonly raw: number | undefined
-  readonly unit: string
-  /** pavillion / raw for rates; undefined where no raw figure applies. */
-  readonly ratio: number | undefined
-}
-
-const row = (
-  name: string,
-  payload: string,
-  pavillion: number,
-  raw: number | undefined,
-  unit: string,
-): Row => ({
-  name,
-  payload,
-  pavillion,
-  raw,
-  unit,
-  ratio: raw === undefined ? undefined : pavillion / raw,
-})
+import { type Row, row } from './row.ts'
 
 /** Reliable messages (client → server, acknowledged) per second, sequential and 32 in flight, beside raw ping-pong. */
 export async function reliableMessages(keys: Keys, budget: Budget, sizes: readonly number[]): Promise<Row[]> {

@@ -56,9 +56,9 @@ export class ResponseCache {
    * Returns undefined when every entry is a running call: the caller must
    * refuse the call.
    */
-  begin(key: string, fn: number, args: Uint8Array, now: number): CachedCall | undefined {
+  begin(key: string, fn: number, args: Uint8Array): CachedCall | undefined {
     this.#entries.delete(key)
-    if (this.#entries.size >= this.#maxEntries && !this.#makeRoom(now)) return undefined
+    if (this.#entries.size >= this.#maxEntries && !this.#makeRoom()) return undefined
     const entry: CachedCall = {
       fn,
       args: args.slice(),
@@ -80,16 +80,12 @@ export class ResponseCache {
     this.#entries.clear()
   }
 
-  /** Drops expired entries, else the least recently used finished one; false when all are running. */
-  #makeRoom(now: number): boolean {
-    let freed = false
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now) {
-        this.#entries.delete(key)
-        freed = true
-      }
-    }
-    if (freed) return true
+  /**
+   * Drops the least recently used finished entry (expired or not); false when
+   * every entry is a running call. Entries are kept in use order, so this
+   * usually looks at one entry.
+   */
+  #makeRoom(): boolean {
     for (const [key, entry] of this.#entries) {
       if (entry.response !== undefined) {
         this.#entries.delete(key)

@@ -20,7 +20,10 @@ import { RemoteError } from './errors.ts'
 import { DEFAULT_CALL_ALL_TIMEOUT } from './limits.ts'
 
 /** What an `RpcClient` needs of a core `Client` (a `Client` has all of it). */
-export type RpcClientHost = Pick<Client, 'handle' | 'sendTracked' | 'acknowledge' | 'signal' | 'now'>
+export type RpcClientHost = Pick<
+  Client,
+  'handle' | 'sendTracked' | 'acknowledge' | 'cancel' | 'signal' | 'now'
+>
 
 /** Options of an `RpcClient`. */
 export interface RpcClientOptions {
@@ -54,7 +57,7 @@ const EMPTY = new Uint8Array(0)
 export class RpcClient {
   readonly #host: RpcClientHost
   readonly #timeout: number
-  readonly #pending = new Map<number, { readonly sink: ResponseSink; readonly controller: AbortController }>()
+  readonly #pending = new Map<number, ResponseSink>()
   readonly #lifetime = new AbortController()
   readonly #detach: () => void
 
@@ -181,10 +184,9 @@ export class RpcClient {
   /** Detaches from the client and rejects every call in flight with `ClosedError`. Idempotent. */
   close(): void {
     if (this.closed) return
-    const reason = new ClosedError('the RPC client is closed')
-    this.#lifetime.abort(reason)
+    this.#lifetime.abort(new ClosedError('the RPC client is closed'))
     this.#detach()
-    for (const { controller } of this.#pending.values()) controller.abort(reason)
+    for (const id of [...this.#pending.keys()]) this.#host.cancel(id)
   }
 
   /** Same as `close()`, for `using`. */
@@ -202,43 +204,29 @@ export class RpcClient {
   ): Promise<DeliveryReport<ServerInfo>> {
     if (this.closed) return Promise.reject(new ClosedError('the RPC client is closed'))
     if (signal?.aborted) return Promise.reject(signal.reason)
-    // Our own controller, so close() can stop calls; the caller's signal feeds it.
-    const controller = new AbortController()
-    const forward = () => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', forward, { once: true })
     let tracked: ReturnType<RpcClientHost['sendTracked']>
     try {
-      tracked = this.#host.sendTracked(plaintext, { expect, timeout, signal: controller.signal })
+      tracked = this.#host.sendTracked(plaintext, {
+        expect,
+        timeout,
+        ...(signal === undefined ? {} : { signal }),
+      })
     } catch (error) {
-      signal?.removeEventListener('abort', forward)
       return Promise.reject(error)
     }
     const { id, done } = tracked
-    this.#pending.set(id, { sink, controller })
-    return new Promise((resolve, reject) => {
-      const finish = () => {
+    this.#pending.set(id, sink)
+    return done.then(
+      (report) => {
         this.#pending.delete(id)
-        signal?.removeEventListener('abort', forward)
-        controller.signal.removeEventListener('abort', onAbort)
-      }
-      // The engine cannot cancel a send still queued for a handshake (it reports it at its
-      // deadline), so an abort settles the call here, whatever the engine does.
-      const onAbort = () => {
-        finish()
-        reject(controller.signal.reason)
-      }
-      controller.signal.addEventListener('abort', onAbort, { once: true })
-      done.then(
-        (report) => {
-          finish()
-          resolve(report)
-        },
-        (error: unknown) => {
-          finish()
-          reject(error)
-        },
-      )
-    })
+        return report
+      },
+      (error: unknown) => {
+        this.#pending.delete(id)
+        // close() cancels every call: report that, not the engine's generic abort.
+        throw this.closed && !signal?.aborted ? this.#lifetime.signal.reason : error
+      },
+    )
   }
 
   // Runs inside the engine's dispatch.
@@ -247,7 +235,7 @@ export class RpcClient {
     if (message.type !== 'rpc-response') return
     const id = this.#host.acknowledge(message.callCounter, AppOpcode.RpcCall, peer)
     if (id === undefined) return // late, duplicate, or an answer to nothing we asked
-    this.#pending.get(id)?.sink(peer, message.status, message.data)
+    this.#pending.get(id)?.(peer, message.status, message.data)
   }
 
   #failure(fn: number, report: DeliveryReport<ServerInfo>, timeout: number, started: number): Error {

@@ -139,7 +139,7 @@ export class RpcServer {
       this.#answer(peer, counter, failure(RpcStatus.Error, EXPIRED_TEXT))
       return
     }
-    const entry = this.#cache.begin(key, message.fn, message.args, now)
+    const entry = this.#cache.begin(key, message.fn, message.args)
     if (entry === undefined) {
       this.#stats.busy++
       this.#answer(

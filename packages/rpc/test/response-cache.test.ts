@@ -7,7 +7,7 @@ describe('ResponseCache', () => {
   it('keeps a copy of the arguments and serves a finished response until its ttl', () => {
     const cache = new ResponseCache(4, 100)
     const args = Uint8Array.of(1, 2)
-    const entry = cache.begin('k', 7, args, 0)!
+    const entry = cache.begin('k', 7, args)!
     args[0] = 9
     expect(entry.args).toEqual(Uint8Array.of(1, 2))
     expect(cache.lookup('k', 10_000)).toBe(entry) // running: never expires
@@ -17,31 +17,31 @@ describe('ResponseCache', () => {
     expect(cache.size).toBe(0)
   })
 
-  it('evicts expired entries first, then the least recently used finished one, never a running one', () => {
+  it('evicts the least recently used finished entry, never a running one', () => {
     const cache = new ResponseCache(3, 100)
-    const a = cache.begin('a', 1, bytes(0), 0)!
-    const b = cache.begin('b', 1, bytes(0), 0)!
-    cache.begin('running', 1, bytes(0), 0)
+    const a = cache.begin('a', 1, bytes(0))!
+    const b = cache.begin('b', 1, bytes(0))!
+    cache.begin('running', 1, bytes(0))
     cache.complete(a, bytes(1), 0)
     cache.complete(b, bytes(2), 0)
     cache.lookup('a', 1) // a is now more recent than b
-    expect(cache.begin('c', 1, bytes(0), 1)).toBeDefined()
+    expect(cache.begin('c', 1, bytes(0))).toBeDefined()
     expect(cache.lookup('b', 1)).toBeUndefined()
     expect(cache.lookup('a', 1)).toBeDefined()
-    // At t=200, a has expired: it goes before c (finished later) would.
+    // At t=200: a is now the least recently used finished entry, so it goes.
     const c = cache.lookup('c', 1)!
     cache.complete(c, bytes(3), 150)
-    expect(cache.begin('d', 1, bytes(0), 200)).toBeDefined()
+    expect(cache.begin('d', 1, bytes(0))).toBeDefined()
     expect(cache.lookup('c', 200)).toBeDefined()
     expect(cache.lookup('running', 200)).toBeDefined()
   })
 
   it('refuses a new call when every entry is running', () => {
     const cache = new ResponseCache(2, 100)
-    cache.begin('a', 1, bytes(0), 0)
-    cache.begin('b', 1, bytes(0), 0)
-    expect(cache.begin('c', 1, bytes(0), 0)).toBeUndefined()
-    expect(cache.begin('a', 2, bytes(1), 0)).toBeDefined() // replacing its own key frees its slot
+    cache.begin('a', 1, bytes(0))
+    cache.begin('b', 1, bytes(0))
+    expect(cache.begin('c', 1, bytes(0))).toBeUndefined()
+    expect(cache.begin('a', 2, bytes(1))).toBeDefined() // replacing its own key frees its slot
   })
 
   it.each([

@@ -82,6 +82,15 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
     }
   }
 
+  /**
+   * Ends tracked send `id` early: no more retransmissions; its `done` rejects
+   * (with the send's signal reason, or an `ERR_ABORTED` error). Harmless when
+   * it already settled.
+   */
+  cancel(id: number): void {
+    this.driver.command((now) => this.endpoint.cancel(now, id))
+  }
+
   /** A snapshot of the engine's counters. */
   stats(): EndpointStats {
     return this.endpoint.stats()

@@ -106,15 +106,21 @@ export class StubClient implements RpcClientHost {
     const id = this.#nextId++
     const counter = this.nextCounter++
     let finish!: (outcome: Outcome) => void
-    const done = new Promise<DeliveryReport<ServerInfo>>((resolve) => {
+    const done = new Promise<DeliveryReport<ServerInfo>>((resolve, reject) => {
       finish = (outcome) => {
         this.#byCounter.delete(counter)
-        resolve({ id, counter, outcome, acked: [], missing: [], transmissions: 3, elapsed: 100 })
+        // Like the facade: a cancelled send rejects, every other outcome resolves with its report.
+        if (outcome === 'cancelled') reject(new Error('cancelled'))
+        else resolve({ id, counter, outcome, acked: [], missing: [], transmissions: 3, elapsed: 100 })
       }
     })
     this.sends.push({ plaintext, counter, finish })
     this.#byCounter.set(counter, { id, finish })
     return { id, done }
+  }
+
+  cancel(id: number): void {
+    for (const send of this.#byCounter.values()) if (send.id === id) send.finish('cancelled')
   }
 
   acknowledge(counter: bigint): number | undefined {
