@@ -1,4 +1,5 @@
 import { hex, loadVectors } from '@pavillion/test-vectors'
+import { encodeApp } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
 import { CLIENT_ADDRESS, drainEvents, drainHex, pskPair, SERVER_ADDRESS } from './support/vectors.ts'
 
@@ -97,5 +98,38 @@ describe('reflected handshake answers', () => {
     client.handleDatagram(1, victim, nonce)
     expect(drainHex(client)).toEqual([])
     expect(client.serverState('192.0.2.55:53')).toBeUndefined()
+  })
+})
+
+describe('a re-handshake while a server send is in flight', () => {
+  it('the message is never delivered twice: the send reports the client missing at its deadline', async () => {
+    const { client, server } = await pskPair()
+    client.start(0)
+    server.handleDatagram(0, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
+    client.handleDatagram(0, SERVER_ADDRESS, hex(drainHex(server)[0]!))
+    server.handleDatagram(0, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
+    client.handleDatagram(0, SERVER_ADDRESS, hex(drainHex(server)[0]!))
+    drainEvents(client)
+    drainEvents(server)
+    const plaintext = encodeApp({ type: 'reliable', target: 'T', name: 'n', body: new Uint8Array([7]) })
+    server.send(1, { plaintext, track: { deadline: 1000, expect: 'all' } })
+    const [original] = drainHex(server)
+    client.handleDatagram(1, SERVER_ADDRESS, hex(original!)) // delivered; its ack is lost
+    expect(drainEvents(client).filter((e) => e.type === 'message')).toHaveLength(1)
+    drainHex(client)
+    // The client re-handshakes (here: told so by an opcode 4) before the retransmission.
+    client.handleDatagram(2, SERVER_ADDRESS, hex('506176696c6c696f6e5330000000000000000004'))
+    server.handleDatagram(2, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
+    client.handleDatagram(2, SERVER_ADDRESS, hex(drainHex(server)[0]!))
+    server.handleDatagram(2, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
+    for (const datagram of drainHex(server)) client.handleDatagram(2, SERVER_ADDRESS, hex(datagram))
+    for (let now = 10; now <= 1000; now += 10) {
+      server.handleTimeout(now)
+      for (const datagram of drainHex(server)) client.handleDatagram(now, SERVER_ADDRESS, hex(datagram))
+    }
+    expect(drainEvents(client).filter((e) => e.type === 'message')).toEqual([])
+    const delivery = drainEvents(server).find((e) => e.type === 'delivery')
+    expect(delivery?.type === 'delivery' && delivery.report.outcome).toBe('deadline')
+    expect(delivery?.type === 'delivery' && delivery.report.missing).toHaveLength(1)
   })
 })

@@ -63,6 +63,8 @@ const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new 
 const QUIT = encodeApp({ type: 'quit' })
 const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
 const ZERO_KEY = new Uint8Array(32)
+/** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
+const ANNOUNCE_BURST = 1_000
 /** Undecryptable packets in a row from a keyed server before the client re-handshakes with it. */
 const FAILURES_BEFORE_REHANDSHAKE = 3
 
@@ -259,10 +261,13 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         if (this.#credentials.type === 'ecc') this.#onEccNonce(now, from, key, message)
         else this.counters.unexpected++
         return
-      case 'unrecognized-client':
       case 'new-server-join':
-        if (server !== undefined || this.#couldBeServer(from)) this.#reactiveNonceRequest(now, from, server)
-        else this.counters.unexpected++
+        // A server announces itself three times in 28 ms: a session made during that burst is already new.
+        if (server !== undefined && now - server.keyedAt < ANNOUNCE_BURST) return
+        this.#onRehandshakeHint(now, from, server)
+        return
+      case 'unrecognized-client':
+        this.#onRehandshakeHint(now, from, server)
         return
       case 'invalid-client-id':
         // Unauthenticated: believe it only when it echoes the challenge we sent, then back off.
@@ -280,6 +285,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       default:
         this.counters.unexpected++
     }
+  }
+
+  /** Opcodes 4 and 5 are unauthenticated: honoured (rate-limited) only from a server we know or could know. */
+  #onRehandshakeHint(now: number, from: PeerAddress, server: KnownServer | undefined): void {
+    if (server !== undefined || this.#couldBeServer(from)) this.#reactiveNonceRequest(now, from, server)
+    else this.counters.unexpected++
   }
 
   #onPskNonce(now: number, from: PeerAddress, key: string, message: PskNonce): void {
@@ -309,7 +320,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     // Like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
     this.#counter = this.#nextCounter()
     const skey = this.crypto.pskServerKey(credentials.psk, this.#clientNonce, message.serverNonce)
-    this.#keyed(server, skey, message.serverNonce, reply)
+    this.#keyed(now, server, skey, message.serverNonce, reply)
   }
 
   #onEccNonce(now: number, from: PeerAddress, key: string, message: EccNonce): void {
@@ -362,7 +373,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       boxNonce,
       box,
     })
-    this.#keyed(server, skey, plaintext.serverNonce, reply)
+    this.#keyed(now, server, skey, plaintext.serverNonce, reply)
   }
 
   /**
@@ -397,12 +408,18 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     return lowest !== undefined && lowest <= this.#counter ? lowest - 1n : this.#counter
   }
 
-  #keyed(server: KnownServer, skey: SymmetricKey, serverNonce: Uint8Array, reply: Uint8Array): void {
+  #keyed(
+    now: number,
+    server: KnownServer,
+    skey: SymmetricKey,
+    serverNonce: Uint8Array,
+    reply: Uint8Array,
+  ): void {
     const nonceHex = hexOf(serverNonce)
     this.#usedServerNonces.add(nonceHex)
     server.rememberAnswer(nonceHex, reply)
     this.transmitUnauthenticated(server.address, reply)
-    server.rekey(skey, serverNonce)
+    server.rekey(skey, serverNonce, now)
     this.counters.handshakes++
     // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
     if (server.connected) this.tracker.peerJoined(server.key, server.info, server.address)

@@ -29,6 +29,8 @@ export class KnownServer {
   everKeyed = false
   /** Last fresh authenticated packet, ms. */
   lastFreshAt = Number.NEGATIVE_INFINITY
+  /** When the current session key was installed, ms. */
+  keyedAt = Number.NEGATIVE_INFINITY
   /** Last datagram of any kind, ms. */
   lastSeenAt: number
   /** Packets from this address that failed to authenticate since the last one that did. */
@@ -63,7 +65,8 @@ export class KnownServer {
   }
 
   /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
-  rekey(skey: SymmetricKey, serverNonce: Uint8Array): void {
+  rekey(skey: SymmetricKey, serverNonce: Uint8Array, now: number): void {
+    this.keyedAt = now
     this.skey = skey
     this.serverNonce = serverNonce
     this.replay.reset(0n)

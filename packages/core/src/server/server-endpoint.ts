@@ -428,6 +428,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.counters.handshakes++
     let session = this.#sessions.get(key)
     if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
+      // Sends in flight to this client stay sealed under its previous key and will be reported
+      // missing: sealing them again could deliver a message the client already had twice.
       session.rekey(keys, now)
     } else {
       if (session !== undefined) this.#closeSession(session, 'replaced')

@@ -1,0 +1,275 @@
+import type { AbortOptions, MessageEvent, ServerInfo } from '@pavillion/core'
+import { AppOpcode, CoreTarget, type DeviceStatus } from '@pavillion/wire'
+import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
+import type { ClientFacade } from './facades.ts'
+import { InFlightLimiter } from './in-flight.ts'
+import {
+  DEFAULT_MAX_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_SUBSCRIBER_TARGETS,
+  DEFAULT_MAX_TAGS,
+  DEFAULT_MAX_TARGETS,
+  DEFAULT_STREAM_BUFFER,
+  SUBSCRIBER_EXPIRY,
+} from './limits.ts'
+import { encodePublication, type Message } from './message.ts'
+import { type PublishOptions, positiveInteger, timeoutOf } from './options.ts'
+import { PubSubBase, type PubSubEventMap } from './pubsub-base.ts'
+import { type ExpectedPeers, type PublishReport, sentReport } from './report.ts'
+import { SubscriberTable } from './subscribers.ts'
+import { TagClock } from './tag-clock.ts'
+
+/** Options of a `ClientPubSub`; every bound is documented in the README. */
+export interface ClientPubSubOptions {
+  /** A subscriber record lives this long after its last refresh, ms. Default 240 000 (PROTOCOL.md §9.2). */
+  readonly subscriberExpiry?: number
+  /** Targets whose subscribers are tracked; the least recently refreshed is forgotten past it. Default 1024. */
+  readonly maxSubscriberTargets?: number
+  /** Distinct targets with local listeners. Default 1024. */
+  readonly maxTargets?: number
+  /** Reliable publishes in flight per server; more are refused with a BackpressureError. Default 256. */
+  readonly maxInFlightPerPeer?: number
+  /** Default buffer of `messages()` streams. Default 1024. */
+  readonly streamBufferSize?: number
+  /** Tag timestamps remembered (per server and tag) for `onTag`. Default 4096. */
+  readonly maxTags?: number
+}
+
+/** Options of `ClientPubSub.publish`. */
+export interface ClientPublishOptions extends PublishOptions {
+  /**
+   * Whose acknowledgement a reliable publish waits for. `subscribers`
+   * (default): the known subscribers of the target that are connected — or,
+   * when none is known, every connected server (`report.expected` then says
+   * `connected`); `connected`: every connected server (servers that connect
+   * meanwhile are awaited too); `any`: the first acknowledgement from
+   * anyone, like the reference's wildcard.
+   */
+  readonly expect?: ExpectedPeers
+}
+
+/** What a client's pub/sub object emits. */
+export interface ClientPubSubEventMap extends PubSubEventMap {
+  /** A server's status bytes changed (re-emitted from the engine's `server:status`). */
+  status: { readonly server: ServerInfo; readonly status: DeviceStatus }
+  /** A server became a subscriber of `target` (it acknowledged a message of it, or announced it). */
+  subscribed: { readonly target: string; readonly server: ServerInfo }
+  /** A server stopped being a subscriber: it announced so (opcode 14) or disconnected. Expiry is silent. */
+  unsubscribed: {
+    readonly target: string
+    readonly server: ServerInfo
+    readonly reason: 'unsubscribe' | 'disconnect'
+  }
+}
+
+/** The limiter key of "the destination" while no server is connected. */
+const DESTINATION = ''
+const EXPECTATIONS: readonly ExpectedPeers[] = ['subscribers', 'connected', 'any']
+
+/**
+ * Pub/sub for a client: publishes to its server(s) — one server, or every
+ * server of a multicast group — and receives what servers publish.
+ *
+ * @example
+ * ```ts
+ * const ps = new ClientPubSub(client)
+ * ps.subscribe('alarms', (m) => console.log(m.sender.key, m.name, m.payload))
+ * const report = await ps.publish('lights', 'kitchen', Uint8Array.of(1))
+ * console.log(report.acked.map((s) => s.key), report.missing)
+ * ```
+ */
+export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, ClientPubSubEventMap> {
+  readonly #client: ClientFacade
+  readonly #subscribers: SubscriberTable
+  readonly #tags: TagClock
+
+  /**
+   * Attaches to `client`: takes its opcodes 1, 3, 13 and 14 (one pub/sub object per client).
+   * @throws Error when another object already handles one of them; RangeError for an invalid option
+   */
+  constructor(client: ClientFacade, options: ClientPubSubOptions = {}) {
+    super(
+      positiveInteger('maxTargets', options.maxTargets ?? DEFAULT_MAX_TARGETS),
+      positiveInteger('streamBufferSize', options.streamBufferSize ?? DEFAULT_STREAM_BUFFER),
+      new InFlightLimiter(options.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER),
+    )
+    this.#client = client
+    this.#subscribers = new SubscriberTable(
+      options.subscriberExpiry ?? SUBSCRIBER_EXPIRY,
+      options.maxSubscriberTargets ?? DEFAULT_MAX_SUBSCRIBER_TARGETS,
+    )
+    this.#tags = new TagClock(options.maxTags ?? DEFAULT_MAX_TAGS)
+    try {
+      this.onClose(client.handle(AppOpcode.Reliable, (event) => this.receive(event)))
+      this.onClose(client.handle(AppOpcode.Unreliable, (event) => this.receive(event)))
+      this.onClose(client.handle(AppOpcode.Subscribe, (event) => this.#learn(event)))
+      this.onClose(client.handle(AppOpcode.Unsubscribe, (event) => this.#unlearn(event)))
+    } catch (error) {
+      this.close()
+      throw error
+    }
+    this.onClose(client.on('server:disconnected', ({ server }) => this.#forget(server)))
+    this.onClose(
+      client.on('server:status', ({ server, status }) => this.events.emit('status', { server, status })),
+    )
+    const onEndpointClosed = () => this.close()
+    if (client.signal.aborted) this.close()
+    else {
+      client.signal.addEventListener('abort', onEndpointClosed, { once: true })
+      this.onClose(() => client.signal.removeEventListener('abort', onEndpointClosed))
+    }
+  }
+
+  /**
+   * Publishes to the server(s). Reliable (default): retransmitted with each
+   * server's RTT until the expected servers acknowledged (see
+   * `options.expect`) or the timeout; a server that acknowledged is not sent
+   * the message again while the others are. Resolves with the report
+   * (`partial` when some expected servers did not acknowledge).
+   * Unreliable: resolves once sent (queued while no server is connected).
+   *
+   * Rejects with `NoAcknowledgementError` (nobody acknowledged before the
+   * timeout), `BackpressureError` (a server has `maxInFlightPerPeer` publishes
+   * in flight, or the engine's queues are full), `ClosedError`, or
+   * `signal.reason` on abort.
+   * @throws TypeError / RangeError synchronously for invalid arguments
+   */
+  publish(
+    target: string,
+    name: string,
+    payload: Uint8Array,
+    options: ClientPublishOptions = {},
+  ): Promise<PublishReport<ServerInfo>> {
+    const reliable = options.reliable ?? true
+    const timeout = timeoutOf(options.timeout)
+    const expect = options.expect ?? 'subscribers'
+    if (!EXPECTATIONS.includes(expect)) {
+      throw new RangeError(`"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${String(expect)}`)
+    }
+    const plaintext = encodePublication(reliable, target, name, payload)
+    const { signal } = options
+    const refused = this.refusal(signal)
+    if (refused !== undefined) return refused
+    const connected = this.#client.servers()
+    if (!reliable) {
+      try {
+        this.#client.send(plaintext)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return Promise.resolve(sentReport({ target, name, expected: 'connected' }, connected))
+    }
+    let expected = expect
+    let servers: string[] | undefined
+    if (expect === 'subscribers') {
+      const live = new Set(connected.map((server) => server.key))
+      servers = this.subscribers(target)
+        .filter((server) => live.has(server.key))
+        .map((server) => server.key)
+      if (servers.length === 0) {
+        servers = undefined
+        expected = 'connected'
+      }
+    }
+    const keys = servers ?? connected.map((server) => server.key)
+    return this.tracked(
+      { target, name, expected },
+      keys.length > 0 ? keys : [DESTINATION],
+      () =>
+        this.#client.sendTracked(plaintext, {
+          timeout,
+          expect: expected === 'any' ? 'any' : 'all',
+          ...(servers === undefined ? {} : { servers }),
+          ...(signal === undefined ? {} : { signal }),
+        }),
+      (delivery) => this.#refresh(target, delivery.acked),
+    )
+  }
+
+  /** The servers known to subscribe to `target` (acknowledged it or announced it within the expiry). */
+  subscribers(target: string): ServerInfo[] {
+    return this.#subscribers.list(target, this.#client.now())
+  }
+
+  /** The latest status bytes of a server (decoded), once it sent an acknowledgement carrying them. */
+  status(serverKey: string): DeviceStatus | undefined {
+    return this.#client.serverState(serverKey)?.status
+  }
+
+  /**
+   * The current time on a server's monotonic clock, µs (the clock tag
+   * timestamps use), once its clock offset is known (after
+   * `client.requestTimeSync()` or an opcode 16); undefined before.
+   */
+  serverTimeUs(serverKey: string): bigint | undefined {
+    const offset = this.#client.serverState(serverKey)?.clockOffset
+    if (offset === undefined) return undefined
+    return BigInt(Math.round((this.#client.now() - offset) * 1000))
+  }
+
+  /**
+   * Tag declarations (`core.tag`) and values (`core.tagv`) from servers, after
+   * the timestamp rule of PROTOCOL.md §13: a value older than the last one
+   * seen for that tag from that server is ignored (counted in
+   * `stats().coreIgnored`, like malformed bodies). Returns the remover.
+   */
+  onTag(handler: (update: TagUpdate<ServerInfo>) => void, options: AbortOptions = {}): () => void {
+    const listener = (message: Message<ServerInfo>) => {
+      const update = tagUpdateOf(message)
+      const timestamp = update?.timestampUs
+      if (
+        update === undefined ||
+        (timestamp !== undefined && !this.#tags.accept(`${update.sender.key}\n${update.name}`, timestamp))
+      ) {
+        this.counters.coreIgnored++
+        return
+      }
+      handler(update)
+    }
+    const removers = [
+      this.subscribe(CoreTarget.Tag, listener, options),
+      this.subscribe(CoreTarget.TagValue, listener, options),
+    ]
+    return () => {
+      for (const remove of removers) remove()
+    }
+  }
+
+  protected override targetAdded(): void {
+    // Clients do not announce their listeners (opcode 13 is server → client).
+  }
+
+  protected override targetRemoved(): void {}
+
+  protected override beforeClose(): void {}
+
+  #refresh(target: string, acked: readonly ServerInfo[]): void {
+    if (target === '' || this.closed) return
+    const now = this.#client.now()
+    for (const server of acked) {
+      if (this.#subscribers.touch(target, server, now)) this.events.emit('subscribed', { target, server })
+    }
+  }
+
+  #learn(event: MessageEvent<ServerInfo>): void {
+    const { message, peer } = event
+    if (message.type !== 'subscribe' || message.target === '' || this.closed) return
+    if (this.#subscribers.touch(message.target, peer, this.#client.now())) {
+      this.events.emit('subscribed', { target: message.target, server: peer })
+    }
+  }
+
+  #unlearn(event: MessageEvent<ServerInfo>): void {
+    const { message, peer } = event
+    if (message.type !== 'unsubscribe' || this.closed) return
+    const removed = this.#subscribers.remove(message.target, peer.key, this.#client.now())
+    if (removed !== undefined) {
+      this.events.emit('unsubscribed', { target: message.target, server: peer, reason: 'unsubscribe' })
+    }
+  }
+
+  #forget(server: ServerInfo): void {
+    for (const target of this.#subscribers.dropServer(server.key, this.#client.now())) {
+      this.events.emit('unsubscribed', { target, server, reason: 'disconnect' })
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import type { AbortOptions, ClientInfo } from '@pavillion/core'
+import { AppOpcode, CoreTarget, encodeApp, type TagBody } from '@pavillion/wire'
+import { Broker, type BrokerStats } from './broker.ts'
+import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
+import type { ServerFacade } from './facades.ts'
+import { InFlightLimiter } from './in-flight.ts'
+import {
+  DEFAULT_MAX_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_TAGS,
+  DEFAULT_MAX_TARGETS,
+  DEFAULT_STREAM_BUFFER,
+  TAG_FUTURE_TOLERANCE_US,
+} from './limits.ts'
+import { encodePublication, isLocalTarget, type Message } from './message.ts'
+import { type PublishOptions, positiveInteger, timeoutOf } from './options.ts'
+import { PubSubBase, type PubSubEventMap, type PubSubStats } from './pubsub-base.ts'
+import { type ClientSelector, selectClients } from './recipients.ts'
+import { type PublishReport, sentReport } from './report.ts'
+import { TagClock } from './tag-clock.ts'
+
+/** Options of a `ServerPubSub`; every bound is documented in the README. */
+export interface ServerPubSubOptions {
+  /** Re-publish every client's messages to the other clients (PROTOCOL.md §10.4). Default false. */
+  readonly broker?: boolean
+  /** Distinct targets with local listeners (each is announced to every new session). Default 1024. */
+  readonly maxTargets?: number
+  /** Reliable publishes in flight per client; more are refused with a BackpressureError. Default 256. */
+  readonly maxInFlightPerPeer?: number
+  /** Default buffer of `messages()` streams. Default 1024. */
+  readonly streamBufferSize?: number
+  /** Tags remembered (timestamps, writability) for `onTagWrite`. Default 4096. */
+  readonly maxTags?: number
+}
+
+/** Options of `ServerPubSub.publish`. */
+export interface ServerPublishOptions extends PublishOptions {
+  /** The clients to publish to: session keys, client IDs / identities, or addresses. Default: every client. */
+  readonly to?: readonly ClientSelector[]
+}
+
+/** Counters of a server's pub/sub object. */
+export interface ServerPubSubStats extends PubSubStats, BrokerStats {}
+
+/**
+ * Pub/sub for a server: receives what clients publish, publishes to its
+ * clients (all, or chosen ones), announces the targets it listens to
+ * (opcodes 13/14), and optionally brokers client messages to the other clients.
+ *
+ * @example
+ * ```ts
+ * const ps = new ServerPubSub(server, { broker: true })
+ * for await (const m of ps.messages('lights', { signal })) console.log(m.sender.clientId, m.name)
+ * await ps.publish('alarms', 'door', Uint8Array.of(1), { to: [clientId] })
+ * ```
+ */
+export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, PubSubEventMap> {
+  readonly #server: ServerFacade
+  readonly #broker: Broker | undefined
+  readonly #brokerStats: BrokerStats = { brokered: 0, brokerDropped: 0 }
+  readonly #tags: TagClock
+  /** Writability of the tags this server declared, oldest first; bounded like `#tags`. */
+  readonly #declared = new Map<string, boolean>()
+  readonly #maxTags: number
+
+  /**
+   * Attaches to `server`: takes its opcodes 1 and 3 (one pub/sub object per server).
+   * @throws Error when another object already handles one of them; RangeError for an invalid option
+   */
+  constructor(server: ServerFacade, options: ServerPubSubOptions = {}) {
+    const limiter = new InFlightLimiter(options.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER)
+    super(
+      positiveInteger('maxTargets', options.maxTargets ?? DEFAULT_MAX_TARGETS),
+      positiveInteger('streamBufferSize', options.streamBufferSize ?? DEFAULT_STREAM_BUFFER),
+      limiter,
+    )
+    this.#server = server
+    this.#maxTags = positiveInteger('maxTags', options.maxTags ?? DEFAULT_MAX_TAGS)
+    this.#tags = new TagClock(this.#maxTags)
+    this.#broker = options.broker === true ? new Broker(server, limiter, this.#brokerStats) : undefined
+    const forward = this.#broker && ((message: Message<ClientInfo>) => this.#broker?.forward(message))
+    try {
+      this.onClose(server.handle(AppOpcode.Reliable, (event) => this.receive(event, forward)))
+      this.onClose(server.handle(AppOpcode.Unreliable, (event) => this.receive(event, forward)))
+    } catch (error) {
+      this.close()
+      throw error
+    }
+    this.onClose(server.on('session:opened', ({ client }) => this.#announceAll(client.key)))
+    const onEndpointClosed = () => this.close()
+    if (server.signal.aborted) this.close()
+    else {
+      server.signal.addEventListener('abort', onEndpointClosed, { once: true })
+      this.onClose(() => server.signal.removeEventListener('abort', onEndpointClosed))
+    }
+  }
+
+  /**
+   * Publishes to clients: every client in session, or those `options.to`
+   * selects. Each client gets its own sealed copy. Reliable (default): each
+   * copy is retransmitted with that client's RTT until it acknowledges or the
+   * timeout; resolves with the report (`partial` when some clients did not
+   * acknowledge). Unreliable: resolves once sent, `recipients` naming the clients.
+   *
+   * Rejects with `NoAcknowledgementError` (nobody acknowledged, or no client
+   * matched), `BackpressureError` (one of the clients already has
+   * `maxInFlightPerPeer` reliable publishes in flight — nothing is sent then —
+   * or the engine's global cap was hit), `ClosedError`, or `signal.reason`.
+   * @throws TypeError / RangeError synchronously for invalid arguments
+   */
+  publish(
+    target: string,
+    name: string,
+    payload: Uint8Array,
+    options: ServerPublishOptions = {},
+  ): Promise<PublishReport<ClientInfo>> {
+    const reliable = options.reliable ?? true
+    const timeout = timeoutOf(options.timeout)
+    const plaintext = encodePublication(reliable, target, name, payload)
+    const { signal } = options
+    const refused = this.refusal(signal)
+    if (refused !== undefined) return refused
+    const to = selectClients(this.#server.sessions(), options.to).map((client) => client.key)
+    const base = { target, name, expected: 'connected' } as const
+    if (!reliable) {
+      try {
+        return Promise.resolve(sentReport(base, this.#server.send(plaintext, { to })))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return this.tracked(base, to, () =>
+      to.length === 0
+        ? undefined
+        : this.#server.sendTracked(plaintext, {
+            to,
+            timeout,
+            expect: 'all',
+            ...(signal === undefined ? {} : { signal }),
+          }).tracked,
+    )
+  }
+
+  /** The server's monotonic clock in µs: the clock of tag timestamps (PROTOCOL.md §13). */
+  nowUs(): bigint {
+    return BigInt(Math.round(this.#server.now() * 1000))
+  }
+
+  /**
+   * Declares a tag (see the base method) and remembers its timestamp and
+   * writability for `onTagWrite`.
+   */
+  override publishTag(
+    name: string,
+    tag: TagBody,
+    options?: ServerPublishOptions,
+  ): Promise<PublishReport<ClientInfo>> {
+    const published = super.publishTag(name, tag, options)
+    // A declaration with any optional field carries the flags byte (absent writable = 0, not writable).
+    const full =
+      tag.min !== undefined ||
+      tag.max !== undefined ||
+      tag.interval !== undefined ||
+      tag.writable !== undefined ||
+      tag.timestampUs !== undefined
+    this.#remember(name, full ? tag.writable === true : undefined, tag.timestampUs)
+    return published
+  }
+
+  /** Publishes a tag's new value (see the base method) and remembers its timestamp for `onTagWrite`. */
+  override publishTagValue(
+    name: string,
+    value: number,
+    timestampUs: bigint,
+    options?: ServerPublishOptions,
+  ): Promise<PublishReport<ClientInfo>> {
+    const published = super.publishTagValue(name, value, timestampUs, options)
+    this.#remember(name, undefined, timestampUs)
+    return published
+  }
+
+  /**
+   * Tag write requests from clients (`core.tagv`), after the rules of
+   * PROTOCOL.md §13: ignored when the tag was declared here not writable,
+   * when the value is older than the tag's last timestamp (declared or
+   * written), or stamped more than 60 s into this server's future (see
+   * `nowUs()`). Ignored writes are counted in `stats().coreIgnored`. An
+   * accepted write becomes the tag's last timestamp. Returns the remover.
+   */
+  onTagWrite(handler: (update: TagUpdate<ClientInfo>) => void, options: AbortOptions = {}): () => void {
+    return this.subscribe(
+      CoreTarget.TagValue,
+      (message) => {
+        const update = tagUpdateOf(message)
+        const timestamp = update?.timestampUs
+        if (
+          update === undefined ||
+          timestamp === undefined ||
+          this.#declared.get(update.name) === false ||
+          timestamp > this.nowUs() + TAG_FUTURE_TOLERANCE_US ||
+          !this.#tags.accept(update.name, timestamp)
+        ) {
+          this.counters.coreIgnored++
+          return
+        }
+        handler(update)
+      },
+      options,
+    )
+  }
+
+  /** A snapshot of the counters, broker mode's included. */
+  override stats(): ServerPubSubStats {
+    return { ...super.stats(), ...this.#brokerStats }
+  }
+
+  protected override targetAdded(target: string): void {
+    if (!isLocalTarget(target)) this.#announce(encodeApp({ type: 'subscribe', target }))
+  }
+
+  protected override targetRemoved(target: string): void {
+    if (!isLocalTarget(target) && !this.closed) this.#announce(encodeApp({ type: 'unsubscribe', target }))
+  }
+
+  protected override beforeClose(): void {
+    for (const target of this.listenedTargets()) this.targetRemoved(target)
+  }
+
+  /** Tells every client (or one) about a target; unreliable, like the reference (PROTOCOL.md §7.6). */
+  #announce(plaintext: Uint8Array, to?: string): void {
+    try {
+      this.#server.send(plaintext, to === undefined ? {} : { to: [to] })
+    } catch {
+      // Closing: nobody left to tell.
+    }
+  }
+
+  /** A new session learns every target this server listens to (the reference tells only existing sessions). */
+  #announceAll(key: string): void {
+    for (const target of this.listenedTargets()) {
+      if (!isLocalTarget(target)) this.#announce(encodeApp({ type: 'subscribe', target }), key)
+    }
+  }
+
+  #remember(name: string, writable: boolean | undefined, timestampUs: bigint | undefined): void {
+    if (writable !== undefined) {
+      this.#declared.delete(name)
+      this.#declared.set(name, writable)
+      if (this.#declared.size > this.#maxTags)
+        this.#declared.delete(this.#declared.keys().next().value as string)
+    }
+    if (timestampUs !== undefined) this.#tags.record(name, timestampUs)
+  }
+}
