@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Budget } from './measure.ts'
 import { makeKeys } from './pair.ts'
+import { reliablePublishes } from './pubsub.ts'
 import type { Row } from './row.ts'
 import { rpcCalls } from './rpc.ts'
 import { handshakes, memoryPerSession, reliableMessages } from './scenarios.ts'
@@ -23,6 +24,7 @@ const budget: Budget = values.quick ? { warmupMs: 200, durationMs: 700 } : { war
 const sizes = [64, 1024]
 const groups: Record<string, Group> = {
   rpc: (keys, b) => rpcCalls(keys, b, sizes),
+  publish: (keys, b) => reliablePublishes(keys, b, sizes),
   reliable: (keys, b) => reliableMessages(keys, b, sizes),
   handshake: (keys, b) => handshakes(keys, b),
   memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
