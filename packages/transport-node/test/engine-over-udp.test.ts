@@ -137,7 +137,7 @@ describe('more key scenarios over real UDP', () => {
     })
     closables.push(client)
     const received = [0, 0]
-    servers.forEach((server, i) => server.on('message', () => received[i]!++))
+    for (const [i, server] of servers.entries()) server.on('message', () => received[i]!++)
     await client.waitForServer({ timeout: 2000 })
     for (let i = 0; i < 200 && client.servers().length < 2; i++) await new Promise((r) => setTimeout(r, 5))
     expect(client.servers()).toHaveLength(2)
