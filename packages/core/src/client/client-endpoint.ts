@@ -65,6 +65,8 @@ const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
 const ZERO_KEY = new Uint8Array(32)
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
+/** How long packets under a server's previous key are still accepted after a re-key, ms. */
+const PREVIOUS_KEY_GRACE = 10_000
 /** Undecryptable packets in a row from a keyed server before the client re-handshakes with it. */
 const FAILURES_BEFORE_REHANDSHAKE = 3
 
@@ -200,7 +202,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   /** Asks the server(s) for their monotonic clock (opcode 20); answers arrive as `time:sync` events. */
   requestTimeSync(now: number): void {
     this.#ensureOpen()
-    const counter = this.#sealAndSend(now, TIME_SYNC_REQUEST, this.#destination)
+    const counter = this.#nextCounter()
+    this.transmit(this.#destination, this.seal(counter, TIME_SYNC_REQUEST, this.#ckey))
     this.#timeSync = { counter, sentAt: now }
   }
 
@@ -277,10 +280,16 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         } else this.counters.unexpected++
         return
       case 'session-accepted':
-        // The session ID is H(psk or public key, client key): only a server that opened our client info knows it.
-        if (server?.skey !== undefined && this.crypto.equal(message.sessionId, this.#sessionId))
+        // The session ID is H(psk or public key, client key): only a server that opened our client
+        // info knows it. It is the same for every handshake, so it counts once per key.
+        if (
+          server?.skey !== undefined &&
+          !server.confirmed &&
+          this.crypto.equal(message.sessionId, this.#sessionId)
+        ) {
+          server.confirmed = true
           this.#markFresh(now, server)
-        else this.counters.unexpected++
+        } else this.counters.unexpected++
         return
       default:
         this.counters.unexpected++
@@ -315,6 +324,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       serverNonce: message.serverNonce,
       counter: this.#floor(),
     }
+    if (this.#counter >= MAX_COUNTER) return // a spent client cannot send anything after the handshake
     const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
     const reply = encodeSetup({ type: 'psk-client-info', ...body, hash })
     // Like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
@@ -419,7 +429,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#usedServerNonces.add(nonceHex)
     server.rememberAnswer(nonceHex, reply)
     this.transmitUnauthenticated(server.address, reply)
-    server.rekey(skey, serverNonce, now)
+    server.rekey(skey, serverNonce, now, PREVIOUS_KEY_GRACE)
     this.counters.handshakes++
     // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
     if (server.connected) this.tracker.peerJoined(server.key, server.info, server.address)
@@ -436,12 +446,21 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       return
     }
     server.lastSeenAt = now
-    const verdict = server.replay.check(counter)
+    let { skey, replay } = server
+    let verdict = replay.check(counter)
+    let plaintext = verdict === 'stale' ? undefined : this.crypto.open(box, counter, skey)
+    const previous = server.previous
+    if (plaintext === undefined && previous !== undefined && now < previous.until) {
+      // Sealed before the server re-keyed (a spoofed opcode 4 must not make it undeliverable).
+      skey = previous.skey
+      replay = previous.replay
+      verdict = replay.check(counter)
+      plaintext = verdict === 'stale' ? undefined : this.crypto.open(box, counter, skey)
+    }
     if (verdict === 'stale') {
       this.counters.stale++
       return
     }
-    const plaintext = this.crypto.open(box, counter, server.skey)
     if (plaintext === undefined) {
       this.counters.forged++
       this.counters.bytesInUnauthenticated += size
@@ -459,7 +478,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       message = decodeApp(plaintext)
     } catch (error) {
       if (!(error instanceof WireDecodeError)) throw error
-      if (verdict === 'fresh') server.replay.commit(counter)
+      if (verdict === 'fresh') replay.commit(counter)
       this.counters.malformed++
       return
     }
@@ -468,7 +487,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       if (message.type === 'reliable') this.#sendAck(now, server, counter)
       return
     }
-    server.replay.commit(counter)
+    replay.commit(counter)
     this.#markFresh(now, server)
     this.#dispatch(now, server, counter, plaintext[0] ?? 0, message)
   }
@@ -592,12 +611,15 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     )
   }
 
-  /** Seals and sends one untracked packet; returns its counter. */
-  #sealAndSend(now: number, plaintext: Uint8Array, to: PeerAddress): bigint {
+  /** Seals and sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
+  #sealAndSend(now: number, plaintext: Uint8Array, to: PeerAddress): void {
+    if (this.#counter >= MAX_COUNTER) {
+      this.counters.overflow++
+      return
+    }
     const counter = this.#nextCounter()
     if (plaintext[0] === 1) this.#lastReliableAt = now
     this.transmit(to, this.seal(counter, plaintext, this.#ckey))
-    return counter
   }
 
   #nextCounter(): bigint {
@@ -752,7 +774,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
       this.#sendHandshake(now)
     } else if (key === 'keepalive') {
-      if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval) {
+      if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval && this.#counter < MAX_COUNTER) {
         const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
         this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
       }

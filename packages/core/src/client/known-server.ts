@@ -22,7 +22,7 @@ export class KnownServer {
   skey: SymmetricKey | undefined
   /** The server nonce `skey` came from (PSK) or answered (ECC). */
   serverNonce: Uint8Array | undefined
-  readonly replay = new ReplayWindow()
+  replay = new ReplayWindow()
   /** Whether the application was told this server is connected. */
   connected = false
   /** Ever keyed: tightens the nonce-request budget (PROTOCOL.md §9.5). */
@@ -31,6 +31,13 @@ export class KnownServer {
   lastFreshAt = Number.NEGATIVE_INFINITY
   /** When the current session key was installed, ms. */
   keyedAt = Number.NEGATIVE_INFINITY
+  /** Whether this key's session was confirmed (opcode 7 counts once per key: a replay proves nothing). */
+  confirmed = false
+  /**
+   * The key (and its replay window) before the last re-key, still accepted for
+   * a short while: packets the server sealed before it re-keyed are in flight.
+   */
+  previous: { readonly skey: SymmetricKey; readonly replay: ReplayWindow; readonly until: number } | undefined
   /** Last datagram of any kind, ms. */
   lastSeenAt: number
   /** Packets from this address that failed to authenticate since the last one that did. */
@@ -65,11 +72,14 @@ export class KnownServer {
   }
 
   /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
-  rekey(skey: SymmetricKey, serverNonce: Uint8Array, now: number): void {
+  rekey(skey: SymmetricKey, serverNonce: Uint8Array, now: number, grace: number): void {
+    this.previous =
+      this.skey === undefined ? undefined : { skey: this.skey, replay: this.replay, until: now + grace }
+    this.replay = new ReplayWindow()
     this.keyedAt = now
+    this.confirmed = false
     this.skey = skey
     this.serverNonce = serverNonce
-    this.replay.reset(0n)
     this.everKeyed = true
     this.clockOffset = undefined
   }

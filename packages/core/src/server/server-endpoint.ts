@@ -195,9 +195,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   /** Sends quit to every client, fails pending sends with `closed`, stops all timers. Idempotent. */
   close(now: number): void {
     if (this.closed) return
-    for (const session of this.#sessions.values()) {
-      this.transmit(session.address, this.seal(this.#nextCounter(session), QUIT, session.keys.skey))
-    }
+    for (const session of this.#sessions.values()) this.#reply(session, QUIT)
     this.closed = true
     this.tracker.closeAll(now)
     for (const session of [...this.#sessions.values()]) this.#closeSession(session, 'closed')
@@ -580,7 +578,12 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     )
   }
 
+  /** Sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
   #reply(session: Session, plaintext: Uint8Array): void {
+    if (session.sendCounter >= MAX_COUNTER) {
+      this.counters.overflow++
+      return
+    }
     this.transmit(session.address, this.seal(this.#nextCounter(session), plaintext, session.keys.skey))
   }
 
