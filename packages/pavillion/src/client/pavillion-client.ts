@@ -1,0 +1,243 @@
+import type {
+  AbortOptions,
+  Client,
+  ClientEventMap,
+  EndpointStats,
+  PeerAddress,
+  ServerInfo,
+  TrackedSendOptions,
+} from '@pavillion/core'
+import type {
+  ClientPublishOptions,
+  ClientPubSub,
+  Handler,
+  Message,
+  MessageStream,
+  PublishReport,
+  PubSubStats,
+  StreamOptions,
+} from '@pavillion/pubsub'
+import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileOptions } from '@pavillion/rpc'
+import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
+import { bytesOf, type Payload } from '../payload.ts'
+import { TypedEventTarget } from '../typed-event-target.ts'
+
+type Detail<T> = Omit<T, 'type'>
+
+/** The events of a {@link PavillionClient}, by name, with their `detail`. */
+export interface PavillionClientEvents {
+  /** A server completed the handshake (after a restart too). */
+  'server:connected': Detail<ClientEventMap['server:connected']>
+  /** A server said goodbye, went silent, or was replaced by a restarted one. */
+  'server:disconnected': Detail<ClientEventMap['server:disconnected']>
+  /** A server's status bytes (battery, network, temperature) changed. */
+  'server:status': Detail<ClientEventMap['server:status']>
+  /** A server does not know this client ID: check `clientId` (reported once, then retries slow down). */
+  'server:invalid-client-id': Detail<ClientEventMap['server:invalid-client-id']>
+  /** A time sync measured a server's clock offset. */
+  'time:sync': Detail<ClientEventMap['time:sync']>
+  /** A transport problem that did not stop the client (e.g. `EHOSTUNREACH`), or a listener that threw. */
+  error: ClientEventMap['error']
+}
+
+/** Counters of every layer of a client. */
+export interface PavillionClientStats {
+  readonly engine: EndpointStats
+  readonly pubsub: PubSubStats
+}
+
+/** The parts `createClient` assembles a client from. */
+export interface ClientParts {
+  readonly core: Client
+  readonly rpc: RpcClient
+  readonly pubsub: ClientPubSub
+  readonly destination: PeerAddress
+}
+
+/**
+ * A Pavillion client with RPC and pub/sub attached; create it with
+ * `createClient()`. It connects by itself and reconnects after a server
+ * restart; calls and publishes made before a server answered wait for the
+ * handshake (within their timeout). Closing is idempotent and `await using`
+ * closes it.
+ *
+ * @example
+ * ```ts
+ * await using client = await createClient({ address: '192.168.1.10:1783', clientId, psk })
+ * const answer = await client.call(401, 'hi', { timeout: 2000 })
+ * const report = await client.publish('lights', 'kitchen', Uint8Array.of(1))
+ * ```
+ */
+export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
+  /** The engine facade (server state, raw sends, engine counters). */
+  readonly core: Client
+  /** The full RPC client (every reserved-function helper). */
+  readonly rpc: RpcClient
+  /** The full pub/sub object (tags, alerts, subscriber tracking). */
+  readonly pubsub: ClientPubSub
+  /** Where new packets go: the server, or the multicast group. */
+  readonly destination: PeerAddress
+  #closing: Promise<void> | undefined
+
+  /** Use `createClient()`; this wires already-built parts together. */
+  constructor(parts: ClientParts) {
+    super()
+    this.core = parts.core
+    this.rpc = parts.rpc
+    this.pubsub = parts.pubsub
+    this.destination = parts.destination
+    const { core } = parts
+    core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
+    core.on('server:disconnected', ({ server, reason }) =>
+      this.emit('server:disconnected', { server, reason }),
+    )
+    core.on('server:status', ({ server, status }) => this.emit('server:status', { server, status }))
+    core.on('server:invalid-client-id', ({ address }) => this.emit('server:invalid-client-id', { address }))
+    core.on('time:sync', ({ server, offset }) => this.emit('time:sync', { server, offset }))
+    core.on('error', ({ error }) => this.emit('error', { error }))
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined
+  }
+
+  /** Aborts when the client closes. */
+  get signal(): AbortSignal {
+    return this.core.signal
+  }
+
+  /** The 16-byte client ID this client presents. */
+  get clientId(): Uint8Array {
+    return this.core.clientId
+  }
+
+  /** Connected servers (one, or each member of a multicast group that answered). */
+  servers(): ServerInfo[] {
+    return this.core.servers()
+  }
+
+  /**
+   * Resolves with the first connected server (at once if one is).
+   * Rejects with `TimeoutError` after `timeout` ms (default 5000), `ClosedError`, or `signal.reason`.
+   */
+  waitForServer(options?: TrackedSendOptions): Promise<ServerInfo> {
+    return this.core.waitForServer(options)
+  }
+
+  /** A server's latest status values (from its acknowledgements); default the first connected server. */
+  status(serverKey?: string): DeviceStatus | undefined {
+    const key = serverKey ?? this.servers()[0]?.key
+    return key === undefined ? undefined : this.pubsub.status(key)
+  }
+
+  /**
+   * Calls function `fn` with `args` and resolves with its result (the first
+   * answer, against a group). Rejects with `RemoteError` (non-zero status),
+   * `TimeoutError`, `ClosedError`, `BackpressureError` or `signal.reason`.
+   * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
+   */
+  call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
+    return this.rpc.call(fn, bytesOf(args, 'args'), options)
+  }
+
+  /**
+   * Calls `fn` on every server that answers within `timeout` (default 2000
+   * ms, always waited in full): one `{ server, result }` or `{ server, error }` each.
+   */
+  callAll(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<CallAllResult[]> {
+    return this.rpc.callAll(fn, bytesOf(args, 'args'), options)
+  }
+
+  /** Echo (reserved function 0): the server returns `data`. */
+  echo(data: Payload, options?: CallOptions): Promise<Uint8Array> {
+    return this.rpc.echo(bytesOf(data, 'data'), options)
+  }
+
+  /** What-is (1): the name of function `fn` on the server, empty when it has none. */
+  whatIs(fn: number, options?: CallOptions): Promise<string> {
+    return this.rpc.whatIs(fn, options)
+  }
+
+  /** Status (6): the server's status lines (not the status bytes: see `status()`). */
+  statusLines(options?: CallOptions): Promise<string[]> {
+    return this.rpc.status(options)
+  }
+
+  /** Identity (7): vendor UUID, product ID, serial and name. */
+  identity(options?: CallOptions): Promise<Identity> {
+    return this.rpc.identity(options)
+  }
+
+  /** Descriptors (8): every named function with its argument description. */
+  descriptors(options?: CallOptions): Promise<Descriptor[]> {
+    return this.rpc.descriptors(options)
+  }
+
+  /** Reads a whole file from the server's file service (10). */
+  readFile(path: string, options?: ReadFileOptions): Promise<Uint8Array> {
+    return this.rpc.readFile(path, options)
+  }
+
+  /** Writes a whole file to the server's file service (11, 12). */
+  writeFile(path: string, data: Payload, options?: WriteFileOptions): Promise<void> {
+    return this.rpc.writeFile(path, bytesOf(data, 'data'), options)
+  }
+
+  /** Lists a directory of the server's file service (14); `''` is its root. */
+  listDir(path: string, options?: CallOptions): Promise<FileEntry[]> {
+    return this.rpc.listDir(path, options)
+  }
+
+  /** Deletes a file of the server's file service (13). */
+  deleteFile(path: string, options?: CallOptions): Promise<void> {
+    return this.rpc.deleteFile(path, options)
+  }
+
+  /**
+   * Publishes to the server(s). Reliable by default: resolves with the
+   * delivery report (`acked` names each server that acknowledged, `missing`
+   * the expected ones that did not); rejects with `NoAcknowledgementError`
+   * when nobody acknowledged, `BackpressureError`, `ClosedError` or `signal.reason`.
+   * `{ reliable: false }` resolves once sent.
+   * @throws TypeError / RangeError synchronously for invalid arguments
+   */
+  publish(
+    target: string,
+    name: string,
+    payload: Payload,
+    options?: ClientPublishOptions,
+  ): Promise<PublishReport<ServerInfo>> {
+    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+  }
+
+  /** Calls `handler` for every message servers send to `target` (`'*'`: every target). Returns the remover. */
+  subscribe(target: string, handler: Handler<Message<ServerInfo>>, options?: AbortOptions): () => void {
+    return this.pubsub.subscribe(target, handler, options)
+  }
+
+  /** The messages servers send to `target` (`'*'`: all) as a bounded async iterable. */
+  messages(target: string, options?: StreamOptions): MessageStream<Message<ServerInfo>> {
+    return this.pubsub.messages(target, options)
+  }
+
+  /** A snapshot of the counters of every layer. */
+  stats(): PavillionClientStats {
+    return { engine: this.core.stats(), pubsub: this.pubsub.stats() }
+  }
+
+  /** Says goodbye (quit), rejects pending calls with `ClosedError`, releases the socket. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.pubsub.close()
+      this.rpc.close()
+      await this.core.close()
+    })()
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}

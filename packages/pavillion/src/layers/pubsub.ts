@@ -1,0 +1,5 @@
+/**
+ * `pavillion/pubsub`: publish/subscribe, `@pavillion/pubsub` as is (`ClientPubSub`, `ServerPubSub`, `statusProvider`).
+ * @packageDocumentation
+ */
+export * from '@pavillion/pubsub'

@@ -1,0 +1,170 @@
+import type {
+  AbortOptions,
+  ClientInfo,
+  EndpointStats,
+  PeerAddress,
+  Server,
+  ServerEventMap,
+} from '@pavillion/core'
+import type {
+  Handler,
+  Message,
+  MessageStream,
+  PublishReport,
+  ServerPublishOptions,
+  ServerPubSub,
+  ServerPubSubStats,
+  StreamOptions,
+} from '@pavillion/pubsub'
+import type { RpcServer, RpcServerStats } from '@pavillion/rpc'
+import { bytesOf, type Payload } from '../payload.ts'
+import { TypedEventTarget } from '../typed-event-target.ts'
+
+type Detail<T> = Omit<T, 'type'>
+
+/** The events of a {@link PavillionServer}, by name, with their `detail`. */
+export interface PavillionServerEvents {
+  /** A client completed its handshake. */
+  'session:opened': Detail<ServerEventMap['session:opened']>
+  /** A client's session ended: `quit`, `timeout`, `evicted`, `replaced` or `closed`. */
+  'session:closed': Detail<ServerEventMap['session:closed']>
+  /** A registered ECC client sent its secret key in a nonce request (PROTOCOL.md D1): replace that key. */
+  'security:leaked-secret-key': Detail<ServerEventMap['security:leaked-secret-key']>
+  /** A transport problem that did not stop the server, or a listener that threw. */
+  error: ServerEventMap['error']
+}
+
+/** Counters of every layer of a server. */
+export interface PavillionServerStats {
+  readonly engine: EndpointStats
+  readonly rpc: RpcServerStats
+  readonly pubsub: ServerPubSubStats
+}
+
+/** The parts `createServer` assembles a server from. */
+export interface ServerParts {
+  readonly core: Server
+  readonly rpc: RpcServer
+  readonly pubsub: ServerPubSub
+  readonly address: PeerAddress
+  readonly sendAddress: PeerAddress
+  /** Undoes what was attached besides the three objects (the file service). */
+  readonly cleanup: () => void
+}
+
+/**
+ * A Pavillion server with RPC and pub/sub attached; create it with
+ * `createServer()`. Register functions on `rpc`, receive with `subscribe` or
+ * `messages`, push to clients with `publish`. Closing is idempotent and
+ * `await using` closes it.
+ *
+ * @example
+ * ```ts
+ * await using server = await createServer({ clients: { psk: { 'kitchen-sensor-1': psk } } })
+ * server.rpc.handle(401, (args) => args, { name: 'echo401' })
+ * server.subscribe('lights', (m) => console.log(m.sender.key, m.name))
+ * await server.publish('alarms', 'door', 'open')
+ * ```
+ */
+export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
+  /** The engine facade (sessions, raw sends, engine counters). */
+  readonly core: Server
+  /** Numbered functions: `rpc.handle(fn, handler, { name })`. */
+  readonly rpc: RpcServer
+  /** The full pub/sub object (tags, alerts, broker counters). */
+  readonly pubsub: ServerPubSub
+  /** Where the server listens (the port clients send to). */
+  readonly address: PeerAddress
+  /** Where its datagrams leave from (what clients see as the server's address). */
+  readonly sendAddress: PeerAddress
+  readonly #cleanup: () => void
+  #closing: Promise<void> | undefined
+
+  /** Use `createServer()`; this wires already-built parts together. */
+  constructor(parts: ServerParts) {
+    super()
+    this.core = parts.core
+    this.rpc = parts.rpc
+    this.pubsub = parts.pubsub
+    this.address = parts.address
+    this.sendAddress = parts.sendAddress
+    this.#cleanup = parts.cleanup
+    const { core } = parts
+    core.on('session:opened', ({ client }) => this.emit('session:opened', { client }))
+    core.on('session:closed', ({ client, reason }) => this.emit('session:closed', { client, reason }))
+    core.on('security:leaked-secret-key', ({ clientId, address }) =>
+      this.emit('security:leaked-secret-key', { clientId, address }),
+    )
+    core.on('error', ({ error }) => this.emit('error', { error }))
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined
+  }
+
+  /** Aborts when the server closes: hand it to work that must stop with it. */
+  get signal(): AbortSignal {
+    return this.core.signal
+  }
+
+  /** Every client with an established session. */
+  sessions(): ClientInfo[] {
+    return this.core.sessions()
+  }
+
+  /**
+   * Publishes to clients (all, or `options.to`: session keys, client IDs or
+   * addresses). Reliable by default: resolves with the delivery report once
+   * every recipient acknowledged or the timeout passed (`partial`).
+   * Rejects with `NoAcknowledgementError`, `BackpressureError`, `ClosedError`
+   * or `signal.reason`.
+   * @throws TypeError / RangeError synchronously for invalid arguments
+   */
+  publish(
+    target: string,
+    name: string,
+    payload: Payload,
+    options?: ServerPublishOptions,
+  ): Promise<PublishReport<ClientInfo>> {
+    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+  }
+
+  /**
+   * Calls `handler` for every message clients publish to `target` (`'*'`:
+   * every target) until the returned function is called or `signal` aborts.
+   * The first listener of a target announces it to the clients.
+   */
+  subscribe(target: string, handler: Handler<Message<ClientInfo>>, options?: AbortOptions): () => void {
+    return this.pubsub.subscribe(target, handler, options)
+  }
+
+  /** The messages of `target` (`'*'`: all) as a bounded async iterable; leave the loop or abort to stop. */
+  messages(target: string, options?: StreamOptions): MessageStream<Message<ClientInfo>> {
+    return this.pubsub.messages(target, options)
+  }
+
+  /** A snapshot of the counters of every layer. */
+  stats(): PavillionServerStats {
+    return { engine: this.core.stats(), rpc: this.rpc.stats(), pubsub: this.pubsub.stats() }
+  }
+
+  /**
+   * Tells every client goodbye (quit), settles pending sends, stops the RPC
+   * and pub/sub layers and releases the sockets. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#cleanup()
+      this.pubsub.close()
+      this.rpc.close()
+      await this.core.close()
+    })()
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}
