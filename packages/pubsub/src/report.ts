@@ -78,13 +78,16 @@ export function emptyReport<P>(base: ReportBase): PublishReport<P> {
 export function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
   const { acked, missing } = delivery
   const outcome = acked.length === 0 ? 'unacknowledged' : missing.length === 0 ? 'acknowledged' : 'partial'
+  // Spelled out rather than spread: this runs once per publish.
   return {
-    ...base,
+    target: base.target,
+    name: base.name,
+    expected: base.expected,
     reliable: true,
     outcome,
     acked,
     missing,
-    recipients: [...acked, ...missing],
+    recipients: missing.length === 0 ? acked : acked.concat(missing),
     // Counter 0 is never used on the wire: the engine reports it for a send that never left its queue.
     counter: delivery.counter === 0n ? undefined : delivery.counter,
     transmissions: delivery.transmissions,

@@ -197,9 +197,17 @@ export class RpcServer {
   }
 }
 
+/** Hex of each session's identity, computed once per session (the engine keeps one array per session). */
+const identityHex = new WeakMap<Uint8Array, string>()
+
 /** One call of one client instance: session address, identity and the call's packet counter. */
 function callKey(client: ClientInfo, counter: bigint): string {
-  return `${client.key}|${hexOf(client.identity)}|${counter}`
+  let identity = identityHex.get(client.identity)
+  if (identity === undefined) {
+    identity = hexOf(client.identity)
+    identityHex.set(client.identity, identity)
+  }
+  return `${client.key}|${identity}|${counter}`
 }
 
 function encodeResponse(callCounter: bigint, outcome: Outcome): Uint8Array {

@@ -67,7 +67,9 @@ export class Server extends Facade<ServerEvent, ServerEventMap, ClientInfo> {
    * @throws ClosedError after close
    */
   send(plaintext: Uint8Array, options: ServerSendOptions = {}): readonly ClientInfo[] {
-    return this.driver.command((now) => this.endpoint.send(now, { plaintext, ...options }).recipients)
+    const { to } = options // not spread: this runs for every RPC response
+    const request = to === undefined ? { plaintext } : { plaintext, to }
+    return this.driver.command((now) => this.endpoint.send(now, request).recipients)
   }
 
   /**
