@@ -1,5 +1,5 @@
 import type { PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
-import { encodeSecureFrame } from '@pavillion/wire'
+import { decodeFrame, encodeSecureFrame, type Frame, WireDecodeError } from '@pavillion/wire'
 import { DeliveryTracker } from './delivery-tracker.ts'
 import type { DeliveryReport, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
@@ -103,13 +103,26 @@ export abstract class EndpointBase<E, P> {
     return encodeSecureFrame(counter, this.crypto.seal(plaintext, counter, key))
   }
 
-  /** Counts one received datagram; returns false when it is too large to consider. */
-  protected admit(bytes: Uint8Array, maxDatagram: number): boolean {
+  /**
+   * Counts one received datagram and decodes its outer frame; undefined (and
+   * counted) when the endpoint is closed, the datagram is too large or it is
+   * not a Pavillion frame. Never throws on hostile input.
+   */
+  protected admit(bytes: Uint8Array, maxDatagram: number): Frame | undefined {
+    if (this.closed) return undefined
     this.counters.datagramsIn++
     this.counters.bytesIn += bytes.length
-    if (bytes.length <= maxDatagram) return true
-    this.counters.oversized++
-    return false
+    if (bytes.length > maxDatagram) {
+      this.counters.oversized++
+      return undefined
+    }
+    try {
+      return decodeFrame(bytes)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return undefined
+    }
   }
 
   protected abstract onTimer(now: number, key: string): void

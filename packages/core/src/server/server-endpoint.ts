@@ -5,7 +5,6 @@ import {
   CipherSuiteId,
   decodeApp,
   decodeEccClientInfoPlaintext,
-  decodeFrame,
   decodeSetup,
   type EccClientInfo,
   encodeApp,
@@ -204,15 +203,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   /** Feeds one datagram from `from`. Never throws on hostile input; drops and counts instead. */
   handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
-    if (this.closed || !this.admit(bytes, this.#limits.maxDatagram)) return
-    let frame: ReturnType<typeof decodeFrame>
-    try {
-      frame = decodeFrame(bytes)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return
-    }
+    const frame = this.admit(bytes, this.#limits.maxDatagram)
+    if (frame === undefined) return
     const key = addressKey(from)
     if (frame.kind === 'setup') this.#handleSetup(now, from, key, frame.opcode, frame.data, bytes.length)
     else this.#handleSecure(now, from, key, frame.counter, frame.box, bytes.length)
