@@ -1,5 +1,13 @@
 import type { PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
-import { decodeFrame, encodeSecureFrame, type Frame, WireDecodeError } from '@pavillion/wire'
+import {
+  allocateBytes,
+  allocateSecureFrame,
+  decodeFrame,
+  type Frame,
+  HEADER_SIZE,
+  MAC_SIZE,
+  WireDecodeError,
+} from '@pavillion/wire'
 import { DeliveryTracker } from './delivery-tracker.ts'
 import type { DeliveryReport, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
@@ -100,7 +108,14 @@ export abstract class EndpointBase<E, P> {
 
   /** Seals `plaintext` (opcode ‖ payload) under `key` with `counter` as nonce: a whole secure datagram. */
   protected seal(counter: bigint, plaintext: Uint8Array, key: SymmetricKey): Uint8Array {
-    return encodeSecureFrame(counter, this.crypto.seal(plaintext, counter, key))
+    const datagram = allocateSecureFrame(counter, plaintext.length + MAC_SIZE)
+    this.crypto.sealInto(datagram, HEADER_SIZE, plaintext, counter, key)
+    return datagram
+  }
+
+  /** Opens a secure frame's box; the plaintext, or undefined when it does not authenticate. */
+  protected open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined {
+    return this.crypto.openInto(box, counter, key, allocateBytes)
   }
 
   /**

@@ -55,6 +55,30 @@ export interface PavillionCrypto {
    */
   open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined
   /**
+   * `seal`, written into `target` at `offset` (tag, then ciphertext) instead of a new array: lets
+   * a datagram be sealed in place after its header.
+   *
+   * @throws RangeError when `target` has no room for `plaintext.length + 16` bytes at `offset`; as `seal` otherwise
+   */
+  sealInto(
+    target: Uint8Array,
+    offset: number,
+    plaintext: Uint8Array,
+    counter: bigint,
+    key: SymmetricKey,
+  ): void
+  /**
+   * `open`, with the plaintext written into an array `allocate(length)` returns (e.g. from a pool).
+   *
+   * @throws as `open`
+   */
+  openInto(
+    box: Uint8Array,
+    counter: bigint,
+    key: SymmetricKey,
+    allocate: (length: number) => Uint8Array,
+  ): Uint8Array | undefined
+  /**
    * `crypto_box_easy(message, nonce, recipientPublicKey, senderSecretKey)` (X25519 + XSalsa20-Poly1305).
    *
    * @throws TypeError for arguments of the wrong type

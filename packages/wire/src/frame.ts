@@ -9,6 +9,7 @@ import {
 } from './constants.ts'
 import { WireDecodeError } from './errors.ts'
 import { readU64, writeU64 } from './int.ts'
+import { allocateBytes } from './slab.ts'
 
 // Private copies: mutating the exported constants cannot change how datagrams are read.
 const MAGIC = SECURE_MAGIC.slice()
@@ -89,10 +90,23 @@ function datagramWithHeader(counter: bigint, bodyLength: number, what: string): 
     throw new RangeError(
       `"${what}" makes a datagram of ${size} bytes, over the ${MAX_DATAGRAM_SIZE}-byte limit`,
     )
-  const out = new Uint8Array(size)
+  const out = allocateBytes(size)
   out.set(MAGIC)
   if (counter !== 0n) writeU64(out, MAGIC_SIZE, counter)
   return out
+}
+
+/**
+ * A secure datagram with its header written and `boxLength` zeroed bytes
+ * after it, for a sealer to fill in place (no intermediate copy).
+ *
+ * @throws RangeError when the counter is not in 1..2^64-1, or the datagram would exceed {@link MAX_DATAGRAM_SIZE}
+ */
+export function allocateSecureFrame(counter: bigint, boxLength: number): Uint8Array {
+  checkBigInt('counter', counter, 1n)
+  if (!Number.isInteger(boxLength) || boxLength < MAC_SIZE + 1)
+    throw new RangeError(`"boxLength" expected an integer >= ${MAC_SIZE + 1}, got ${boxLength}`)
+  return datagramWithHeader(counter, boxLength, 'box')
 }
 
 /**

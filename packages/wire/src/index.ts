@@ -77,6 +77,7 @@ export { CoreTarget } from './core/targets.ts'
 export { decodeTextBody, encodeTextBody } from './core/text.ts'
 export { WireDecodeError, type WireDecodeErrorCode } from './errors.ts'
 export {
+  allocateSecureFrame,
   decodeFrame,
   decodePlaintextFrame,
   encodeSecureFrame,
@@ -166,6 +167,7 @@ export {
 } from './setup/psk-client-info.ts'
 export { type PskNonce, pskNonceHashedBytes } from './setup/psk-nonce.ts'
 export { decodeSetup, encodeSetup, type SetupMessage } from './setup/setup-message.ts'
+export { allocateBytes } from './slab.ts'
 export {
   type BatteryState,
   type DeviceStatus,

@@ -440,14 +440,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     server.lastSeenAt = now
     let { skey, replay } = server
     let verdict = replay.check(counter)
-    let plaintext = verdict === 'stale' ? undefined : this.crypto.open(box, counter, skey)
+    let plaintext = verdict === 'stale' ? undefined : this.open(box, counter, skey)
     const previous = server.previous
     if (plaintext === undefined && previous !== undefined && now < previous.until) {
       // Sealed before the server re-keyed (a spoofed opcode 4 must not make it undeliverable).
       skey = previous.skey
       replay = previous.replay
       verdict = replay.check(counter)
-      plaintext = verdict === 'stale' ? undefined : this.crypto.open(box, counter, skey)
+      plaintext = verdict === 'stale' ? undefined : this.open(box, counter, skey)
     }
     if (verdict === 'stale') {
       this.counters.stale++

@@ -476,7 +476,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.stale++
       return
     }
-    const plaintext = this.crypto.open(box, counter, session.keys.ckey)
+    const plaintext = this.open(box, counter, session.keys.ckey)
     if (plaintext === undefined) {
       this.#onUndecryptable(now, session, size)
       return

@@ -3,6 +3,7 @@ import {
   loadCrypto,
   type PavillionCrypto,
   type PresharedKey,
+  type SymmetricKey,
   seededRandom,
 } from '@pavillion/crypto'
 import { encodeApp } from '@pavillion/wire'
@@ -35,24 +36,32 @@ export interface Identity {
 }
 
 /**
- * Records every `seal` call of a crypto object: the (key, counter) pairs it
- * protected and the plaintexts, and every pair used for two different plaintexts.
+ * Records every seal of a crypto object (`seal` and `sealInto`): the (key,
+ * counter) pairs it protected and the plaintexts, and every pair used for two
+ * different plaintexts.
  */
 export function recordingCrypto(inner: PavillionCrypto) {
   const seals = new Map<string, string>()
   const keys = new Set<string>()
   const reuses: string[] = []
+  const record = (plaintext: Uint8Array, counter: bigint, key: SymmetricKey) => {
+    const keyHex = Buffer.from(key.expose()).toString('hex')
+    keys.add(keyHex)
+    const pair = `${keyHex}/${counter}`
+    const text = Buffer.from(plaintext).toString('hex')
+    const previous = seals.get(pair)
+    if (previous !== undefined && previous !== text) reuses.push(pair)
+    seals.set(pair, text)
+  }
   const crypto: PavillionCrypto = {
     ...inner,
     seal(plaintext, counter, key) {
-      const keyHex = Buffer.from(key.expose()).toString('hex')
-      keys.add(keyHex)
-      const pair = `${keyHex}/${counter}`
-      const text = Buffer.from(plaintext).toString('hex')
-      const previous = seals.get(pair)
-      if (previous !== undefined && previous !== text) reuses.push(pair)
-      seals.set(pair, text)
+      record(plaintext, counter, key)
       return inner.seal(plaintext, counter, key)
+    },
+    sealInto(target, offset, plaintext, counter, key) {
+      record(plaintext, counter, key)
+      inner.sealInto(target, offset, plaintext, counter, key)
     },
   }
   return { crypto, seals, keys, reuses }

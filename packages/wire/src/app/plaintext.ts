@@ -1,4 +1,5 @@
 import { MAX_PLAINTEXT_SIZE } from '../constants.ts'
+import { allocateBytes } from '../slab.ts'
 
 /**
  * Rejects a plaintext (opcode ‖ payload) of `size` bytes that could not be sent.
@@ -17,7 +18,7 @@ export function checkPlaintextSize(size: number): void {
  */
 export function newPlaintext(opcode: number, payloadSize: number): Uint8Array {
   checkPlaintextSize(1 + payloadSize)
-  const out = new Uint8Array(1 + payloadSize)
+  const out = allocateBytes(1 + payloadSize)
   out[0] = opcode
   return out
 }
