@@ -150,35 +150,37 @@ export class RpcServer {
       return
     }
     this.#stats.executions++
-    void this.#run(peer, counter, message.fn, message.args, entry)
+    this.#run(peer, counter, message.fn, message.args, entry)
   }
 
-  async #run(
-    peer: ClientInfo,
-    counter: bigint,
-    fn: number,
-    args: Uint8Array,
-    entry: CachedCall,
-  ): Promise<void> {
-    const outcome = await this.#execute(peer, fn, args)
-    if (this.closed) return
-    const response = encodeResponse(counter, outcome)
-    this.#cache.complete(entry, response, this.#host.now())
-    this.#send(peer, response)
-  }
-
-  async #execute(client: ClientInfo, fn: number, args: Uint8Array): Promise<Outcome> {
-    const registered = this.#registry.get(fn)
-    if (registered === undefined)
-      return failure(RpcStatus.NonexistentFunction, `function ${fn} does not exist`)
-    try {
-      // The handler starts in a microtask, outside the engine's receive path.
-      const context = { client, fn, signal: this.#lifetime.signal }
-      const result = await Promise.resolve().then(() => registered.handler(args, context))
-      return resultOutcome(fn, result)
-    } catch (error) {
-      return errorOutcome(error, this.#debug)
+  /**
+   * Runs the handler in a microtask (outside the engine's receive path, never
+   * awaited there), then answers with its outcome and caches the answer.
+   */
+  #run(peer: ClientInfo, counter: bigint, fn: number, args: Uint8Array, entry: CachedCall): void {
+    const finish = (outcome: Outcome): void => {
+      if (this.closed) return
+      const response = encodeResponse(counter, outcome)
+      this.#cache.complete(entry, response, this.#host.now())
+      this.#send(peer, response)
     }
+    const fail = (error: unknown): void => finish(errorOutcome(error, this.#debug))
+    const registered = this.#registry.get(fn)
+    queueMicrotask(() => {
+      if (registered === undefined) {
+        finish(failure(RpcStatus.NonexistentFunction, `function ${fn} does not exist`))
+        return
+      }
+      let result: ReturnType<RpcHandler>
+      try {
+        result = registered.handler(args, { client: peer, fn, signal: this.#lifetime.signal })
+      } catch (error) {
+        fail(error)
+        return
+      }
+      if (isThenable(result)) result.then((value) => finish(resultOutcome(fn, value)), fail)
+      else finish(resultOutcome(fn, result))
+    })
   }
 
   /** Sends an uncached answer, outside the engine's dispatch. */
@@ -212,4 +214,10 @@ function callKey(client: ClientInfo, counter: bigint): string {
 
 function encodeResponse(callCounter: bigint, outcome: Outcome): Uint8Array {
   return encodeApp({ type: 'rpc-response', callCounter, status: outcome.status, data: outcome.data })
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  )
 }
