@@ -26,6 +26,12 @@ export { type BurstState, checkImpairment, decide, type Fate } from './decide.ts
 export { flipRandomBit } from './flip-bit.ts'
 export { ImpairmentProxy, startImpairmentProxy, type Upstream } from './impairment-proxy.ts'
 export {
+  type LossyTransport,
+  type LossyTransportOptions,
+  type LossyTransportStats,
+  lossyTransport,
+} from './lossy-transport.ts'
+export {
   DEFAULT_PROXY_LIMITS,
   type Direction,
   type ImpairmentProxyOptions,
