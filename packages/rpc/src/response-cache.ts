@@ -1,7 +1,7 @@
 /** One call the server accepted: running until `response` is set, then kept until `expiresAt`. */
 export interface CachedCall {
   readonly fn: number
-  /** A copy of the arguments: a retransmission carries identical bytes. */
+  /** The arguments (a view of the call's own plaintext, never reused): a retransmission carries identical bytes. */
   readonly args: Uint8Array
   /** The encoded response plaintext, once the handler finished. */
   response: Uint8Array | undefined
@@ -61,7 +61,7 @@ export class ResponseCache {
     if (this.#entries.size >= this.#maxEntries && !this.#makeRoom()) return undefined
     const entry: CachedCall = {
       fn,
-      args: args.slice(),
+      args,
       response: undefined,
       expiresAt: Number.POSITIVE_INFINITY,
     }

@@ -99,7 +99,7 @@ export class RpcClient {
       let answered = false
       const sink: ResponseSink = (server, status, data) => {
         answered = true
-        if (status === RpcStatus.Ok) resolve(data.slice())
+        if (status === RpcStatus.Ok) resolve(data)
         else reject(new RemoteError(fn, status, utf8Lenient(data), server))
       }
       const started = this.#host.now()
@@ -125,7 +125,7 @@ export class RpcClient {
       results.set(
         server.key,
         status === RpcStatus.Ok
-          ? { server, result: data.slice() }
+          ? { server, result: data }
           : { server, error: new RemoteError(fn, status, utf8Lenient(data), server) },
       )
     }

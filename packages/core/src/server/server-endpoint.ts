@@ -619,11 +619,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   }
 }
 
-function* sessionsOf(sessions: Map<string, Session>, keys: readonly string[]): Iterable<Session> {
+/** The sessions of `keys` that exist (an array: cheaper than a generator on the per-reply path). */
+function sessionsOf(sessions: Map<string, Session>, keys: readonly string[]): Session[] {
+  const found: Session[] = []
   for (const key of keys) {
     const session = sessions.get(key)
-    if (session !== undefined) yield session
+    if (session !== undefined) found.push(session)
   }
+  return found
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
