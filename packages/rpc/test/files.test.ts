@@ -22,7 +22,7 @@ let outside: string
 
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'pavillion-rpc-'))
-  root = join(base, 'root')
+  root = join(base, 'served')
   outside = join(base, 'outside')
   await mkdir(join(root, 'sub'), { recursive: true })
   await mkdir(outside)
@@ -50,10 +50,10 @@ async function statusOf(promise: Promise<unknown>): Promise<number> {
 describe('resolveInside', () => {
   it('maps relative paths inside the root, following symlinks that stay inside', async () => {
     const real = await resolveInside(await realRoot(), 'hello.txt', 'follow')
-    expect(real.endsWith('/root/hello.txt')).toBe(true)
+    expect(real.endsWith('/served/hello.txt')).toBe(true)
     expect(await resolveInside(await realRoot(), 'inner-link', 'follow')).toBe(real)
-    expect(await resolveInside(await realRoot(), './sub/', 'follow')).toMatch(/\/root\/sub$/)
-    expect(await resolveInside(await realRoot(), 'sub/new.txt', 'entry')).toMatch(/\/root\/sub\/new\.txt$/)
+    expect(await resolveInside(await realRoot(), './sub/', 'follow')).toMatch(/\/served\/sub$/)
+    expect(await resolveInside(await realRoot(), 'sub/new.txt', 'entry')).toMatch(/\/served\/sub\/new\.txt$/)
   })
 
   it.each([
