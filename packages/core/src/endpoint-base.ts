@@ -140,6 +140,20 @@ export abstract class EndpointBase<E, P> {
     }
   }
 
+  /**
+   * Decodes hostile bytes with a wire decoder (`decode(bytes)`): the value, or
+   * undefined — counted as malformed — when they do not decode.
+   */
+  protected decoded<T>(decode: (bytes: Uint8Array) => T, bytes: Uint8Array): T | undefined {
+    try {
+      return decode(bytes)
+    } catch (error) {
+      if (!(error instanceof WireDecodeError)) throw error
+      this.counters.malformed++
+      return undefined
+    }
+  }
+
   protected abstract onTimer(now: number, key: string): void
   protected abstract rto(key: string | undefined, attempt: number): number
   protected abstract sampleRtt(key: string, rtt: number): void

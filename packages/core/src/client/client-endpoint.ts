@@ -13,7 +13,6 @@ import {
   encodeSetup,
   type PskNonce,
   pskClientInfoHashedBytes,
-  WireDecodeError,
 } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
 import {
@@ -237,14 +236,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     size: number,
   ): void {
     this.counters.bytesInUnauthenticated += size
-    let message: ReturnType<typeof decodeSetup>
-    try {
-      message = decodeSetup(opcode, data)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return
-    }
+    const message = this.decoded((bytes) => decodeSetup(opcode, bytes), data)
+    if (message === undefined) return
     const server = this.#servers.get(key)
     if (server !== undefined) server.lastSeenAt = now
     switch (message.type) {
@@ -338,14 +331,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.forged++
       return
     }
-    let plaintext: ReturnType<typeof decodeEccNoncePlaintext>
-    try {
-      plaintext = decodeEccNoncePlaintext(opened)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return
-    }
+    const plaintext = this.decoded(decodeEccNoncePlaintext, opened)
+    if (plaintext === undefined) return
     // PROTOCOL.md D5: the reference accepts any opcode 11; we require our own challenge.
     if (!this.crypto.equal(plaintext.challenge, this.#challenge)) {
       this.counters.stale++
@@ -465,13 +452,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       return
     }
     server.failuresInARow = 0
-    let message: AppMessage
-    try {
-      message = decodeApp(plaintext)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      if (verdict === 'fresh') replay.commit(counter)
-      this.counters.malformed++
+    const message = this.decoded(decodeApp, plaintext)
+    if (message === undefined) {
+      if (verdict === 'fresh') replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
     if (verdict === 'duplicate') {

@@ -13,7 +13,6 @@ import {
   type NonceRequest,
   type PskClientInfo,
   pskClientInfoHashedBytes,
-  WireDecodeError,
 } from '@pavillion/wire'
 import {
   ANNOUNCE_DELAYS,
@@ -221,14 +220,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     size: number,
   ): void {
     this.counters.bytesInUnauthenticated += size
-    let message: ReturnType<typeof decodeSetup>
-    try {
-      message = decodeSetup(opcode, data)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return
-    }
+    const message = this.decoded((bytes) => decodeSetup(opcode, bytes), data)
+    if (message === undefined) return
     switch (message.type) {
       case 'nonce-request':
         this.#onNonceRequest(now, from, key, message)
@@ -387,14 +380,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.forged++
       return
     }
-    let plaintext: ReturnType<typeof decodeEccClientInfoPlaintext>
-    try {
-      plaintext = decodeEccClientInfoPlaintext(opened)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return
-    }
+    const plaintext = this.decoded(decodeEccClientInfoPlaintext, opened)
+    if (plaintext === undefined) return
     if (!this.crypto.equal(plaintext.serverNonce, source.serverNonce)) {
       this.counters.stale++
       return
@@ -481,13 +468,9 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.#onUndecryptable(now, session, size)
       return
     }
-    let message: AppMessage
-    try {
-      message = decodeApp(plaintext)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      if (verdict === 'fresh') session.replay.commit(counter)
-      this.counters.malformed++
+    const message = this.decoded(decodeApp, plaintext)
+    if (message === undefined) {
+      if (verdict === 'fresh') session.replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
     if (verdict === 'duplicate') {
