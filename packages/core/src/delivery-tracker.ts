@@ -37,6 +37,8 @@ export interface TrackParams<P> {
   readonly ackKeys: readonly string[]
   /** The application opcode of the packet: an acknowledgement names the kind of packet it answers. */
   readonly opcode: number
+  /** The plaintext, when the packet may have to be sealed again for a peer met later (client sends). */
+  readonly plaintext?: Uint8Array
   readonly counter: bigint
   readonly expect: Expectation
   /** Absolute give-up time, ms. */
@@ -58,9 +60,17 @@ interface TargetState<P> {
   gone: boolean
 }
 
+/** A packet sealed again for one peer: its bytes, and the key its acknowledgement will match. */
+export interface Resealed {
+  readonly bytes: Uint8Array
+  readonly ackKey: string
+}
+
 interface Tracked<P> {
   readonly id: number
   readonly params: TrackParams<P>
+  /** Every key an acknowledgement may carry (more when the packet is sealed again for a new peer). */
+  readonly ackKeys: string[]
   readonly targets: Map<string, TargetState<P>>
   readonly acked: P[]
   firstSentAt: number
@@ -91,7 +101,15 @@ export class DeliveryTracker<P> {
   track(now: number, params: TrackParams<P>, id: number): void {
     const targets = new Map<string, TargetState<P>>()
     for (const target of params.targets) targets.set(target.key, { target, acked: false, gone: false })
-    const send: Tracked<P> = { id, params, targets, acked: [], firstSentAt: now, transmissions: 0 }
+    const send: Tracked<P> = {
+      id,
+      params,
+      ackKeys: [...params.ackKeys],
+      targets,
+      acked: [],
+      firstSentAt: now,
+      transmissions: 0,
+    }
     this.#sends.set(id, send)
     for (const ackKey of params.ackKeys) this.#byAckKey.set(ackKey, id)
     this.#transmit(now, send, true)
@@ -107,19 +125,34 @@ export class DeliveryTracker<P> {
   }
 
   /**
-   * A peer was keyed while sends were in flight: each goes to it at once (same
-   * bytes), and a send addressed to "every connected peer" now awaits it too.
+   * A peer was keyed while sends were in flight; each goes to it at once, and
+   * a send addressed to "every connected peer" now awaits it too. With
+   * `reseal` (a peer met for the first time: it cannot have seen them, and
+   * accepts only counters above the one its handshake announced) each is
+   * sealed again for that peer alone, under a new counter its acknowledgement
+   * will carry. Without, a peer that re-keyed gets the same bytes (its replay
+   * window recognises them if it saw them).
    */
-  peerJoined(key: string, peer: P, to: PeerAddress): void {
+  peerJoined(
+    key: string,
+    peer: P,
+    to: PeerAddress,
+    reseal?: (plaintext: Uint8Array) => Resealed | undefined,
+  ): void {
     for (const send of this.#sends.values()) {
-      const { autoTargets, fallback, expect } = send.params
+      const { autoTargets, fallback, expect, plaintext } = send.params
       if (fallback === undefined || send.targets.get(key)?.acked === true) continue
       if (expect === 'any' && send.acked.length > 0) continue
-      if (autoTargets === true) {
-        send.targets.set(key, { target: { key, peer, to, bytes: fallback.bytes }, acked: false, gone: false })
+      const resealed = reseal !== undefined && plaintext !== undefined ? reseal(plaintext) : undefined
+      const bytes = resealed?.bytes ?? fallback.bytes
+      if (resealed !== undefined) {
+        send.ackKeys.push(resealed.ackKey)
+        this.#byAckKey.set(resealed.ackKey, send.id)
       }
-      // It may never have seen the packet (it was restarting or not yet keyed): send it now, not at the next RTO.
-      this.#host.transmit(to, fallback.bytes)
+      if (autoTargets === true || resealed !== undefined) {
+        send.targets.set(key, { target: { key, peer, to, bytes }, acked: false, gone: false })
+      }
+      this.#host.transmit(to, bytes)
     }
   }
 
@@ -198,8 +231,12 @@ export class DeliveryTracker<P> {
       fallback !== undefined &&
       (first || missing.length === 0 || (send.params.expect === 'any' && send.acked.length === 0))
     ) {
-      // First transmission, or nobody to address directly: the destination (group) again.
+      // First transmission, or nobody to address directly: the destination (group) again,
+      // plus every peer its copy was sealed again for (they refuse the destination's copy).
       this.#host.transmit(fallback.to, fallback.bytes)
+      for (const state of missing) {
+        if (state.target.bytes !== fallback.bytes) this.#host.transmit(state.target.to, state.target.bytes)
+      }
       rto = missing.reduce(
         (max, s) => Math.max(max, this.#host.rto(s.target.key, attempt)),
         this.#host.rto(undefined, attempt),
@@ -219,7 +256,7 @@ export class DeliveryTracker<P> {
 
   #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
     this.#sends.delete(send.id)
-    for (const ackKey of send.params.ackKeys)
+    for (const ackKey of send.ackKeys)
       if (this.#byAckKey.get(ackKey) === send.id) this.#byAckKey.delete(ackKey)
     this.#host.clearTimer(send.id)
     const missing: P[] = []

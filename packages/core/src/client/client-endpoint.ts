@@ -21,7 +21,7 @@ import {
   NONCE_REQUESTS_PER_WINDOW,
   NONCE_REQUESTS_PER_WINDOW_KEYED,
 } from '../constants.ts'
-import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
+import type { DeliveryTarget, Expectation, Resealed } from '../delivery-tracker.ts'
 import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
@@ -307,7 +307,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       clientId: this.#clientId,
       clientNonce: this.#clientNonce,
       serverNonce: message.serverNonce,
-      counter: this.#floor(),
+      counter: this.#floor(server),
     }
     if (this.#counter >= MAX_COUNTER) return // a spent client cannot send anything after the handshake
     const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
@@ -347,7 +347,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       serverNonce: plaintext.serverNonce,
       ckey: this.#ckey.expose(),
       skey: skey.expose(),
-      counter: this.#floor(),
+      counter: this.#floor(server),
     })
     const box = this.crypto.boxSeal(
       sealed,
@@ -388,12 +388,16 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   /**
    * The counter a handshake announces: the server accepts only counters above
-   * it. Normally our current counter; while acknowledged sends are in flight,
-   * just below the oldest, so their retransmissions reach a restarted or newly
-   * joined server (which then awaits them too).
+   * it. For a server met for the first time, our current counter (packets in
+   * flight are sealed again for it). For a known server re-keying — perhaps
+   * restarted at the same address with empty state — just below the oldest
+   * packet in flight, so their retransmissions still reach it; if it kept its
+   * state, its replay window recognises them. The price: a server restarted at
+   * the same address accepts once, from a recording, the packets sent after
+   * that oldest one (PROTOCOL.md D24(b)).
    */
-  #floor(): bigint {
-    const lowest = this.tracker.lowestCounter()
+  #floor(server: KnownServer): bigint {
+    const lowest = server.connectedOnce ? this.tracker.lowestCounter() : undefined
     return lowest !== undefined && lowest <= this.#counter ? lowest - 1n : this.#counter
   }
 
@@ -574,6 +578,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       {
         ackKeys: [String(counter)],
         opcode: request.plaintext[0] ?? 0,
+        plaintext: request.plaintext,
         counter,
         expect: track.expect,
         deadline: track.deadline,
@@ -584,6 +589,13 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       },
       id,
     )
+  }
+
+  /** Seals `plaintext` again under a new counter (for one new server); undefined once the counter is spent. */
+  readonly #reseal = (plaintext: Uint8Array): Resealed | undefined => {
+    if (this.#counter >= MAX_COUNTER) return undefined
+    const counter = this.#nextCounter()
+    return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: String(counter) }
   }
 
   /** Seals and sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
@@ -722,7 +734,15 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
       this.timers.clear('handshake')
       this.emit({ type: 'server:connected', server: server.info })
-      this.tracker.peerJoined(server.key, server.info, server.address)
+      // A server met for the first time accepts only counters above its handshake's: packets in
+      // flight are sealed again for it alone (a restarted server at a new port, a late group member).
+      this.tracker.peerJoined(
+        server.key,
+        server.info,
+        server.address,
+        server.connectedOnce ? undefined : this.#reseal,
+      )
+      server.connectedOnce = true
       this.#flushQueue(now)
     }
     if (this.timers.get(`d:${server.key}`) === undefined) {

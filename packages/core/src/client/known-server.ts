@@ -25,6 +25,8 @@ export class KnownServer {
   replay = new ReplayWindow()
   /** Whether the application was told this server is connected. */
   connected = false
+  /** Whether it was ever connected: the first time, packets in flight are sealed again for it. */
+  connectedOnce = false
   /** Ever keyed: tightens the nonce-request budget (PROTOCOL.md §9.5). */
   everKeyed = false
   /** Last fresh authenticated packet, ms. */
