@@ -10,7 +10,11 @@ export class RawEcho {
   readonly #server: Socket
   readonly #client: Socket
   readonly #port: number
-  readonly #pending = new Map<number, () => void>()
+  readonly #pending = new Map<
+    number,
+    { readonly resolve: () => void; readonly reject: (e: Error) => void; readonly at: number }
+  >()
+  readonly #watchdog: NodeJS.Timeout
   #sequence = 0
 
   private constructor(server: Socket, client: Socket) {
@@ -20,9 +24,19 @@ export class RawEcho {
     server.on('message', (bytes, from) => server.send(bytes, from.port, from.address))
     client.on('message', (bytes) => {
       const id = bytes.readUInt32LE(0)
-      this.#pending.get(id)?.()
+      this.#pending.get(id)?.resolve()
       this.#pending.delete(id)
     })
+    // One watchdog for every request (a timer per datagram would slow the baseline down).
+    this.#watchdog = setInterval(() => {
+      const now = performance.now()
+      for (const [id, request] of this.#pending) {
+        if (now - request.at < 1000) continue
+        this.#pending.delete(id)
+        request.reject(new Error('raw datagram lost'))
+      }
+    }, 250)
+    this.#watchdog.unref()
   }
 
   /** Binds both sockets on 127.0.0.1. */
@@ -41,20 +55,14 @@ export class RawEcho {
     const bytes = Buffer.alloc(Math.max(size, 4))
     bytes.writeUInt32LE(id, 0)
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id)
-        reject(new Error('raw datagram lost'))
-      }, 1000)
-      this.#pending.set(id, () => {
-        clearTimeout(timer)
-        resolve()
-      })
+      this.#pending.set(id, { resolve, reject, at: performance.now() })
       this.#client.send(bytes, this.#port, '127.0.0.1')
     })
   }
 
   /** Closes both sockets. */
   async close(): Promise<void> {
+    clearInterval(this.#watchdog)
     await Promise.all([
       new Promise<void>((r) => this.#server.close(() => r())),
       new Promise<void>((r) => this.#client.close(() => r())),
