@@ -134,7 +134,12 @@ export interface ClientStack {
 export async function startClient(
   keys: Keys,
   destination: PeerAddress,
-  options: { timing?: Partial<ClientTiming>; errors?: unknown[] } = {},
+  options: {
+    timing?: Partial<ClientTiming>
+    errors?: unknown[]
+    /** Decorates the client's transport (default: none). */
+    wrap?: (transport: UdpTransport) => Transport
+  } = {},
 ): Promise<ClientStack> {
   const multicast = destination.address.startsWith('239.')
   const transport = await createUdpTransport({
@@ -142,7 +147,7 @@ export async function startClient(
     ...(multicast ? { multicast: { interface: '127.0.0.1' } } : {}),
   })
   const client = new Client({
-    transport,
+    transport: options.wrap === undefined ? transport : options.wrap(transport),
     runtime: nodeRuntime(),
     crypto: keys.crypto,
     destination,
