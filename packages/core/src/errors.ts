@@ -33,6 +33,8 @@ export class PavillionError extends Error {
   static readonly brand: symbol = Symbol.for('pavillion.error.PavillionError')
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is deliberate: each subclass checks its own brand.
+    // biome-ignore lint/complexity/noThisInStatic: the brand of the class `instanceof` was called on
     return typeof value === 'object' && value !== null && this.brand in value
   }
 }
