@@ -1,5 +1,5 @@
 import { loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
-import { encodeApp, encodeSetup } from '@pavillion/wire'
+import { encodeSetup } from '@pavillion/wire'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ClientEndpoint } from '../src/client/client-endpoint.ts'
 import { MemoryClientRegistry } from '../src/server/client-registry.ts'
@@ -136,6 +136,5 @@ describe('bounded state under hostile load', () => {
     ].find((e) => e.type === 'time:sync')
     // Same clock on both sides here; the offset is the half round trip the estimate assumes.
     expect(sync?.type === 'time:sync' && sync.offset).toBe(2)
-    void encodeApp
   })
 })
