@@ -99,5 +99,5 @@ export class World {
   }
 }
 
-/** Encodes an RPC-free reliable message plaintext. */
+/** UTF-8 bytes of `value`. */
 export const text = (value: string): Uint8Array => new TextEncoder().encode(value)
