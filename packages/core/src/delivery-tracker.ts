@@ -115,35 +115,25 @@ export class DeliveryTracker<P> {
     this.#transmit(now, send, true)
   }
 
-  /** The lowest counter still awaiting acknowledgement, or undefined when nothing is in flight. */
-  lowestCounter(): bigint | undefined {
-    let lowest: bigint | undefined
-    for (const send of this.#sends.values()) {
-      if (lowest === undefined || send.params.counter < lowest) lowest = send.params.counter
-    }
-    return lowest
-  }
-
   /**
    * A peer was keyed while sends were in flight; each goes to it at once, and
-   * a send addressed to "every connected peer" now awaits it too. With
-   * `reseal` (a peer met for the first time: it cannot have seen them, and
-   * accepts only counters above the one its handshake announced) each is
-   * sealed again for that peer alone, under a new counter its acknowledgement
-   * will carry. Without, a peer that re-keyed gets the same bytes (its replay
-   * window recognises them if it saw them).
+   * a send addressed to "every connected peer" now awaits it too. `reseal`
+   * (for a peer met for the first time) may seal a send again for that peer
+   * alone, under a new counter its acknowledgement will carry; otherwise the
+   * peer gets the same bytes (its replay window recognises them if it saw them).
    */
   peerJoined(
     key: string,
     peer: P,
     to: PeerAddress,
-    reseal?: (plaintext: Uint8Array) => Resealed | undefined,
+    reseal?: (plaintext: Uint8Array, counter: bigint) => Resealed | undefined,
   ): void {
     for (const send of this.#sends.values()) {
       const { autoTargets, fallback, expect, plaintext } = send.params
       if (fallback === undefined || send.targets.get(key)?.acked === true) continue
       if (expect === 'any' && send.acked.length > 0) continue
-      const resealed = reseal !== undefined && plaintext !== undefined ? reseal(plaintext) : undefined
+      const resealed =
+        reseal !== undefined && plaintext !== undefined ? reseal(plaintext, send.params.counter) : undefined
       const bytes = resealed?.bytes ?? fallback.bytes
       if (resealed !== undefined) {
         send.ackKeys.push(resealed.ackKey)

@@ -49,7 +49,13 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected constructor(endpoint: FacadeEndpoint<E>, transport: Transport, runtime: Runtime) {
     this.endpoint = endpoint
     this.runtime = runtime
-    this.driver = new Driver(endpoint, transport, runtime, (event) => this.#dispatch(event))
+    this.driver = new Driver(
+      endpoint,
+      transport,
+      runtime,
+      (event) => this.#dispatch(event),
+      (error) => this.events.emit('error', { error } as M['error']),
+    )
     transport.onError((error) => this.events.emit('error', { error } as M['error']))
   }
 

@@ -63,6 +63,8 @@ const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
 const ZERO_KEY = new Uint8Array(32)
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
+/** Server nonces remembered per challenge; past this the challenge rotates. */
+const MAX_USED_SERVER_NONCES = 1024
 /** How long packets under a server's previous key are still accepted after a re-key, ms. */
 const PREVIOUS_KEY_GRACE = 10_000
 /** Undecryptable packets in a row from a keyed server before the client re-handshakes with it. */
@@ -299,7 +301,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.forged++
       return
     }
-    if (this.#answeredBefore(key, message.serverNonce)) return
+    if (this.#answeredBefore(now, key, message.serverNonce)) return
     const server = this.#serverFor(now, from, key)
     if (server === undefined) return
     const body = {
@@ -307,7 +309,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       clientId: this.#clientId,
       clientNonce: this.#clientNonce,
       serverNonce: message.serverNonce,
-      counter: this.#floor(server),
+      counter: this.#counter,
     }
     if (this.#counter >= MAX_COUNTER) return // a spent client cannot send anything after the handshake
     const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
@@ -338,7 +340,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.stale++
       return
     }
-    if (this.#answeredBefore(key, plaintext.serverNonce)) return
+    if (this.#answeredBefore(now, key, plaintext.serverNonce)) return
     const server = this.#serverFor(now, from, key)
     if (server === undefined) return
     const skey = this.crypto.randomKey()
@@ -347,7 +349,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       serverNonce: plaintext.serverNonce,
       ckey: this.#ckey.expose(),
       skey: skey.expose(),
-      counter: this.#floor(server),
+      counter: this.#counter,
     })
     const box = this.crypto.boxSeal(
       sealed,
@@ -371,12 +373,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
    * answered for another address is a replay and is dropped without creating
    * any record. Returns true when the nonce was handled here.
    */
-  #answeredBefore(key: string, serverNonce: Uint8Array): boolean {
+  #answeredBefore(now: number, key: string, serverNonce: Uint8Array): boolean {
     const nonceHex = hexOf(serverNonce)
     const server = this.#servers.get(key)
     const previous = server?.answered.get(nonceHex)
     if (server !== undefined && previous !== undefined) {
-      this.transmitUnauthenticated(server.address, previous)
+      // A replayed answer must not make us a reflector: the same budget as reactive nonce requests.
+      if (this.#withinBudget(now, server)) this.transmitUnauthenticated(server.address, previous)
+      else this.counters.rateLimited++
       return true
     }
     if (this.#usedServerNonces.has(nonceHex)) {
@@ -384,21 +388,6 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       return true
     }
     return false
-  }
-
-  /**
-   * The counter a handshake announces: the server accepts only counters above
-   * it. For a server met for the first time, our current counter (packets in
-   * flight are sealed again for it). For a known server re-keying — perhaps
-   * restarted at the same address with empty state — just below the oldest
-   * packet in flight, so their retransmissions still reach it; if it kept its
-   * state, its replay window recognises them. The price: a server restarted at
-   * the same address accepts once, from a recording, the packets sent after
-   * that oldest one (PROTOCOL.md D24(b)).
-   */
-  #floor(server: KnownServer): bigint {
-    const lowest = server.connectedOnce ? this.tracker.lowestCounter() : undefined
-    return lowest !== undefined && lowest <= this.#counter ? lowest - 1n : this.#counter
   }
 
   #keyed(
@@ -410,9 +399,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   ): void {
     const nonceHex = hexOf(serverNonce)
     this.#usedServerNonces.add(nonceHex)
+    // Bounded: past the cap a new challenge makes every answer to the old one void.
+    if (this.#usedServerNonces.size > MAX_USED_SERVER_NONCES) this.#rotateChallenge(now)
     server.rememberAnswer(nonceHex, reply)
     this.transmitUnauthenticated(server.address, reply)
-    server.rekey(skey, serverNonce, now, PREVIOUS_KEY_GRACE)
+    // Everything sealed so far is at or below the counter this handshake announced.
+    server.rekey(skey, serverNonce, now, PREVIOUS_KEY_GRACE, this.#counter)
     this.counters.handshakes++
     // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
     if (server.connected) this.tracker.peerJoined(server.key, server.info, server.address)
@@ -591,9 +583,15 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     )
   }
 
-  /** Seals `plaintext` again under a new counter (for one new server); undefined once the counter is spent. */
-  readonly #reseal = (plaintext: Uint8Array): Resealed | undefined => {
-    if (this.#counter >= MAX_COUNTER) return undefined
+  /**
+   * Seals a packet in flight again, under a new counter, for a server met for
+   * the first time — only when its counter is at or below the one that
+   * server's handshake announced (it would refuse it); undefined otherwise
+   * (it accepts the original, and its replay window recognises a second copy)
+   * and once our counter is spent.
+   */
+  #resealFor(server: KnownServer, plaintext: Uint8Array, original: bigint): Resealed | undefined {
+    if (original > server.announcedFloor || this.#counter >= MAX_COUNTER) return undefined
     const counter = this.#nextCounter()
     return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: String(counter) }
   }
@@ -645,12 +643,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   }
 
   #nonceRequest(now: number): Uint8Array {
-    if (now - this.#challengeSetAt >= this.#timing.challengeLifetime) {
-      // PROTOCOL.md D4: rotate before answers are checked, so answers to old challenges are refused.
-      this.#challenge = this.crypto.random(16)
-      this.#challengeSetAt = now
-      this.#usedServerNonces.clear()
-    }
+    // PROTOCOL.md D4: rotate before answers are checked, so answers to old challenges are refused.
+    if (now - this.#challengeSetAt >= this.#timing.challengeLifetime) this.#rotateChallenge(now)
     const credentials = this.#credentials
     return encodeSetup({
       type: 'nonce-request',
@@ -661,6 +655,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       // PROTOCOL.md D1: the public key (or zeros), never the secret key, on every path.
       publicKey: credentials.type === 'psk' ? ZERO_KEY : credentials.keyPair.publicKey,
     })
+  }
+
+  #rotateChallenge(now: number): void {
+    this.#challenge = this.crypto.random(16)
+    this.#challengeSetAt = now
+    this.#usedServerNonces.clear()
   }
 
   /** A source may be a server we have not met when it is our unicast destination's host, or anyone in multicast mode. */
@@ -734,13 +734,16 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
       this.timers.clear('handshake')
       this.emit({ type: 'server:connected', server: server.info })
-      // A server met for the first time accepts only counters above its handshake's: packets in
-      // flight are sealed again for it alone (a restarted server at a new port, a late group member).
+      // A server met for the first time refuses counters at or below its handshake's: packets in
+      // flight from before are sealed again for it alone (a restarted server at a new port, a late
+      // group member); later ones it has already accepted.
       this.tracker.peerJoined(
         server.key,
         server.info,
         server.address,
-        server.connectedOnce ? undefined : this.#reseal,
+        server.connectedOnce
+          ? undefined
+          : (plaintext, counter) => this.#resealFor(server, plaintext, counter),
       )
       server.connectedOnce = true
       this.#flushQueue(now)

@@ -27,6 +27,8 @@ export class KnownServer {
   connected = false
   /** Whether it was ever connected: the first time, packets in flight are sealed again for it. */
   connectedOnce = false
+  /** The counter our last handshake with it announced: it refuses anything at or below. */
+  announcedFloor = 0n
   /** Ever keyed: tightens the nonce-request budget (PROTOCOL.md §9.5). */
   everKeyed = false
   /** Last fresh authenticated packet, ms. */
@@ -74,7 +76,14 @@ export class KnownServer {
   }
 
   /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
-  rekey(skey: SymmetricKey, serverNonce: Uint8Array, now: number, grace: number): void {
+  rekey(
+    skey: SymmetricKey,
+    serverNonce: Uint8Array,
+    now: number,
+    grace: number,
+    announcedFloor: bigint,
+  ): void {
+    this.announcedFloor = announcedFloor
     this.previous =
       this.skey === undefined ? undefined : { skey: this.skey, replay: this.replay, until: now + grace }
     this.replay = new ReplayWindow()

@@ -21,20 +21,24 @@ export class Driver<E> {
   readonly #transport: Transport
   readonly #runtime: Runtime
   readonly #dispatch: (event: E) => void
+  readonly #onError: (error: unknown) => void
   #timerAt: number | undefined
   #cancelTimer: (() => void) | undefined
   #stopped = false
 
+  /** `onError` receives what the transport throws when handed a datagram. */
   constructor(
     endpoint: DrivenEndpoint<E>,
     transport: Transport,
     runtime: Runtime,
     dispatch: (event: E) => void,
+    onError: (error: unknown) => void,
   ) {
     this.#endpoint = endpoint
     this.#transport = transport
     this.#runtime = runtime
     this.#dispatch = dispatch
+    this.#onError = onError
     transport.onDatagram((bytes, from) => {
       // PROTOCOL.md D14: our own multicast comes back to us; it is not a peer.
       if (this.#stopped || transport.isOwnAddress(from)) return
@@ -58,7 +62,13 @@ export class Driver<E> {
   /** Sends what the endpoint queued, dispatches its events and re-arms the timer. */
   flush(): void {
     for (let t = this.#endpoint.pollTransmit(); t !== undefined; t = this.#endpoint.pollTransmit()) {
-      if (!this.#stopped) this.#transport.send(t.to, t.bytes)
+      if (this.#stopped) continue
+      try {
+        this.#transport.send(t.to, t.bytes)
+      } catch (error) {
+        // A transport refusing one datagram (e.g. a group with no interface) must not strand the rest.
+        this.#onError(error)
+      }
     }
     for (let e = this.#endpoint.pollEvent(); e !== undefined; e = this.#endpoint.pollEvent())
       this.#dispatch(e)

@@ -502,7 +502,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.rateLimited++
       return
     }
-    if (now - session.lastValidAt >= UNRECOGNIZED_QUIET_SKIP) session.quietUntil = now + UNRECOGNIZED_QUIET
+    // PROTOCOL.md §8.5: 5 s of quiet for a client idle 100 s; otherwise at most one per second.
+    session.quietUntil =
+      now +
+      (now - session.lastValidAt >= UNRECOGNIZED_QUIET_SKIP ? UNRECOGNIZED_QUIET : UNRECOGNIZED_SUPPRESS)
     this.transmitUnauthenticated(session.address, UNRECOGNIZED)
   }
 
