@@ -3,9 +3,10 @@ import {
   allocateBytes,
   allocateSecureFrame,
   decodeFrame,
-  type Frame,
+  decodeSetup,
   HEADER_SIZE,
   MAC_SIZE,
+  type SetupMessage,
   WireDecodeError,
 } from '@pavillion/wire'
 import { DeliveryTracker } from './delivery-tracker.ts'
@@ -13,7 +14,7 @@ import type { DeliveryReport, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
 import { type EndpointStats, emptyStats } from './stats.ts'
 import { TimerTable } from './timer-table.ts'
-import type { PeerAddress } from './transport.ts'
+import { addressKey, type PeerAddress } from './transport.ts'
 
 /** A named engine timer, or a tracked send's id. */
 export type TimerKey = string | number
@@ -119,25 +120,28 @@ export abstract class EndpointBase<E, P> {
   }
 
   /**
-   * Counts one received datagram and decodes its outer frame; undefined (and
-   * counted) when the endpoint is closed, the datagram is too large or it is
-   * not a Pavillion frame. Never throws on hostile input.
+   * Feeds one datagram from `from`: counted, dropped when too large or not a
+   * Pavillion frame, then handed to the role as a decoded setup message or a
+   * sealed secure frame. Never throws on hostile input; drops and counts instead.
    */
-  protected admit(bytes: Uint8Array, maxDatagram: number): Frame | undefined {
-    if (this.closed) return undefined
+  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
+    if (this.closed) return
     this.counters.datagramsIn++
     this.counters.bytesIn += bytes.length
-    if (bytes.length > maxDatagram) {
+    if (bytes.length > this.maxDatagram) {
       this.counters.oversized++
-      return undefined
+      return
     }
-    try {
-      return decodeFrame(bytes)
-    } catch (error) {
-      if (!(error instanceof WireDecodeError)) throw error
-      this.counters.malformed++
-      return undefined
+    const frame = this.decoded(decodeFrame, bytes)
+    if (frame === undefined) return
+    const key = addressKey(from)
+    if (frame.kind === 'secure') {
+      this.onSecure(now, from, key, frame.counter, frame.box, bytes.length)
+      return
     }
+    this.counters.bytesInUnauthenticated += bytes.length
+    const message = this.decoded((data) => decodeSetup(frame.opcode, data), frame.data)
+    if (message !== undefined) this.onSetup(now, from, key, message)
   }
 
   /**
@@ -154,6 +158,19 @@ export abstract class EndpointBase<E, P> {
     }
   }
 
+  /** Largest datagram this endpoint accepts. */
+  protected abstract get maxDatagram(): number
+  /** A well-formed setup message (cleartext, unauthenticated) from `from`. */
+  protected abstract onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void
+  /** A secure frame from `from`, still sealed; `size` is the whole datagram's. */
+  protected abstract onSecure(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    counter: bigint,
+    box: Uint8Array,
+    size: number,
+  ): void
   protected abstract onTimer(now: number, key: string): void
   protected abstract rto(key: string | undefined, attempt: number): number
   protected abstract sampleRtt(key: string, rtt: number): void

@@ -2,6 +2,7 @@ import { assertBytes, assertInstance } from './check.ts'
 import { KEY_LENGTH, MAC_LENGTH, NONCE_LENGTH } from './constants.ts'
 import { SecretKey } from './secret.ts'
 import type { Sodium } from './sodium.ts'
+import type { PavillionCrypto } from './suite.ts'
 
 /** An X25519 key pair (suite 2). The secret half redacts itself; the public half is plain bytes. */
 export interface KeyPair {
@@ -11,29 +12,11 @@ export interface KeyPair {
   readonly secretKey: SecretKey
 }
 
-/** Public-key operations of the ECC setup (PROTOCOL.md §4.3); see `PavillionCrypto`. */
-export interface PublicKeyBox {
-  /** See `PavillionCrypto.boxSeal`. */
-  boxSeal(
-    message: Uint8Array,
-    nonce: Uint8Array,
-    recipientPublicKey: Uint8Array,
-    senderSecretKey: SecretKey,
-  ): Uint8Array
-  /** See `PavillionCrypto.boxOpen`. */
-  boxOpen(
-    box: Uint8Array,
-    nonce: Uint8Array,
-    senderPublicKey: Uint8Array,
-    recipientSecretKey: SecretKey,
-  ): Uint8Array | undefined
-  /** See `PavillionCrypto.keyPairFromSeed`. */
-  keyPairFromSeed(seed: Uint8Array): KeyPair
-  /** See `PavillionCrypto.keyPairFromSecretKey`. */
-  keyPairFromSecretKey(secretKey: Uint8Array | SecretKey): KeyPair
-  /** See `PavillionCrypto.publicKeyOf`. */
-  publicKeyOf(secretKey: SecretKey | Uint8Array): Uint8Array
-}
+/** Public-key operations of the ECC setup, PROTOCOL.md §4.3 (documented on `PavillionCrypto`). */
+export type PublicKeyBox = Pick<
+  PavillionCrypto,
+  'boxSeal' | 'boxOpen' | 'keyPairFromSeed' | 'keyPairFromSecretKey' | 'publicKeyOf'
+>
 
 /** Builds the crypto_box and X25519 key-pair operations. */
 export function publicKeyBox(sodium: Sodium): PublicKeyBox {

@@ -2,35 +2,22 @@ import { assertBytes, assertInstance } from './check.ts'
 import { CLIENT_INFO_HASHED_LENGTH, HASH_LENGTH, ID_LENGTH, KEY_LENGTH } from './constants.ts'
 import type { KeyedHash } from './hash.ts'
 import { PresharedKey, SymmetricKey } from './secret.ts'
+import type { PavillionCrypto } from './suite.ts'
 
-/** The key and identifier derivations of PROTOCOL.md §4.6; see `PavillionCrypto`. */
-export interface Derivations {
-  /** See `PavillionCrypto.pskClientKey`. */
-  pskClientKey(psk: PresharedKey, clientNonce: Uint8Array): SymmetricKey
-  /** See `PavillionCrypto.pskServerKey`. */
-  pskServerKey(psk: PresharedKey, clientNonce: Uint8Array, serverNonce: Uint8Array): SymmetricKey
-  /** See `PavillionCrypto.pskSessionId`. */
-  pskSessionId(psk: PresharedKey, ckey: SymmetricKey): Uint8Array
-  /** See `PavillionCrypto.eccSessionId`. */
-  eccSessionId(clientPublicKey: Uint8Array, ckey: SymmetricKey): Uint8Array
-  /** See `PavillionCrypto.pskNonceHash`. */
-  pskNonceHash(psk: PresharedKey, serverNonce: Uint8Array, challenge: Uint8Array): Uint8Array
-  /** See `PavillionCrypto.verifyPskNonceHash`. */
-  verifyPskNonceHash(
-    psk: PresharedKey,
-    serverNonce: Uint8Array,
-    challenge: Uint8Array,
-    hash: Uint8Array,
-  ): boolean
-  /** See `PavillionCrypto.pskClientInfoHash`. */
-  pskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array): Uint8Array
-  /** See `PavillionCrypto.verifyPskClientInfoHash`. */
-  verifyPskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array, hash: Uint8Array): boolean
-  /** See `PavillionCrypto.guestId`. */
-  guestId(publicKey: Uint8Array): Uint8Array
-  /** See `PavillionCrypto.defaultClientId`. */
-  defaultClientId(publicKey: Uint8Array): Uint8Array
-}
+/** The key and identifier derivations of PROTOCOL.md §4.6 (documented on `PavillionCrypto`). */
+export type Derivations = Pick<
+  PavillionCrypto,
+  | 'pskClientKey'
+  | 'pskServerKey'
+  | 'pskSessionId'
+  | 'eccSessionId'
+  | 'pskNonceHash'
+  | 'verifyPskNonceHash'
+  | 'pskClientInfoHash'
+  | 'verifyPskClientInfoHash'
+  | 'guestId'
+  | 'defaultClientId'
+>
 
 const NO_KEY = new Uint8Array(0)
 

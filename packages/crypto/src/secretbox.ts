@@ -3,30 +3,11 @@ import { MAC_LENGTH } from './constants.ts'
 import { isMessageCounter, MESSAGE_COUNTER_RANGE, nonceWriter } from './nonce.ts'
 import { SymmetricKey } from './secret.ts'
 import type { Sodium } from './sodium.ts'
+import type { PavillionCrypto } from './suite.ts'
 import { WasmSecretbox } from './wasm-secretbox.ts'
 
-/** The counter-nonce secretbox of PROTOCOL.md §4.2; see `PavillionCrypto.seal` / `open`. */
-export interface CounterSecretbox {
-  /** Seals `plaintext` under N(counter); see `PavillionCrypto.seal`. */
-  seal(plaintext: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array
-  /** Opens a box sealed under N(counter); see `PavillionCrypto.open`. */
-  open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined
-  /** Seals into `target` at `offset`; see `PavillionCrypto.sealInto`. */
-  sealInto(
-    target: Uint8Array,
-    offset: number,
-    plaintext: Uint8Array,
-    counter: bigint,
-    key: SymmetricKey,
-  ): void
-  /** Opens into an array from `allocate`; see `PavillionCrypto.openInto`. */
-  openInto(
-    box: Uint8Array,
-    counter: bigint,
-    key: SymmetricKey,
-    allocate: (length: number) => Uint8Array,
-  ): Uint8Array | undefined
-}
+/** The counter-nonce secretbox of PROTOCOL.md §4.2 (documented on `PavillionCrypto`). */
+export type CounterSecretbox = Pick<PavillionCrypto, 'seal' | 'open' | 'sealInto' | 'openInto'>
 
 /**
  * Builds seal/open over `crypto_secretbox_easy` with the counter nonce. Both write the nonce

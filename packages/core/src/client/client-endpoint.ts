@@ -5,7 +5,6 @@ import {
   CipherSuiteId,
   decodeApp,
   decodeEccNoncePlaintext,
-  decodeSetup,
   decodeStatus,
   type EccNonce,
   encodeApp,
@@ -13,6 +12,7 @@ import {
   encodeSetup,
   type PskNonce,
   pskClientInfoHashedBytes,
+  type SetupMessage,
 } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
 import {
@@ -27,7 +27,7 @@ import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
 import { Queue } from '../queue.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
-import { addressKey, type PeerAddress } from '../transport.ts'
+import type { PeerAddress } from '../transport.ts'
 import {
   type ClientEndpointOptions,
   type ClientLimits,
@@ -218,28 +218,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.timers.clearAll()
   }
 
-  /** Feeds one datagram from `from`. Never throws on hostile input; drops and counts instead. */
-  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
-    const frame = this.admit(bytes, this.#limits.maxDatagram)
-    if (frame === undefined) return
-    const key = addressKey(from)
-    if (frame.kind === 'setup') this.#handleSetup(now, from, key, frame.opcode, frame.data, bytes.length)
-    else this.#handleSecure(now, key, frame.counter, frame.box, bytes.length)
-  }
-
   // ---- setup messages ------------------------------------------------------
 
-  #handleSetup(
-    now: number,
-    from: PeerAddress,
-    key: string,
-    opcode: number,
-    data: Uint8Array,
-    size: number,
-  ): void {
-    this.counters.bytesInUnauthenticated += size
-    const message = this.decoded((bytes) => decodeSetup(opcode, bytes), data)
-    if (message === undefined) return
+  protected override onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
     const server = this.#servers.get(key)
     if (server !== undefined) server.lastSeenAt = now
     switch (message.type) {
@@ -412,7 +393,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   // ---- encrypted messages --------------------------------------------------
 
-  #handleSecure(now: number, key: string, counter: bigint, box: Uint8Array, size: number): void {
+  protected override onSecure(
+    now: number,
+    _from: PeerAddress,
+    key: string,
+    counter: bigint,
+    box: Uint8Array,
+    size: number,
+  ): void {
     const server = this.#servers.get(key)
     if (server?.skey === undefined) {
       // No session with this source: servers never send encrypted packets before a handshake.
@@ -764,6 +752,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #armKeepalive(now: number): void {
     const interval = this.#timing.keepaliveInterval
     if (interval > 0) this.timers.set('keepalive', Math.max(now, this.#lastReliableAt) + interval)
+  }
+
+  protected override get maxDatagram(): number {
+    return this.#limits.maxDatagram
   }
 
   protected override onTimer(now: number, key: string): void {

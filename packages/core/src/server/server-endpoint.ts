@@ -5,7 +5,6 @@ import {
   CipherSuiteId,
   decodeApp,
   decodeEccClientInfoPlaintext,
-  decodeSetup,
   type EccClientInfo,
   encodeApp,
   encodeEccNoncePlaintext,
@@ -13,6 +12,7 @@ import {
   type NonceRequest,
   type PskClientInfo,
   pskClientInfoHashedBytes,
+  type SetupMessage,
 } from '@pavillion/wire'
 import {
   ANNOUNCE_DELAYS,
@@ -28,7 +28,7 @@ import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
-import { addressKey, type PeerAddress } from '../transport.ts'
+import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import {
   DEFAULT_SERVER_LIMITS,
@@ -200,28 +200,9 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.timers.clearAll()
   }
 
-  /** Feeds one datagram from `from`. Never throws on hostile input; drops and counts instead. */
-  handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
-    const frame = this.admit(bytes, this.#limits.maxDatagram)
-    if (frame === undefined) return
-    const key = addressKey(from)
-    if (frame.kind === 'setup') this.#handleSetup(now, from, key, frame.opcode, frame.data, bytes.length)
-    else this.#handleSecure(now, from, key, frame.counter, frame.box, bytes.length)
-  }
-
   // ---- setup messages ------------------------------------------------------
 
-  #handleSetup(
-    now: number,
-    from: PeerAddress,
-    key: string,
-    opcode: number,
-    data: Uint8Array,
-    size: number,
-  ): void {
-    this.counters.bytesInUnauthenticated += size
-    const message = this.decoded((bytes) => decodeSetup(opcode, bytes), data)
-    if (message === undefined) return
+  protected override onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
     switch (message.type) {
       case 'nonce-request':
         this.#onNonceRequest(now, from, key, message)
@@ -437,7 +418,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   // ---- encrypted messages --------------------------------------------------
 
-  #handleSecure(
+  protected override onSecure(
     now: number,
     from: PeerAddress,
     key: string,
@@ -577,6 +558,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   }
 
   // ---- timers and reliability hooks --------------------------------------------
+
+  protected override get maxDatagram(): number {
+    return this.#limits.maxDatagram
+  }
 
   protected override onTimer(now: number, key: string): void {
     if (key.startsWith('announce:')) {
