@@ -12,6 +12,8 @@ import { handshakes, memoryPerSession, reliableMessages } from './scenarios.ts'
 type Group = (keys: Awaited<ReturnType<typeof makeKeys>>, budget: Budget) => Promise<Row[]>
 
 const { values } = parseArgs({
+  // `pnpm bench -- --quick` passes the `--` through: skip it.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench-results.json' },
