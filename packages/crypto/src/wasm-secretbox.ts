@@ -31,6 +31,8 @@ export class WasmSecretbox {
   readonly #raw: RawSodium
   #base = 0
   #capacity = 0
+  /** A view of the module's memory for the counter (replaced when the memory grows). */
+  #view: DataView | undefined
 
   constructor(sodium: Sodium) {
     this.#raw = (sodium as unknown as { libsodium: RawSodium }).libsodium
@@ -56,7 +58,11 @@ export class WasmSecretbox {
     key: Uint8Array,
   ): void {
     const length = plaintext.length
-    const { keyAt, nonceAt, messageAt, boxAt } = this.#layout(length + MAC_LENGTH)
+    this.#reserve(length + MAC_LENGTH)
+    const keyAt = this.#base
+    const nonceAt = keyAt + KEY_BYTES
+    const messageAt = nonceAt + NONCE_LENGTH
+    const boxAt = messageAt + this.#capacity
     const heap = this.#prepare(key, counter, keyAt, nonceAt)
     heap.set(plaintext, messageAt)
     const status = this.#raw._crypto_secretbox_easy(boxAt, messageAt, length, 0, nonceAt, keyAt)
@@ -77,7 +83,11 @@ export class WasmSecretbox {
     allocate: (length: number) => Uint8Array,
   ): Uint8Array | undefined {
     const length = box.length
-    const { keyAt, nonceAt, messageAt, boxAt } = this.#layout(length)
+    this.#reserve(length)
+    const keyAt = this.#base
+    const nonceAt = keyAt + KEY_BYTES
+    const messageAt = nonceAt + NONCE_LENGTH
+    const boxAt = messageAt + this.#capacity
     const heap = this.#prepare(key, counter, keyAt, nonceAt)
     heap.set(box, boxAt)
     const status = this.#raw._crypto_secretbox_open_easy(messageAt, boxAt, length, 0, nonceAt, keyAt)
@@ -89,31 +99,26 @@ export class WasmSecretbox {
     return out
   }
 
-  /** Writes the key and the counter nonce; returns the current view of the module's memory. */
+  /** Writes the key and the counter nonce (16 zero bytes, then the u64 counter); returns the current view of the module's memory. */
   #prepare(key: Uint8Array, counter: bigint, keyAt: number, nonceAt: number): Uint8Array {
     const heap = this.#raw.HEAPU8
     heap.set(key, keyAt)
     heap.fill(0, nonceAt, nonceAt + COUNTER_OFFSET)
-    let rest = counter
-    for (let i = 0; i < 8; i++) {
-      heap[nonceAt + COUNTER_OFFSET + i] = Number(rest & 0xffn)
-      rest >>= 8n
-    }
+    if (this.#view?.buffer !== heap.buffer) this.#view = new DataView(heap.buffer)
+    this.#view.setBigUint64(nonceAt + COUNTER_OFFSET, counter, true)
     return heap
   }
 
-  /** Where each part lives, growing the scratch region to hold a `boxLength`-byte box. */
-  #layout(boxLength: number): { keyAt: number; nonceAt: number; messageAt: number; boxAt: number } {
-    if (boxLength > this.#capacity) {
-      if (this.#base !== 0) this.#raw._free(this.#base)
-      const capacity = Math.max(2048, 2 ** Math.ceil(Math.log2(boxLength)))
-      this.#base = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
-      if (this.#base === 0) throw new Error('libsodium could not allocate its scratch memory')
-      this.#capacity = capacity
-    }
-    const keyAt = this.#base
-    const nonceAt = keyAt + KEY_BYTES
-    const messageAt = nonceAt + NONCE_LENGTH
-    return { keyAt, nonceAt, messageAt, boxAt: messageAt + this.#capacity }
+  /**
+   * Grows the scratch region (key, nonce, then two areas of `#capacity`
+   * bytes: message and box) to hold a `boxLength`-byte box.
+   */
+  #reserve(boxLength: number): void {
+    if (boxLength <= this.#capacity) return
+    if (this.#base !== 0) this.#raw._free(this.#base)
+    const capacity = Math.max(2048, 2 ** Math.ceil(Math.log2(boxLength)))
+    this.#base = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
+    if (this.#base === 0) throw new Error('libsodium could not allocate its scratch memory')
+    this.#capacity = capacity
   }
 }

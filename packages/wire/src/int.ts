@@ -14,11 +14,18 @@ export function readU32(bytes: Uint8Array, offset: number): number {
   )
 }
 
+// One 64-bit scratch cell seen as two 32-bit halves: u64s move through it
+// without the intermediate bigints that shifts and masks would allocate.
+const scratch64 = new BigUint64Array(1)
+const scratch32 = new Uint32Array(scratch64.buffer)
+/** Index of the low half in `scratch32` (the platform's byte order). */
+const LOW = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 0 : 1
+
 /** Reads a u64 at `offset`. */
 export function readU64(bytes: Uint8Array, offset: number): bigint {
-  const low = BigInt(readU32(bytes, offset))
-  const high = readU32(bytes, offset + 4)
-  return high === 0 ? low : (BigInt(high) << 32n) | low
+  scratch32[LOW] = readU32(bytes, offset)
+  scratch32[1 - LOW] = readU32(bytes, offset + 4)
+  return scratch64[0]!
 }
 
 /** Writes a u16 (already range-checked) at `offset`. */
@@ -37,6 +44,7 @@ export function writeU32(bytes: Uint8Array, offset: number, value: number): void
 
 /** Writes a u64 (already range-checked; for an i64 pass `BigInt.asUintN(64, v)`) at `offset`. */
 export function writeU64(bytes: Uint8Array, offset: number, value: bigint): void {
-  writeU32(bytes, offset, Number(value & 0xffff_ffffn))
-  writeU32(bytes, offset + 4, Number(value >> 32n))
+  scratch64[0] = value
+  writeU32(bytes, offset, scratch32[LOW]!)
+  writeU32(bytes, offset + 4, scratch32[1 - LOW]!)
 }
