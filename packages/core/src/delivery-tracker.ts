@@ -31,10 +31,13 @@ export interface TrackerHost<P> {
   countRetransmission(): void
 }
 
+/** What an acknowledgement is matched by: the packet's counter, qualified by its peer where counters are per peer. */
+export type AckKey = string | bigint
+
 /** Parameters of one tracked send. */
 export interface TrackParams<P> {
   /** Keys acknowledgements are matched by (see `DeliveryTracker.acknowledge`): one per distinct counter. */
-  readonly ackKeys: readonly string[]
+  readonly ackKeys: readonly AckKey[]
   /** The application opcode of the packet: an acknowledgement names the kind of packet it answers. */
   readonly opcode: number
   /** The plaintext, when the packet may have to be sealed again for a peer met later (client sends). */
@@ -63,15 +66,16 @@ interface TargetState<P> {
 /** A packet sealed again for one peer: its bytes, and the key its acknowledgement will match. */
 export interface Resealed {
   readonly bytes: Uint8Array
-  readonly ackKey: string
+  readonly ackKey: AckKey
 }
 
 interface Tracked<P> {
   readonly id: number
   readonly params: TrackParams<P>
-  /** Every key an acknowledgement may carry (more when the packet is sealed again for a new peer). */
-  readonly ackKeys: string[]
-  readonly targets: Map<string, TargetState<P>>
+  /** Keys of the copies sealed again for peers met later, besides `params.ackKeys`. */
+  resealedKeys: AckKey[] | undefined
+  /** The awaited peers by key; undefined while there are none (a send to whoever answers first). */
+  targets: Map<string, TargetState<P>> | undefined
   readonly acked: P[]
   firstSentAt: number
   transmissions: number
@@ -86,7 +90,7 @@ interface Tracked<P> {
 export class DeliveryTracker<P> {
   readonly #host: TrackerHost<P>
   readonly #sends = new Map<number, Tracked<P>>()
-  readonly #byAckKey = new Map<string, number>()
+  readonly #byAckKey = new Map<AckKey, number>()
 
   constructor(host: TrackerHost<P>) {
     this.#host = host
@@ -99,12 +103,15 @@ export class DeliveryTracker<P> {
 
   /** Transmits and starts tracking under the caller's ticket `id` (unique per endpoint). */
   track(now: number, params: TrackParams<P>, id: number): void {
-    const targets = new Map<string, TargetState<P>>()
-    for (const target of params.targets) targets.set(target.key, { target, acked: false, gone: false })
+    let targets: Map<string, TargetState<P>> | undefined
+    for (const target of params.targets) {
+      targets ??= new Map()
+      targets.set(target.key, { target, acked: false, gone: false })
+    }
     const send: Tracked<P> = {
       id,
       params,
-      ackKeys: [...params.ackKeys],
+      resealedKeys: undefined,
       targets,
       acked: [],
       firstSentAt: now,
@@ -130,16 +137,18 @@ export class DeliveryTracker<P> {
   ): void {
     for (const send of this.#sends.values()) {
       const { autoTargets, fallback, expect, plaintext } = send.params
-      if (fallback === undefined || send.targets.get(key)?.acked === true) continue
+      if (fallback === undefined || send.targets?.get(key)?.acked === true) continue
       if (expect === 'any' && send.acked.length > 0) continue
       const resealed =
         reseal !== undefined && plaintext !== undefined ? reseal(plaintext, send.params.counter) : undefined
       const bytes = resealed?.bytes ?? fallback.bytes
       if (resealed !== undefined) {
-        send.ackKeys.push(resealed.ackKey)
+        send.resealedKeys ??= []
+        send.resealedKeys.push(resealed.ackKey)
         this.#byAckKey.set(resealed.ackKey, send.id)
       }
       if (autoTargets === true || resealed !== undefined) {
+        send.targets ??= new Map()
         send.targets.set(key, { target: { key, peer, to, bytes }, acked: false, gone: false })
       }
       this.#host.transmit(to, bytes)
@@ -149,7 +158,7 @@ export class DeliveryTracker<P> {
   /** A peer left: sends stop awaiting it (it still shows as missing unless it acknowledged). */
   peerLeft(now: number, key: string): void {
     for (const send of [...this.#sends.values()]) {
-      const state = send.targets.get(key)
+      const state = send.targets?.get(key)
       if (state === undefined || state.acked || send.params.autoTargets !== true) continue
       state.gone = true
       if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
@@ -163,11 +172,11 @@ export class DeliveryTracker<P> {
    * undefined when nothing was waiting for this acknowledgement (late,
    * duplicate, of another kind, or from a peer nobody expected).
    */
-  acknowledge(now: number, ackKey: string, opcode: number, peerKey: string, peer: P): number | undefined {
+  acknowledge(now: number, ackKey: AckKey, opcode: number, peerKey: string, peer: P): number | undefined {
     const id = this.#byAckKey.get(ackKey)
     const send = id === undefined ? undefined : this.#sends.get(id)
     if (send === undefined || send.params.opcode !== opcode) return undefined
-    const state = send.targets.get(peerKey)
+    const state = send.targets?.get(peerKey)
     if (state?.acked === true) return undefined
     if (state !== undefined) state.acked = true
     else if (send.params.expect === 'all' || send.acked.some((p) => p === peer)) return undefined
@@ -207,14 +216,17 @@ export class DeliveryTracker<P> {
       case 'until-deadline':
         return false
       case 'all':
-        for (const state of send.targets.values()) if (!state.acked && !state.gone) return false
+        if (send.targets !== undefined)
+          for (const state of send.targets.values()) if (!state.acked && !state.gone) return false
         return send.acked.length > 0
     }
   }
 
   #transmit(now: number, send: Tracked<P>, first: boolean): void {
     const { fallback } = send.params
-    const missing = [...send.targets.values()].filter((s) => !s.acked && !s.gone)
+    const missing: TargetState<P>[] = []
+    if (send.targets !== undefined)
+      for (const state of send.targets.values()) if (!state.acked && !state.gone) missing.push(state)
     let rto: number
     const attempt = send.transmissions
     if (
@@ -224,13 +236,11 @@ export class DeliveryTracker<P> {
       // First transmission, or nobody to address directly: the destination (group) again,
       // plus every peer its copy was sealed again for (they refuse the destination's copy).
       this.#host.transmit(fallback.to, fallback.bytes)
+      rto = this.#host.rto(undefined, attempt)
       for (const state of missing) {
         if (state.target.bytes !== fallback.bytes) this.#host.transmit(state.target.to, state.target.bytes)
+        rto = Math.max(rto, this.#host.rto(state.target.key, attempt))
       }
-      rto = missing.reduce(
-        (max, s) => Math.max(max, this.#host.rto(s.target.key, attempt)),
-        this.#host.rto(undefined, attempt),
-      )
     } else {
       rto = 0
       for (const state of missing) {
@@ -246,11 +256,12 @@ export class DeliveryTracker<P> {
 
   #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
     this.#sends.delete(send.id)
-    for (const ackKey of send.ackKeys)
-      if (this.#byAckKey.get(ackKey) === send.id) this.#byAckKey.delete(ackKey)
+    this.#forgetKeys(send.id, send.params.ackKeys)
+    if (send.resealedKeys !== undefined) this.#forgetKeys(send.id, send.resealedKeys)
     this.#host.clearTimer(send.id)
     const missing: P[] = []
-    for (const state of send.targets.values()) if (!state.acked) missing.push(state.target.peer)
+    if (send.targets !== undefined)
+      for (const state of send.targets.values()) if (!state.acked) missing.push(state.target.peer)
     this.#host.report(
       {
         id: send.id,
@@ -263,5 +274,9 @@ export class DeliveryTracker<P> {
       },
       send.params.internal === true,
     )
+  }
+
+  #forgetKeys(id: number, ackKeys: readonly AckKey[]): void {
+    for (const ackKey of ackKeys) if (this.#byAckKey.get(ackKey) === id) this.#byAckKey.delete(ackKey)
   }
 }

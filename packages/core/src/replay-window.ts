@@ -4,6 +4,8 @@ import { REPLAY_WINDOW_SIZE } from './constants.ts'
 export type ReplayVerdict = 'fresh' | 'duplicate' | 'stale'
 
 const BLOCK_BITS = 32
+/** log2(BLOCK_BITS). */
+const SHIFT = 5n
 
 /**
  * Anti-replay sliding window over u64 counters (RFC 6479 style): accepts each
@@ -15,8 +17,10 @@ const BLOCK_BITS = 32
  * zero value (floor 0) accepts every counter ≥ 1 once.
  */
 export class ReplayWindow {
-  readonly #size: number
+  readonly #size: bigint
   readonly #blocks: Uint32Array
+  /** Blocks − 1: the ring has a power-of-two length, so positions come from the counter's low 32 bits. */
+  readonly #mask: number
   #newest: bigint
   #floor: bigint
 
@@ -28,9 +32,11 @@ export class ReplayWindow {
     if (!Number.isInteger(size) || size < BLOCK_BITS || size % BLOCK_BITS !== 0) {
       throw new RangeError(`"size" expected a positive multiple of ${BLOCK_BITS}, got ${size}`)
     }
-    this.#size = size
-    // One spare block so the ring never overwrites bits still inside the window.
-    this.#blocks = new Uint32Array(size / BLOCK_BITS + 1)
+    this.#size = BigInt(size)
+    // At least one spare block so the ring never overwrites bits still inside the window.
+    const blocks = 2 ** Math.ceil(Math.log2(size / BLOCK_BITS + 1))
+    this.#blocks = new Uint32Array(blocks)
+    this.#mask = blocks - 1
     this.#newest = floor
     this.#floor = floor
   }
@@ -45,22 +51,24 @@ export class ReplayWindow {
     if (counter <= this.#floor) return 'stale'
     if (counter > this.#newest) return 'fresh'
     const behind = this.#newest - counter
-    if (behind >= BigInt(this.#size)) return 'stale'
-    return this.#isSet(counter) ? 'duplicate' : 'fresh'
+    if (behind >= this.#size) return 'stale'
+    const low = lowBits(counter)
+    return (this.#blocks[this.#index(low)]! & bitOf(low)) !== 0 ? 'duplicate' : 'fresh'
   }
 
   /** Marks `counter` as seen. Call only for a counter `check()` called fresh and whose packet authenticated. */
   commit(counter: bigint): void {
+    const low = lowBits(counter)
     if (counter > this.#newest) {
       const blocks = this.#blocks.length
-      const oldBlock = this.#newest / BigInt(BLOCK_BITS)
-      const newBlock = counter / BigInt(BLOCK_BITS)
-      const advance = Number(newBlock - oldBlock < BigInt(blocks) ? newBlock - oldBlock : BigInt(blocks))
-      for (let i = 1; i <= advance; i++) this.#blocks[Number((oldBlock + BigInt(i)) % BigInt(blocks))] = 0
+      const gap = (counter >> SHIFT) - (this.#newest >> SHIFT)
+      const advance = gap < BigInt(blocks) ? Number(gap) : blocks
+      const oldIndex = this.#index(lowBits(this.#newest))
+      for (let i = 1; i <= advance; i++) this.#blocks[(oldIndex + i) & this.#mask] = 0
       this.#newest = counter
     }
-    const [index, bit] = this.#position(counter)
-    this.#blocks[index] = (this.#blocks[index] ?? 0) | bit
+    const index = this.#index(low)
+    this.#blocks[index] = this.#blocks[index]! | bitOf(low)
   }
 
   /** Forgets everything and refuses every counter ≤ floor (a new handshake with the same key). */
@@ -70,14 +78,18 @@ export class ReplayWindow {
     this.#floor = floor
   }
 
-  #isSet(counter: bigint): boolean {
-    const [index, bit] = this.#position(counter)
-    return ((this.#blocks[index] ?? 0) & bit) !== 0
+  /** The ring index of the block holding the counter whose low 32 bits are `low`. */
+  #index(low: number): number {
+    return (low >>> 5) & this.#mask
   }
+}
 
-  #position(counter: bigint): [number, number] {
-    const block = counter / BigInt(BLOCK_BITS)
-    const index = Number(block % BigInt(this.#blocks.length))
-    return [index, 1 << Number(counter % BigInt(BLOCK_BITS))]
-  }
+/** The low 32 bits of a counter (enough to place it: the ring is a power-of-two number of blocks). */
+function lowBits(counter: bigint): number {
+  return Number(BigInt.asUintN(32, counter))
+}
+
+/** The bit of its block a counter occupies. */
+function bitOf(low: number): number {
+  return 1 << (low & 31)
 }

@@ -184,7 +184,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
    * nothing of that kind was waiting for it.
    */
   acknowledge(now: number, counter: bigint, opcode: number, server: ServerInfo): number | undefined {
-    return this.tracker.acknowledge(now, String(counter), opcode, server.key, server)
+    return this.tracker.acknowledge(now, counter, opcode, server.key, server)
   }
 
   /** Ends a tracked send early, whether it is in flight or still waiting for a server; its report says `cancelled`. */
@@ -455,7 +455,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, String(message.counter), AppOpcode.Reliable, server.key, server.info)
+        this.tracker.acknowledge(now, message.counter, AppOpcode.Reliable, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
@@ -556,7 +556,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.tracker.track(
       now,
       {
-        ackKeys: [String(counter)],
+        ackKeys: [counter],
         opcode: request.plaintext[0] ?? 0,
         plaintext: request.plaintext,
         counter,
@@ -581,7 +581,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #resealFor(server: KnownServer, plaintext: Uint8Array, original: bigint): Resealed | undefined {
     if (original > server.announcedFloor || this.#counter >= MAX_COUNTER) return undefined
     const counter = this.#nextCounter()
-    return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: String(counter) }
+    return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: counter }
   }
 
   /** Seals and sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
