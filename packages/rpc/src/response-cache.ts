@@ -9,14 +9,27 @@ export interface CachedCall {
   expiresAt: number
 }
 
+interface Entry extends CachedCall {
+  readonly caller: string
+  readonly counter: bigint
+  /** Dropped from the index; its place in the start order is skipped. */
+  removed: boolean
+}
+
 /**
- * The server's at-most-once memory: responses by call (client session and
- * call counter), bounded in entries (least recently used first out) and in
- * time. Running calls are never evicted, so the bound on entries is also the
- * bound on calls running at once. Expiry is checked on access: no timers.
+ * The server's at-most-once memory: responses by call (the calling client
+ * instance, and the call's packet counter), bounded in entries (oldest
+ * finished call first out) and in time. Running calls are never evicted, so
+ * the bound on entries is also the bound on calls running at once. Expiry is
+ * checked on access: no timers.
  */
 export class ResponseCache {
-  readonly #entries = new Map<string, CachedCall>()
+  /** Entries by caller, then by call counter. */
+  readonly #calls = new Map<string, Map<bigint, Entry>>()
+  /** Entries in the order their calls started (removed ones linger until passed over). */
+  #order: Entry[] = []
+  #head = 0
+  #size = 0
   readonly #maxEntries: number
   readonly #ttl: number
 
@@ -38,34 +51,45 @@ export class ResponseCache {
 
   /** Entries held (running and finished, expired ones not yet dropped included). */
   get size(): number {
-    return this.#entries.size
+    return this.#size
   }
 
-  /** The live entry of `key` (now the most recently used), or undefined; drops it when expired. */
-  lookup(key: string, now: number): CachedCall | undefined {
-    const entry = this.#entries.get(key)
+  /** The live entry of call `counter` from `caller`, or undefined; drops it when expired. */
+  lookup(caller: string, counter: bigint, now: number): CachedCall | undefined {
+    const entry = this.#calls.get(caller)?.get(counter)
     if (entry === undefined) return undefined
-    this.#entries.delete(key)
-    if (entry.expiresAt <= now) return undefined
-    this.#entries.set(key, entry)
-    return entry
+    if (entry.expiresAt > now) return entry
+    this.#remove(entry)
+    return undefined
   }
 
   /**
-   * Records a new running call under `key` (replacing what was there).
-   * Returns undefined when every entry is a running call: the caller must
-   * refuse the call.
+   * Records a new running call (replacing what was there). Returns undefined
+   * when every entry is a running call: the caller must refuse the call.
    */
-  begin(key: string, fn: number, args: Uint8Array): CachedCall | undefined {
-    this.#entries.delete(key)
-    if (this.#entries.size >= this.#maxEntries && !this.#makeRoom()) return undefined
-    const entry: CachedCall = {
+  begin(caller: string, counter: bigint, fn: number, args: Uint8Array): CachedCall | undefined {
+    let calls = this.#calls.get(caller)
+    const previous = calls?.get(counter)
+    if (previous !== undefined) this.#remove(previous)
+    if (this.#size >= this.#maxEntries && !this.#makeRoom()) return undefined
+    const entry: Entry = {
       fn,
       args,
       response: undefined,
       expiresAt: Number.POSITIVE_INFINITY,
+      caller,
+      counter,
+      removed: false,
     }
-    this.#entries.set(key, entry)
+    if (calls === undefined || calls.size === 0) {
+      calls = new Map()
+      this.#calls.set(caller, calls)
+    }
+    calls.set(counter, entry)
+    this.#size++
+    this.#order.push(entry)
+    // Removed entries are passed over lazily; keep them from outnumbering the live ones.
+    if (this.#order.length - this.#head > 2 * this.#maxEntries) this.#compact()
     return entry
   }
 
@@ -77,21 +101,44 @@ export class ResponseCache {
 
   /** Forgets everything. */
   clear(): void {
-    this.#entries.clear()
+    this.#calls.clear()
+    this.#order = []
+    this.#head = 0
+    this.#size = 0
+  }
+
+  #remove(entry: Entry): void {
+    entry.removed = true
+    const calls = this.#calls.get(entry.caller)
+    calls?.delete(entry.counter)
+    if (calls?.size === 0) this.#calls.delete(entry.caller)
+    this.#size--
   }
 
   /**
-   * Drops the least recently used finished entry (expired or not); false when
-   * every entry is a running call. Entries are kept in use order, so this
+   * Drops the oldest finished entry (expired or not); false when every entry
+   * is a running call. Running calls met on the way move to the back, so this
    * usually looks at one entry.
    */
   #makeRoom(): boolean {
-    for (const [key, entry] of this.#entries) {
-      if (entry.response !== undefined) {
-        this.#entries.delete(key)
-        return true
+    for (let left = this.#order.length - this.#head; left > 0; left--) {
+      const entry = this.#order[this.#head]!
+      this.#head++
+      if (entry.removed) continue
+      if (entry.response === undefined) {
+        this.#order.push(entry)
+        continue
       }
+      this.#remove(entry)
+      if (this.#head > this.#maxEntries) this.#compact()
+      return true
     }
     return false
+  }
+
+  /** Forgets the passed-over and removed entries of the start order. */
+  #compact(): void {
+    this.#order = this.#order.slice(this.#head).filter((entry) => !entry.removed)
+    this.#head = 0
   }
 }

@@ -124,8 +124,8 @@ export class RpcServer {
     if (this.closed || message.type !== 'rpc-call') return
     this.#stats.calls++
     const now = this.#host.now()
-    const key = callKey(peer, counter)
-    const cached = this.#cache.lookup(key, now)
+    const caller = callerOf(peer)
+    const cached = this.#cache.lookup(caller, counter, now)
     if (cached !== undefined && cached.fn === message.fn && sameBytes(cached.args, message.args)) {
       // A retransmission: answer what the first run answered, or let it answer when it finishes.
       this.#stats.duplicates++
@@ -139,7 +139,7 @@ export class RpcServer {
       this.#answer(peer, counter, failure(RpcStatus.Error, EXPIRED_TEXT))
       return
     }
-    const entry = this.#cache.begin(key, message.fn, message.args)
+    const entry = this.#cache.begin(caller, counter, message.fn, message.args)
     if (entry === undefined) {
       this.#stats.busy++
       this.#answer(
@@ -199,17 +199,17 @@ export class RpcServer {
   }
 }
 
-/** Hex of each session's identity, computed once per session (the engine keeps one array per session). */
-const identityHex = new WeakMap<Uint8Array, string>()
+/** Each session's caller key, computed once per session description (the engine keeps one per session). */
+const callers = new WeakMap<ClientInfo, string>()
 
-/** One call of one client instance: session address, identity and the call's packet counter. */
-function callKey(client: ClientInfo, counter: bigint): string {
-  let identity = identityHex.get(client.identity)
-  if (identity === undefined) {
-    identity = hexOf(client.identity)
-    identityHex.set(client.identity, identity)
+/** One client instance, whose call counters name its calls: session address and identity. */
+function callerOf(client: ClientInfo): string {
+  let caller = callers.get(client)
+  if (caller === undefined) {
+    caller = `${client.key}|${hexOf(client.identity)}`
+    callers.set(client, caller)
   }
-  return `${client.key}|${identity}|${counter}`
+  return caller
 }
 
 function encodeResponse(callCounter: bigint, outcome: Outcome): Uint8Array {

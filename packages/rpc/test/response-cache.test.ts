@@ -7,40 +7,55 @@ describe('ResponseCache', () => {
   it('keeps the arguments and serves a finished response until its ttl', () => {
     const cache = new ResponseCache(4, 100)
     const args = Uint8Array.of(1, 2)
-    const entry = cache.begin('k', 7, args)!
+    const entry = cache.begin('k', 1n, 7, args)!
     expect(entry.args).toEqual(Uint8Array.of(1, 2))
-    expect(cache.lookup('k', 10_000)).toBe(entry) // running: never expires
+    expect(cache.lookup('k', 1n, 10_000)).toBe(entry) // running: never expires
     cache.complete(entry, bytes(1), 50)
-    expect(cache.lookup('k', 149)?.response).toEqual(bytes(1))
-    expect(cache.lookup('k', 150)).toBeUndefined()
+    expect(cache.lookup('k', 1n, 149)?.response).toEqual(bytes(1))
+    expect(cache.lookup('k', 1n, 150)).toBeUndefined()
     expect(cache.size).toBe(0)
   })
 
-  it('evicts the least recently used finished entry, never a running one', () => {
+  it('evicts the oldest finished entry, never a running one', () => {
     const cache = new ResponseCache(3, 100)
-    const a = cache.begin('a', 1, bytes(0))!
-    const b = cache.begin('b', 1, bytes(0))!
-    cache.begin('running', 1, bytes(0))
-    cache.complete(a, bytes(1), 0)
+    cache.begin('running', 1n, 1, bytes(0))
+    const a = cache.begin('a', 1n, 1, bytes(0))!
+    const b = cache.begin('a', 2n, 1, bytes(0))!
     cache.complete(b, bytes(2), 0)
-    cache.lookup('a', 1) // a is now more recent than b
-    expect(cache.begin('c', 1, bytes(0))).toBeDefined()
-    expect(cache.lookup('b', 1)).toBeUndefined()
-    expect(cache.lookup('a', 1)).toBeDefined()
-    // At t=200: a is now the least recently used finished entry, so it goes.
-    const c = cache.lookup('c', 1)!
-    cache.complete(c, bytes(3), 150)
-    expect(cache.begin('d', 1, bytes(0))).toBeDefined()
-    expect(cache.lookup('c', 200)).toBeDefined()
-    expect(cache.lookup('running', 200)).toBeDefined()
+    cache.complete(a, bytes(1), 0)
+    expect(cache.begin('c', 1n, 1, bytes(0))).toBeDefined()
+    expect(cache.lookup('a', 1n, 1)).toBeUndefined() // a started first
+    expect(cache.lookup('a', 2n, 1)).toBeDefined()
+    expect(cache.lookup('running', 1n, 1)).toBeDefined()
+    expect(cache.size).toBe(3)
+  })
+
+  it('tells calls apart by caller and counter', () => {
+    const cache = new ResponseCache(4, 100)
+    const first = cache.begin('a', 7n, 1, bytes(0))!
+    const second = cache.begin('b', 7n, 1, bytes(0))!
+    expect(cache.lookup('a', 7n, 0)).toBe(first)
+    expect(cache.lookup('b', 7n, 0)).toBe(second)
+    expect(cache.lookup('a', 8n, 0)).toBeUndefined()
+  })
+
+  it('keeps the recent calls while expired ones are dropped on access', () => {
+    const cache = new ResponseCache(8, 3)
+    for (let i = 0n; i < 10_000n; i++) {
+      const entry = cache.begin('a', i, 1, bytes(0))!
+      cache.complete(entry, bytes(1), Number(i))
+      cache.lookup('a', i - 5n, Number(i)) // a retransmission after the ttl: dropped
+    }
+    expect(cache.size).toBe(5)
+    for (let i = 9_995n; i < 10_000n; i++) expect(cache.lookup('a', i, Number(i))).toBeDefined()
   })
 
   it('refuses a new call when every entry is running', () => {
     const cache = new ResponseCache(2, 100)
-    cache.begin('a', 1, bytes(0))
-    cache.begin('b', 1, bytes(0))
-    expect(cache.begin('c', 1, bytes(0))).toBeUndefined()
-    expect(cache.begin('a', 2, bytes(1))).toBeDefined() // replacing its own key frees its slot
+    cache.begin('a', 1n, 1, bytes(0))
+    cache.begin('b', 1n, 1, bytes(0))
+    expect(cache.begin('c', 1n, 1, bytes(0))).toBeUndefined()
+    expect(cache.begin('a', 1n, 2, bytes(1))).toBeDefined() // replacing its own call frees its slot
   })
 
   it.each([

@@ -64,7 +64,7 @@ describe('RpcServer at-most-once bookkeeping', () => {
     expect(responses(host).map((r) => new TextDecoder().decode(r.data))).toEqual(['a', 'b', 'b'])
   })
 
-  it('keeps the least recently used responses when full, and refuses nothing while some are finished', async () => {
+  it('keeps the newest responses when full, and refuses nothing while some are finished', async () => {
     const host = new StubServer()
     const rpc = new RpcServer(host, { cacheEntries: 2 })
     let runs = 0
@@ -75,8 +75,8 @@ describe('RpcServer at-most-once bookkeeping', () => {
     host.deliver(call(7002, utf8('a')), 1n)
     host.deliver(call(7002, utf8('b')), 2n)
     await tick()
-    host.deliver(call(7002, utf8('a')), 1n, { duplicate: true }) // a is now the most recent
-    host.deliver(call(7002, utf8('c')), 3n) // evicts b
+    host.deliver(call(7002, utf8('a')), 1n, { duplicate: true }) // answered from the cache
+    host.deliver(call(7002, utf8('c')), 3n) // evicts a, the oldest
     await tick()
     host.deliver(call(7002, utf8('b')), 2n, { duplicate: true })
     host.deliver(call(7002, utf8('a')), 1n, { duplicate: true })
@@ -88,8 +88,8 @@ describe('RpcServer at-most-once bookkeeping', () => {
       [2n, 0],
       [1n, 0],
       [3n, 0],
-      [2n, 1], // expired: never run twice
-      [1n, 0],
+      [2n, 0],
+      [1n, 1], // expired: never run twice
     ])
     expect(rpc.stats()).toMatchObject({ expired: 1, duplicates: 2, busy: 0 })
   })
