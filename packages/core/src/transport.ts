@@ -22,9 +22,10 @@ export type TransportErrorHandler = (error: Error) => void
  * A datagram transport as the engine's driver uses it.
  *
  * Calling contract: `onDatagram` is set once before traffic flows; `send` never
- * throws for network conditions (they go to `onError`) and does not keep a
- * reference to `bytes` after it returns; after `close()` resolves no handler is
- * called again and every socket is released. `close()` is idempotent.
+ * throws for network conditions (they go to `onError`); the caller never
+ * changes `bytes` after handing them to `send` (a transport may hold them
+ * until the datagram leaves); after `close()` resolves no handler is called
+ * again and every socket is released. `close()` is idempotent.
  */
 export interface Transport {
   /** Sends one datagram. Throws only on misuse (after close, or an invalid address). */

@@ -8,6 +8,16 @@ import { OwnAddress } from './own-address.ts'
 import { TransportClosedError } from './transport-closed-error.ts'
 import type { UdpTransport } from './udp-transport.ts'
 
+/**
+ * How often, per destination, a send is checked for errors, ms. Node reports a
+ * send's error only to a completion callback, which costs a tick per
+ * datagram; so the first datagram to each destination (the engine passes one
+ * address object per peer) and then one a second carry a callback. A lasting
+ * failure (no route, a datagram too large) is reported within a second; one
+ * between checks is indistinguishable from loss, which the engine recovers.
+ */
+const ERROR_CHECK_INTERVAL = 1000
+
 /** The open, bound sockets of one transport and what was set up on them. */
 export interface UdpTransportParts {
   readonly sockets: MulticastSockets
@@ -27,9 +37,8 @@ export class DgramTransport implements UdpTransport {
   #onDatagram: DatagramHandler | undefined
   #closing: Promise<void> | undefined
 
-  readonly #afterSend = (error: Error | null): void => {
-    if (error !== null) this.#errors.report(error)
-  }
+  /** When each destination's sends were last checked for errors (see `send`). */
+  readonly #checkedAt = new WeakMap<PeerAddress, number>()
 
   readonly #receive = (bytes: Buffer, from: RemoteInfo): void => {
     if (this.#closing !== undefined || this.#onDatagram === undefined) return
@@ -59,16 +68,19 @@ export class DgramTransport implements UdpTransport {
       this.#refuseGroupSend(to)
       return
     }
-    const socket = this.#send
-    // The literal lookup makes dgram hand the datagram to the kernel right
-    // here, which copies it. Only when libuv already has a backlog does it
-    // queue the datagram by reference: then it gets a copy.
-    socket.send(
-      socket.getSendQueueCount() === 0 ? bytes : bytes.slice(),
-      to.port,
-      to.address,
-      this.#afterSend,
-    )
+    // When libuv has a backlog it queues the datagram by reference: the engine never changes sent bytes.
+    const now = performance.now()
+    const checkedAt = this.#checkedAt.get(to)
+    if (checkedAt !== undefined && now - checkedAt < ERROR_CHECK_INTERVAL) {
+      this.#send.send(bytes, to.port, to.address)
+      return
+    }
+    this.#checkedAt.set(to, now)
+    this.#send.send(bytes, to.port, to.address, (error) => {
+      if (error === null) return
+      this.#checkedAt.delete(to) // check the next one too
+      this.#errors.report(error)
+    })
   }
 
   onDatagram(handler: DatagramHandler): void {
