@@ -1,8 +1,3 @@
-interface Entry<K> {
-  at: number
-  key: K
-}
-
 /**
  * Deadlines as data: at most one deadline per key, the earliest found in
  * O(log n). Re-arming or clearing a key leaves its old heap entry behind and
@@ -10,7 +5,9 @@ interface Entry<K> {
  */
 export class TimerTable<K> {
   readonly #armed = new Map<K, number>()
-  readonly #heap: Entry<K>[] = []
+  // The heap as two parallel arrays (deadline, key): no object per entry.
+  readonly #at: number[] = []
+  readonly #keys: K[] = []
 
   /** Number of armed keys. */
   get size(): number {
@@ -21,9 +18,9 @@ export class TimerTable<K> {
   set(key: K, at: number): void {
     if (this.#armed.get(key) === at) return
     this.#armed.set(key, at)
-    this.#push({ at, key })
+    this.#push(at, key)
     // Stale entries accumulate when keys are re-armed often; rebuild when they dominate.
-    if (this.#heap.length > 64 && this.#heap.length > 4 * this.#armed.size) this.#rebuild()
+    if (this.#at.length > 64 && this.#at.length > 4 * this.#armed.size) this.#rebuild()
   }
 
   /** Disarms `key`; harmless when it is not armed. */
@@ -39,67 +36,73 @@ export class TimerTable<K> {
   /** The earliest armed deadline, or undefined when nothing is armed. */
   next(): number | undefined {
     this.#dropStale()
-    return this.#heap[0]?.at
+    return this.#at[0]
   }
 
   /** Disarms and returns the earliest key due at or before `now`, or undefined. */
   popDue(now: number): K | undefined {
     this.#dropStale()
-    const top = this.#heap[0]
-    if (top === undefined || top.at > now) return undefined
+    const at = this.#at[0]
+    if (at === undefined || at > now) return undefined
+    const key = this.#keys[0]!
     this.#pop()
-    this.#armed.delete(top.key)
-    return top.key
+    this.#armed.delete(key)
+    return key
   }
 
   /** Disarms everything. */
   clearAll(): void {
     this.#armed.clear()
-    this.#heap.length = 0
+    this.#at.length = 0
+    this.#keys.length = 0
   }
 
   #dropStale(): void {
-    for (
-      let top = this.#heap[0];
-      top !== undefined && this.#armed.get(top.key) !== top.at;
-      top = this.#heap[0]
-    ) {
-      this.#pop()
-    }
+    while (this.#at.length > 0 && this.#armed.get(this.#keys[0]!) !== this.#at[0]) this.#pop()
   }
 
   #rebuild(): void {
-    this.#heap.length = 0
-    for (const [key, at] of this.#armed) this.#push({ at, key })
+    this.#at.length = 0
+    this.#keys.length = 0
+    for (const [key, at] of this.#armed) this.#push(at, key)
   }
 
-  #push(entry: Entry<K>): void {
-    const heap = this.#heap
-    heap.push(entry)
-    let i = heap.length - 1
+  #push(at: number, key: K): void {
+    const heapAt = this.#at
+    const keys = this.#keys
+    let i = heapAt.length
+    heapAt.push(at)
+    keys.push(key)
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (heap[parent]!.at <= entry.at) break
-      heap[i] = heap[parent]!
+      if (heapAt[parent]! <= at) break
+      heapAt[i] = heapAt[parent]!
+      keys[i] = keys[parent]!
       i = parent
     }
-    heap[i] = entry
+    heapAt[i] = at
+    keys[i] = key
   }
 
   #pop(): void {
-    const heap = this.#heap
-    const last = heap.pop()
-    if (last === undefined || heap.length === 0) return
+    const heapAt = this.#at
+    const keys = this.#keys
+    const lastAt = heapAt.pop()!
+    const lastKey = keys.pop()!
+    const size = heapAt.length
+    if (size === 0) return
     let i = 0
     for (;;) {
       const left = 2 * i + 1
-      if (left >= heap.length) break
+      if (left >= size) break
       const right = left + 1
-      const child = right < heap.length && heap[right]!.at < heap[left]!.at ? right : left
-      if (heap[child]!.at >= last.at) break
-      heap[i] = heap[child]!
+      const child = right < size && heapAt[right]! < heapAt[left]! ? right : left
+      if (heapAt[child]! >= lastAt) break
+      heapAt[i] = heapAt[child]!
+      keys[i] = keys[child]!
       i = child
     }
-    heap[i] = last
+    heapAt[i] = lastAt
+    keys[i] = lastKey
   }
 }
