@@ -1,6 +1,7 @@
 import { checkBytes, checkString } from '../check.ts'
 import { AppOpcode } from '../constants.ts'
 import { WireDecodeError } from '../errors.ts'
+import { allocateBytes } from '../slab.ts'
 import { decodeUtf8, utf8Length, writeUtf8 } from '../utf8.ts'
 import { checkPlaintextSize } from './plaintext.ts'
 
@@ -24,7 +25,7 @@ function build(lead: 0 | 1, target: unknown, name: unknown, body: unknown): Uint
   const nLength = utf8Length('name', n, NEWLINE)
   const payloadSize = tLength + nLength + 2 + b.length
   checkPlaintextSize(1 + payloadSize)
-  const out = new Uint8Array(lead + payloadSize)
+  const out = allocateBytes(lead + payloadSize)
   let o = lead
   writeUtf8(out, o, t, tLength)
   o += tLength
