@@ -1,4 +1,5 @@
 import type { DeliveryReport } from './events.ts'
+import { SequenceMap } from './sequence-map.ts'
 import type { PeerAddress } from './transport.ts'
 
 /** Whose acknowledgement completes a tracked send. */
@@ -89,8 +90,10 @@ interface Tracked<P> {
  */
 export class DeliveryTracker<P> {
   readonly #host: TrackerHost<P>
-  readonly #sends = new Map<number, Tracked<P>>()
-  readonly #byAckKey = new Map<AckKey, number>()
+  readonly #sends = new SequenceMap<number, Tracked<P>>()
+  /** Tickets by acknowledgement key: bare counters (sequential), and counters qualified by their peer. */
+  readonly #byCounter = new SequenceMap<bigint, number>()
+  readonly #byName = new Map<string, number>()
 
   constructor(host: TrackerHost<P>) {
     this.#host = host
@@ -118,7 +121,7 @@ export class DeliveryTracker<P> {
       transmissions: 0,
     }
     this.#sends.set(id, send)
-    for (const ackKey of params.ackKeys) this.#byAckKey.set(ackKey, id)
+    for (const ackKey of params.ackKeys) this.#setTicket(ackKey, id)
     this.#transmit(now, send, true)
   }
 
@@ -145,7 +148,7 @@ export class DeliveryTracker<P> {
       if (resealed !== undefined) {
         send.resealedKeys ??= []
         send.resealedKeys.push(resealed.ackKey)
-        this.#byAckKey.set(resealed.ackKey, send.id)
+        this.#setTicket(resealed.ackKey, send.id)
       }
       if (autoTargets === true || resealed !== undefined) {
         send.targets ??= new Map()
@@ -173,7 +176,7 @@ export class DeliveryTracker<P> {
    * duplicate, of another kind, or from a peer nobody expected).
    */
   acknowledge(now: number, ackKey: AckKey, opcode: number, peerKey: string, peer: P): number | undefined {
-    const id = this.#byAckKey.get(ackKey)
+    const id = this.#ticketOf(ackKey)
     const send = id === undefined ? undefined : this.#sends.get(id)
     if (send === undefined || send.params.opcode !== opcode) return undefined
     const state = send.targets?.get(peerKey)
@@ -277,6 +280,19 @@ export class DeliveryTracker<P> {
   }
 
   #forgetKeys(id: number, ackKeys: readonly AckKey[]): void {
-    for (const ackKey of ackKeys) if (this.#byAckKey.get(ackKey) === id) this.#byAckKey.delete(ackKey)
+    for (const ackKey of ackKeys) {
+      if (this.#ticketOf(ackKey) !== id) continue
+      if (typeof ackKey === 'bigint') this.#byCounter.delete(ackKey)
+      else this.#byName.delete(ackKey)
+    }
+  }
+
+  #ticketOf(ackKey: AckKey): number | undefined {
+    return typeof ackKey === 'bigint' ? this.#byCounter.get(ackKey) : this.#byName.get(ackKey)
+  }
+
+  #setTicket(ackKey: AckKey, id: number): void {
+    if (typeof ackKey === 'bigint') this.#byCounter.set(ackKey, id)
+    else this.#byName.set(ackKey, id)
   }
 }

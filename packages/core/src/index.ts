@@ -75,6 +75,7 @@ export { type ReplayVerdict, ReplayWindow } from './replay-window.ts'
 export { DEFAULT_RTT_OPTIONS, RttEstimator, type RttOptions } from './rtt-estimator.ts'
 export { type DrivenEndpoint, Driver } from './runtime/driver.ts'
 export type { Runtime } from './runtime/runtime.ts'
+export { SequenceMap } from './sequence-map.ts'
 export { type ClientRegistry, MemoryClientRegistry } from './server/client-registry.ts'
 export { ServerEndpoint, type ServerSendRequest, type ServerSendResult } from './server/server-endpoint.ts'
 export {

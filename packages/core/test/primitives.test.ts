@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ReplayWindow } from '../src/replay-window.ts'
 import { RttEstimator } from '../src/rtt-estimator.ts'
+import { SequenceMap } from '../src/sequence-map.ts'
 import { TimerTable } from '../src/timer-table.ts'
 
 describe('ReplayWindow', () => {
@@ -155,5 +156,85 @@ describe('RttEstimator', () => {
     rtt.sample(Number.NaN)
     rtt.sample(-5)
     expect(rtt.srtt).toBeUndefined()
+  })
+})
+
+describe('SequenceMap', () => {
+  // Operations on keys near a moving head (most entries brief, some outliving many laps of the ring).
+  const operation = fc.oneof(
+    fc.record({ op: fc.constant('add' as const), linger: fc.boolean() }),
+    fc.record({ op: fc.constant('drop' as const), back: fc.nat(9000) }),
+    fc.record({ op: fc.constant('update' as const), back: fc.nat(9000) }),
+    // Many keys issued elsewhere meanwhile: lingering entries meet new keys a lap later.
+    fc.record({ op: fc.constant('skip' as const), by: fc.integer({ min: 1, max: 10_000 }) }),
+  )
+
+  it.each([
+    ['numbers', (n: number) => n],
+    ['numbers past 2^32', (n: number) => 2 ** 32 - 50 + n],
+    ['bigint counters from 2^63', (n: number) => 2n ** 63n + BigInt(n)],
+  ] as const)('behaves as a Map for %s (property)', (_, keyOf) => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 3000 }), (operations) => {
+        const map = new SequenceMap<number | bigint, number>()
+        const model = new Map<number | bigint, number>()
+        let head = 0
+        for (const [i, step] of operations.entries()) {
+          if (step.op === 'add') {
+            const key = keyOf(head++)
+            map.set(key, i)
+            model.set(key, i)
+            // Most entries leave soon after they arrive; lingering ones stay.
+            const old = keyOf(head - 40)
+            if (!step.linger && head > 40 && model.has(old)) {
+              expect(map.delete(old)).toBe(true)
+              model.delete(old)
+            }
+          } else if (step.op === 'skip') {
+            head += step.by
+          } else {
+            // An existing key when there is one (often a lingering one), else one never set.
+            const present = [...model.keys()]
+            const key = present.length > 0 ? present[step.back % present.length]! : keyOf(head + step.back)
+            if (step.op === 'drop') expect(map.delete(key)).toBe(model.delete(key))
+            else if (model.has(key)) {
+              map.set(key, -i)
+              model.set(key, -i)
+            }
+          }
+        }
+        expect(map.size).toBe(model.size)
+        for (const [key, value] of model) expect(map.get(key)).toBe(value)
+        expect([...map.values()].sort()).toEqual([...model.values()].sort())
+        expect(map.get(keyOf(head + 5))).toBeUndefined()
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('updates and removes an entry that was moved aside by a newer key in its slot', () => {
+    const map = new SequenceMap<number, string>()
+    map.set(0, 'old')
+    map.set(64, 'new') // same slot of the first ring: 0 moves aside
+    map.set(0, 'updated')
+    expect(map.size).toBe(2)
+    expect([map.get(0), map.get(64)]).toEqual(['updated', 'new'])
+    expect(map.delete(0)).toBe(true)
+    expect(map.delete(0)).toBe(false)
+    expect([map.get(0), map.get(64), map.size]).toEqual([undefined, 'new', 1])
+  })
+
+  it('keeps thousands of long-lived entries among brief ones, and forgets all on clear', () => {
+    const map = new SequenceMap<number, string>()
+    for (let i = 0; i < 100_000; i++) {
+      map.set(i, `v${i}`)
+      if (i % 50 !== 0) map.delete(i) // every 50th stays
+    }
+    expect(map.size).toBe(2000)
+    expect(map.get(49_950)).toBe('v49950')
+    expect(map.has(49_951)).toBe(false)
+    map.clear()
+    expect(map.size).toBe(0)
+    expect(map.get(0)).toBeUndefined()
   })
 })

@@ -57,6 +57,19 @@ describe('InFlightLimiter', () => {
     limiter.release(['a', 'b'])
     expect([limiter.count('a'), limiter.count('b')]).toEqual([0, 0])
   })
+
+  it('forgets idle peers past a few hundred, never a busy one', () => {
+    const limiter = new InFlightLimiter(2)
+    limiter.tryAcquire(['busy'])
+    for (let i = 0; i < 10_000; i++) {
+      limiter.tryAcquire([`p${i}`])
+      limiter.release([`p${i}`])
+    }
+    expect(limiter.peers).toBeLessThanOrEqual(258)
+    expect(limiter.count('busy')).toBe(1)
+    expect(limiter.tryAcquire(['busy'])).toBeUndefined()
+    expect(limiter.tryAcquire(['busy'])).toBe('busy')
+  })
 })
 
 describe('TagClock', () => {

@@ -1,3 +1,5 @@
+import { SequenceMap } from '@pavillion/core'
+
 /** One call the server accepted: running until `response` is set, then kept until `expiresAt`. */
 export interface CachedCall {
   readonly fn: number
@@ -25,7 +27,7 @@ interface Entry extends CachedCall {
  */
 export class ResponseCache {
   /** Entries by caller, then by call counter. */
-  readonly #calls = new Map<string, Map<bigint, Entry>>()
+  readonly #calls = new Map<string, SequenceMap<bigint, Entry>>()
   /** Entries in the order their calls started (removed ones linger until passed over). */
   #order: Entry[] = []
   #head = 0
@@ -82,7 +84,7 @@ export class ResponseCache {
       removed: false,
     }
     if (calls === undefined || calls.size === 0) {
-      calls = new Map()
+      calls = new SequenceMap()
       this.#calls.set(caller, calls)
     }
     calls.set(counter, entry)

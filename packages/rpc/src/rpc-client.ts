@@ -6,6 +6,7 @@ import {
   type Expectation,
   type MessageEvent,
   PavillionError,
+  SequenceMap,
   type ServerInfo,
   TimeoutError,
 } from '@pavillion/core'
@@ -57,7 +58,7 @@ const EMPTY = new Uint8Array(0)
 export class RpcClient {
   readonly #host: RpcClientHost
   readonly #timeout: number
-  readonly #pending = new Map<number, ResponseSink>()
+  readonly #pending = new SequenceMap<number, ResponseSink>()
   readonly #lifetime = new AbortController()
   readonly #detach: () => void
 

@@ -1,5 +1,6 @@
 import { PavillionError } from '../errors.ts'
 import type { DeliveryReport } from '../events.ts'
+import { SequenceMap } from '../sequence-map.ts'
 
 interface Waiter<P> {
   resolve(report: DeliveryReport<P>): void
@@ -13,7 +14,7 @@ interface Waiter<P> {
  * rejected with the signal's reason when the caller aborts.
  */
 export class Deliveries<P> {
-  readonly #waiters = new Map<number, Waiter<P>>()
+  readonly #waiters = new SequenceMap<number, Waiter<P>>()
 
   /** Number of sends awaiting their report. */
   get size(): number {
