@@ -29,13 +29,21 @@ const COUNTER_OFFSET = NONCE_LENGTH - 8
  */
 export class WasmSecretbox {
   readonly #raw: RawSodium
+  // The module object has hundreds of properties (a slow dictionary lookup each):
+  // the two functions are read once, the memory view again only when it was detached.
+  readonly #seal: RawSodium['_crypto_secretbox_easy']
+  readonly #open: RawSodium['_crypto_secretbox_open_easy']
+  #heap: Uint8Array
+  #view: DataView
   #base = 0
   #capacity = 0
-  /** A view of the module's memory for the counter (replaced when the memory grows). */
-  #view: DataView | undefined
 
   constructor(sodium: Sodium) {
     this.#raw = (sodium as unknown as { libsodium: RawSodium }).libsodium
+    this.#seal = this.#raw._crypto_secretbox_easy
+    this.#open = this.#raw._crypto_secretbox_open_easy
+    this.#heap = this.#raw.HEAPU8
+    this.#view = new DataView(this.#heap.buffer)
   }
 
   /** Whether the running libsodium build exposes what this fast path needs. */
@@ -65,8 +73,8 @@ export class WasmSecretbox {
     const boxAt = messageAt + this.#capacity
     const heap = this.#prepare(key, counter, keyAt, nonceAt)
     heap.set(plaintext, messageAt)
-    const status = this.#raw._crypto_secretbox_easy(boxAt, messageAt, length, 0, nonceAt, keyAt)
-    const heapAfter = this.#raw.HEAPU8
+    const status = this.#seal(boxAt, messageAt, length, 0, nonceAt, keyAt)
+    const heapAfter = this.#memory()
     heapAfter.fill(0, keyAt, keyAt + KEY_BYTES)
     if (status !== 0) throw new Error('crypto_secretbox_easy failed')
     target.set(heapAfter.subarray(boxAt, boxAt + length + MAC_LENGTH), offset)
@@ -90,8 +98,8 @@ export class WasmSecretbox {
     const boxAt = messageAt + this.#capacity
     const heap = this.#prepare(key, counter, keyAt, nonceAt)
     heap.set(box, boxAt)
-    const status = this.#raw._crypto_secretbox_open_easy(messageAt, boxAt, length, 0, nonceAt, keyAt)
-    const heapAfter = this.#raw.HEAPU8
+    const status = this.#open(messageAt, boxAt, length, 0, nonceAt, keyAt)
+    const heapAfter = this.#memory()
     heapAfter.fill(0, keyAt, keyAt + KEY_BYTES)
     if (status !== 0) return undefined
     const out = allocate(length - MAC_LENGTH)
@@ -99,14 +107,21 @@ export class WasmSecretbox {
     return out
   }
 
-  /** Writes the key and the counter nonce (16 zero bytes, then the u64 counter); returns the current view of the module's memory. */
+  /** Writes the key and the counter (the nonce's 16 zero bytes stay from `#reserve`); returns the memory view. */
   #prepare(key: Uint8Array, counter: bigint, keyAt: number, nonceAt: number): Uint8Array {
-    const heap = this.#raw.HEAPU8
+    const heap = this.#memory()
     heap.set(key, keyAt)
-    heap.fill(0, nonceAt, nonceAt + COUNTER_OFFSET)
-    if (this.#view?.buffer !== heap.buffer) this.#view = new DataView(heap.buffer)
     this.#view.setBigUint64(nonceAt + COUNTER_OFFSET, counter, true)
     return heap
+  }
+
+  /** The module's memory; a grown memory detaches the old view (length 0), so it is read again then. */
+  #memory(): Uint8Array {
+    if (this.#heap.length === 0) {
+      this.#heap = this.#raw.HEAPU8
+      this.#view = new DataView(this.#heap.buffer)
+    }
+    return this.#heap
   }
 
   /**
@@ -120,5 +135,8 @@ export class WasmSecretbox {
     this.#base = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
     if (this.#base === 0) throw new Error('libsodium could not allocate its scratch memory')
     this.#capacity = capacity
+    // The counter nonce starts with 16 zero bytes; nothing writes there afterwards.
+    const nonceAt = this.#base + KEY_BYTES
+    this.#memory().fill(0, nonceAt, nonceAt + COUNTER_OFFSET)
   }
 }
