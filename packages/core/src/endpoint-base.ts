@@ -36,6 +36,9 @@ export abstract class EndpointBase<E, P> {
   protected readonly counters: EndpointStats = emptyStats()
   protected closed = false
   readonly #transmits = new Queue<Transmit>()
+  /** The last source seen and its key: consecutive datagrams mostly come from the same peer. */
+  #lastSource: PeerAddress | undefined
+  #lastKey = ''
   readonly #events = new Queue<E>()
 
   constructor(crypto: PavillionCrypto) {
@@ -134,7 +137,7 @@ export abstract class EndpointBase<E, P> {
     }
     const frame = this.decoded(decodeFrame, bytes)
     if (frame === undefined) return
-    const key = addressKey(from)
+    const key = this.#keyOf(from)
     if (frame.kind === 'secure') {
       this.onSecure(now, from, key, frame.counter, frame.box, bytes.length)
       return
@@ -142,6 +145,15 @@ export abstract class EndpointBase<E, P> {
     this.counters.bytesInUnauthenticated += bytes.length
     const message = this.decoded((data) => decodeSetup(frame.opcode, data), frame.data)
     if (message !== undefined) this.onSetup(now, from, key, message)
+  }
+
+  /** `addressKey(from)`, without building and hashing a new string when the source is the last one. */
+  #keyOf(from: PeerAddress): string {
+    const last = this.#lastSource
+    if (last !== undefined && last.port === from.port && last.address === from.address) return this.#lastKey
+    this.#lastSource = { address: from.address, port: from.port }
+    this.#lastKey = addressKey(from)
+    return this.#lastKey
   }
 
   /**
