@@ -104,9 +104,9 @@ export class RpcClient {
         else reject(new RemoteError(fn, status, utf8Lenient(data), server))
       }
       const started = this.#host.now()
-      this.#send(plaintext, 'any', timeout, options.signal, sink).then((report) => {
+      this.#send(plaintext, 'any', timeout, options.signal, sink, reject, (report) => {
         if (!answered) reject(this.#failure(fn, report, timeout, started))
-      }, reject)
+      })
     })
   }
 
@@ -130,10 +130,12 @@ export class RpcClient {
           : { server, error: new RemoteError(fn, status, utf8Lenient(data), server) },
       )
     }
-    return this.#send(plaintext, 'until-deadline', timeout, options.signal, sink).then((report) => {
-      if (report.outcome === 'closed')
-        throw new ClosedError(`the client closed while function ${fn} was called`)
-      return [...results.values()]
+    return new Promise((resolve, reject) => {
+      this.#send(plaintext, 'until-deadline', timeout, options.signal, sink, reject, (report) => {
+        if (report.outcome === 'closed')
+          reject(new ClosedError(`the client closed while function ${fn} was called`))
+        else resolve([...results.values()])
+      })
     })
   }
 
@@ -195,37 +197,45 @@ export class RpcClient {
     this.close()
   }
 
-  /** Starts one tracked call; `sink` receives each response the engine matches to it. */
+  /**
+   * Starts one tracked call: `sink` receives each response the engine matches
+   * to it, `settled` its delivery report; `fail` gets why it could not start
+   * or was aborted (the signal's reason, or `ClosedError` when this client closed).
+   */
   #send(
     plaintext: Uint8Array,
     expect: Expectation,
     timeout: number,
     signal: AbortSignal | undefined,
     sink: ResponseSink,
-  ): Promise<DeliveryReport<ServerInfo>> {
-    if (this.closed) return Promise.reject(new ClosedError('the RPC client is closed'))
-    if (signal?.aborted) return Promise.reject(signal.reason)
+    fail: (reason: unknown) => void,
+    settled: (report: DeliveryReport<ServerInfo>) => void,
+  ): void {
+    if (this.closed || signal?.aborted) {
+      fail(signal?.aborted ? signal.reason : new ClosedError('the RPC client is closed'))
+      return
+    }
     let tracked: ReturnType<RpcClientHost['sendTracked']>
     try {
-      tracked = this.#host.sendTracked(plaintext, {
-        expect,
-        timeout,
-        ...(signal === undefined ? {} : { signal }),
-      })
+      tracked = this.#host.sendTracked(
+        plaintext,
+        signal === undefined ? { expect, timeout } : { expect, timeout, signal },
+      )
     } catch (error) {
-      return Promise.reject(error)
+      fail(error)
+      return
     }
     const { id, done } = tracked
     this.#pending.set(id, sink)
-    return done.then(
+    done.then(
       (report) => {
         this.#pending.delete(id)
-        return report
+        settled(report)
       },
       (error: unknown) => {
         this.#pending.delete(id)
         // close() cancels every call: report that, not the engine's generic abort.
-        throw this.closed && !signal?.aborted ? this.#lifetime.signal.reason : error
+        fail(this.closed && !signal?.aborted ? this.#lifetime.signal.reason : error)
       },
     )
   }
