@@ -22,7 +22,7 @@ import { type Handler, Listeners } from './listeners.ts'
 import { ALL_TARGETS, checkTarget, type Message, messageOf } from './message.ts'
 import { MessageStream } from './message-stream.ts'
 import type { PublishOptions, StreamOptions } from './options.ts'
-import { emptyReport, type PublishReport, type ReportBase, settle } from './report.ts'
+import { emptyReport, type PublishReport, publishResult, type ReportBase } from './report.ts'
 
 /** Counters of a pub/sub object. */
 export interface PubSubStats {
@@ -301,18 +301,24 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
         new NoAcknowledgementError(`nobody to send "${base.target}"/"${base.name}" to`, emptyReport<P>(base)),
       )
     }
-    const delivery = send.done.then(
-      (report) => {
-        this.#limiter.release(keys)
-        observe?.(report)
-        return report
-      },
-      (error: unknown) => {
-        this.#limiter.release(keys)
-        throw error
-      },
-    )
-    return settle(base, delivery)
+    const done = send.done
+    return new Promise((resolve, reject) => {
+      done.then(
+        (delivery) => {
+          this.#limiter.release(keys)
+          observe?.(delivery)
+          try {
+            resolve(publishResult(base, delivery))
+          } catch (error) {
+            reject(error)
+          }
+        },
+        (error: unknown) => {
+          this.#limiter.release(keys)
+          reject(error)
+        },
+      )
+    })
   }
 
   /** Rejects a publish that cannot start: closed, or aborted already. */

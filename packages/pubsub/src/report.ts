@@ -96,21 +96,16 @@ export function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): Publ
 }
 
 /**
- * Settles a publish from the engine's delivery: resolves with the report when
- * at least one peer acknowledged; rejects with `NoAcknowledgementError` when
- * nobody did, `ClosedError` when the endpoint closed first (an abort rejects
- * `delivery` itself with the signal's reason).
+ * The outcome of a publish from the engine's delivery report: the publish
+ * report when at least one peer acknowledged.
+ * @throws NoAcknowledgementError when nobody did; ClosedError when the endpoint closed first
  */
-export async function settle<P>(
-  base: ReportBase,
-  delivery: Promise<DeliveryReport<P>>,
-): Promise<PublishReport<P>> {
-  const outcome = await delivery
-  if (outcome.outcome === 'closed') throw new ClosedError('the endpoint closed before the publish settled')
-  const report = reportOf(base, outcome)
+export function publishResult<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
+  if (delivery.outcome === 'closed') throw new ClosedError('the endpoint closed before the publish settled')
+  const report = reportOf(base, delivery)
   if (report.outcome === 'unacknowledged') {
     throw new NoAcknowledgementError(
-      `nobody acknowledged "${base.target}"/"${base.name}" within the timeout (${outcome.transmissions} transmissions)`,
+      `nobody acknowledged "${base.target}"/"${base.name}" within the timeout (${delivery.transmissions} transmissions)`,
       report,
     )
   }
