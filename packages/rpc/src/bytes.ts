@@ -17,13 +17,6 @@ export function utf8Lenient(bytes: Uint8Array): string {
   return lenient.decode(bytes)
 }
 
-/** True when both arrays hold the same bytes. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
 /** Lower-case hex of `bytes`. */
 export function hexOf(bytes: Uint8Array): string {
   let out = ''

@@ -2,9 +2,6 @@ import { SequenceMap } from '@pavillion/core'
 
 /** One call the server accepted: running until `response` is set, then kept until `expiresAt`. */
 export interface CachedCall {
-  readonly fn: number
-  /** The arguments (a view of the call's own plaintext, never reused): a retransmission carries identical bytes. */
-  readonly args: Uint8Array
   /** The encoded response plaintext, once the handler finished. */
   response: Uint8Array | undefined
   /** When the entry stops answering retransmissions (ms); infinite while running. */
@@ -69,14 +66,12 @@ export class ResponseCache {
    * Records a new running call (replacing what was there). Returns undefined
    * when every entry is a running call: the caller must refuse the call.
    */
-  begin(caller: string, counter: bigint, fn: number, args: Uint8Array): CachedCall | undefined {
+  begin(caller: string, counter: bigint): CachedCall | undefined {
     let calls = this.#calls.get(caller)
     const previous = calls?.get(counter)
     if (previous !== undefined) this.#remove(previous)
     if (this.#size >= this.#maxEntries && !this.#makeRoom()) return undefined
     const entry: Entry = {
-      fn,
-      args,
       response: undefined,
       expiresAt: Number.POSITIVE_INFINITY,
       caller,

@@ -1,6 +1,6 @@
 import { type ClientInfo, ClosedError, type MessageEvent, type Server } from '@pavillion/core'
 import { AppOpcode, encodeApp, RpcStatus } from '@pavillion/wire'
-import { hexOf, sameBytes } from './bytes.ts'
+import { hexOf } from './bytes.ts'
 import { FunctionRegistry } from './function-registry.ts'
 import type { HandleOptions, RpcHandler } from './handler.ts'
 import { DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_TTL } from './limits.ts'
@@ -123,23 +123,23 @@ export class RpcServer {
     const { message, peer, counter } = event
     if (this.closed || message.type !== 'rpc-call') return
     this.#stats.calls++
-    const now = this.#host.now()
     const caller = callerOf(peer)
-    const cached = this.#cache.lookup(caller, counter, now)
-    if (cached !== undefined && cached.fn === message.fn && sameBytes(cached.args, message.args)) {
-      // A retransmission: answer what the first run answered, or let it answer when it finishes.
+    if (event.duplicate) {
+      // A retransmission of a packet this session already delivered (identical bytes: same key and
+      // counter): answer what the first run answered, or let it answer when it finishes; never run it twice.
+      const cached = this.#cache.lookup(caller, counter, this.#host.now())
+      if (cached === undefined) {
+        this.#stats.expired++
+        this.#answer(peer, counter, failure(RpcStatus.Error, EXPIRED_TEXT))
+        return
+      }
       this.#stats.duplicates++
       const { response } = cached
       if (response !== undefined) later(() => this.#send(peer, response))
       return
     }
-    if (event.duplicate) {
-      // The engine saw this packet before but its response is gone: never run it twice.
-      this.#stats.expired++
-      this.#answer(peer, counter, failure(RpcStatus.Error, EXPIRED_TEXT))
-      return
-    }
-    const entry = this.#cache.begin(caller, counter, message.fn, message.args)
+    // A fresh packet is a new call, even when a restarted client reuses a cached counter.
+    const entry = this.#cache.begin(caller, counter)
     if (entry === undefined) {
       this.#stats.busy++
       this.#answer(

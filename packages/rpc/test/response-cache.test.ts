@@ -4,11 +4,9 @@ import { ResponseCache } from '../src/response-cache.ts'
 const bytes = (n: number) => Uint8Array.of(n)
 
 describe('ResponseCache', () => {
-  it('keeps the arguments and serves a finished response until its ttl', () => {
+  it('serves a finished response until its ttl', () => {
     const cache = new ResponseCache(4, 100)
-    const args = Uint8Array.of(1, 2)
-    const entry = cache.begin('k', 1n, 7, args)!
-    expect(entry.args).toEqual(Uint8Array.of(1, 2))
+    const entry = cache.begin('k', 1n)!
     expect(cache.lookup('k', 1n, 10_000)).toBe(entry) // running: never expires
     cache.complete(entry, bytes(1), 50)
     expect(cache.lookup('k', 1n, 149)?.response).toEqual(bytes(1))
@@ -18,12 +16,12 @@ describe('ResponseCache', () => {
 
   it('evicts the oldest finished entry, never a running one', () => {
     const cache = new ResponseCache(3, 100)
-    cache.begin('running', 1n, 1, bytes(0))
-    const a = cache.begin('a', 1n, 1, bytes(0))!
-    const b = cache.begin('a', 2n, 1, bytes(0))!
+    cache.begin('running', 1n)
+    const a = cache.begin('a', 1n)!
+    const b = cache.begin('a', 2n)!
     cache.complete(b, bytes(2), 0)
     cache.complete(a, bytes(1), 0)
-    expect(cache.begin('c', 1n, 1, bytes(0))).toBeDefined()
+    expect(cache.begin('c', 1n)).toBeDefined()
     expect(cache.lookup('a', 1n, 1)).toBeUndefined() // a started first
     expect(cache.lookup('a', 2n, 1)).toBeDefined()
     expect(cache.lookup('running', 1n, 1)).toBeDefined()
@@ -32,8 +30,8 @@ describe('ResponseCache', () => {
 
   it('tells calls apart by caller and counter', () => {
     const cache = new ResponseCache(4, 100)
-    const first = cache.begin('a', 7n, 1, bytes(0))!
-    const second = cache.begin('b', 7n, 1, bytes(0))!
+    const first = cache.begin('a', 7n)!
+    const second = cache.begin('b', 7n)!
     expect(cache.lookup('a', 7n, 0)).toBe(first)
     expect(cache.lookup('b', 7n, 0)).toBe(second)
     expect(cache.lookup('a', 8n, 0)).toBeUndefined()
@@ -42,7 +40,7 @@ describe('ResponseCache', () => {
   it('keeps the recent calls while expired ones are dropped on access', () => {
     const cache = new ResponseCache(8, 3)
     for (let i = 0n; i < 10_000n; i++) {
-      const entry = cache.begin('a', i, 1, bytes(0))!
+      const entry = cache.begin('a', i)!
       cache.complete(entry, bytes(1), Number(i))
       cache.lookup('a', i - 5n, Number(i)) // a retransmission after the ttl: dropped
     }
@@ -52,10 +50,10 @@ describe('ResponseCache', () => {
 
   it('refuses a new call when every entry is running', () => {
     const cache = new ResponseCache(2, 100)
-    cache.begin('a', 1n, 1, bytes(0))
-    cache.begin('b', 1n, 1, bytes(0))
-    expect(cache.begin('c', 1n, 1, bytes(0))).toBeUndefined()
-    expect(cache.begin('a', 1n, 2, bytes(1))).toBeDefined() // replacing its own call frees its slot
+    cache.begin('a', 1n)
+    cache.begin('b', 1n)
+    expect(cache.begin('c', 1n)).toBeUndefined()
+    expect(cache.begin('a', 1n)).toBeDefined() // replacing its own call frees its slot
   })
 
   it.each([

@@ -13,11 +13,16 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
  */
 export function literalLookup(family: SocketFamily) {
   const version = family === 'udp4' ? 4 : 6
+  // Consecutive sends mostly go to the same peer: its literal is checked once (the check is a regular expression).
+  let lastChecked: string | undefined
   return (address: string, _options: LookupOneOptions, callback: LookupCallback): void => {
-    if (ipVersion(address) !== version) {
-      throw new TypeError(
-        `'${address}' is not an IPv${version} literal; a ${family} transport sends only to IPv${version} addresses and never resolves host names`,
-      )
+    if (address !== lastChecked) {
+      if (ipVersion(address) !== version) {
+        throw new TypeError(
+          `'${address}' is not an IPv${version} literal; a ${family} transport sends only to IPv${version} addresses and never resolves host names`,
+        )
+      }
+      lastChecked = address
     }
     callback(null, address, version)
   }
