@@ -4,8 +4,6 @@ import { REPLAY_WINDOW_SIZE } from './constants.ts'
 export type ReplayVerdict = 'fresh' | 'duplicate' | 'stale'
 
 const BLOCK_BITS = 32
-/** log2(BLOCK_BITS). */
-const SHIFT = 5n
 
 /**
  * Anti-replay sliding window over u64 counters (RFC 6479 style): accepts each
@@ -21,7 +19,11 @@ export class ReplayWindow {
   readonly #blocks: Uint32Array
   /** Blocks − 1: the ring has a power-of-two length, so positions come from the counter's low 32 bits. */
   readonly #mask: number
+  /** A jump of this many counters or more clears the whole ring. */
+  readonly #span: bigint
   #newest: bigint
+  /** The low 32 bits of `#newest`. */
+  #newestLow: number
   #floor: bigint
 
   /**
@@ -37,7 +39,9 @@ export class ReplayWindow {
     const blocks = 2 ** Math.ceil(Math.log2(size / BLOCK_BITS + 1))
     this.#blocks = new Uint32Array(blocks)
     this.#mask = blocks - 1
+    this.#span = BigInt(blocks * BLOCK_BITS)
     this.#newest = floor
+    this.#newestLow = lowBits(floor)
     this.#floor = floor
   }
 
@@ -60,12 +64,15 @@ export class ReplayWindow {
   commit(counter: bigint): void {
     const low = lowBits(counter)
     if (counter > this.#newest) {
+      // Clear the blocks the newest edge moves into (all of them after a long jump).
+      const ahead = counter - this.#newest
       const blocks = this.#blocks.length
-      const gap = (counter >> SHIFT) - (this.#newest >> SHIFT)
-      const advance = gap < BigInt(blocks) ? Number(gap) : blocks
-      const oldIndex = this.#index(lowBits(this.#newest))
+      const advance =
+        ahead >= this.#span ? blocks : Math.min(blocks, ((this.#newestLow & 31) + Number(ahead)) >>> 5)
+      const oldIndex = this.#index(this.#newestLow)
       for (let i = 1; i <= advance; i++) this.#blocks[(oldIndex + i) & this.#mask] = 0
       this.#newest = counter
+      this.#newestLow = low
     }
     const index = this.#index(low)
     this.#blocks[index] = this.#blocks[index]! | bitOf(low)
@@ -75,6 +82,7 @@ export class ReplayWindow {
   reset(floor: bigint): void {
     this.#blocks.fill(0)
     this.#newest = floor
+    this.#newestLow = lowBits(floor)
     this.#floor = floor
   }
 

@@ -71,6 +71,32 @@ describe('ReplayWindow', () => {
     },
   )
 
+  it.each([0n, 2n ** 32n - 100n, 2n ** 63n])(
+    'after a jump forward every counter within the window is judged by what was accepted (from %s)',
+    (base) => {
+      for (const jump of [1, 31, 32, 33, 100, 1023, 1024, 2047, 2048, 2049, 4096, 10_000]) {
+        const window = new ReplayWindow(base, 1024)
+        const accepted = new Set<bigint>()
+        for (let i = 1n; i <= 64n; i++) {
+          window.commit(base + i)
+          accepted.add(base + i)
+        }
+        const newest = base + 64n + BigInt(jump)
+        expect(window.check(newest)).toBe('fresh')
+        window.commit(newest)
+        accepted.add(newest)
+        for (let c = newest - 1023n; c <= newest; c++) {
+          if (c <= base) continue
+          expect([jump, c - base, window.check(c)]).toEqual([
+            jump,
+            c - base,
+            accepted.has(c) ? 'duplicate' : 'fresh',
+          ])
+        }
+      }
+    },
+  )
+
   it('rejects a size that is not a multiple of 32', () => {
     expect(() => new ReplayWindow(0n, 100)).toThrow(RangeError)
   })

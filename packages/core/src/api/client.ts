@@ -1,4 +1,4 @@
-import { ClientEndpoint, type ClientSendRequest } from '../client/client-endpoint.ts'
+import { ClientEndpoint } from '../client/client-endpoint.ts'
 import type { ClientEndpointOptions } from '../client/client-options.ts'
 import { ClosedError, TimeoutError } from '../errors.ts'
 import type { ClientEvent, ServerInfo } from '../events.ts'
@@ -128,15 +128,13 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
   sendTracked(plaintext: Uint8Array, options: ClientTrackedSendOptions = {}): TrackedSend<ServerInfo> {
     options.signal?.throwIfAborted()
     const timeout = timeoutOf(options)
-    const request: ClientSendRequest = {
-      plaintext,
-      track: {
-        deadline: this.now() + timeout,
-        expect: options.expect ?? 'all',
-        ...(options.servers === undefined ? {} : { servers: options.servers }),
-      },
-    }
-    const id = this.driver.command((now) => this.endpoint.send(now, request)) as number
+    const expect = options.expect ?? 'all'
+    const { servers } = options
+    const id = this.driver.command((now) => {
+      const deadline = now + timeout
+      const track = servers === undefined ? { deadline, expect } : { deadline, expect, servers }
+      return this.endpoint.send(now, { plaintext, track })
+    }) as number
     return this.track(id, options.signal)
   }
 
