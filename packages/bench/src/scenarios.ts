@@ -73,10 +73,16 @@ export async function handshakes(keys: Keys, budget: Budget): Promise<Row[]> {
   }
 }
 
+/** JavaScript heap plus array buffers (typed arrays over 64 bytes keep their bytes outside the heap). */
+function usedBytes(): number {
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
+}
+
 /**
  * Server memory per established session: `count` sans-I/O handshakes against
  * one ServerEndpoint (no sockets), heap measured before and after with the
- * clients released. Needs `--expose-gc` for a clean figure.
+ * clients released. Counts array buffers too; needs `--expose-gc` for a clean figure.
  */
 export async function memoryPerSession(keys: Keys, count: number): Promise<Row[]> {
   const gc = (globalThis as { gc?: () => void }).gc
@@ -87,7 +93,7 @@ export async function memoryPerSession(keys: Keys, count: number): Promise<Row[]
   })
   const destination = { address: '127.0.0.1', port: 1783 }
   gc?.()
-  const before = process.memoryUsage().heapUsed
+  const before = usedBytes()
   for (let i = 0; i < count; i++) {
     const from = { address: `10.0.${(i >> 8) & 255}.${i & 255}`, port: 20_000 + (i % 40_000) }
     const client = new ClientEndpoint({
@@ -106,7 +112,7 @@ export async function memoryPerSession(keys: Keys, count: number): Promise<Row[]
     while (server.pollEvent());
   }
   gc?.()
-  const after = process.memoryUsage().heapUsed
+  const after = usedBytes()
   const sessions = server.sessionCount
   if (sessions !== count) throw new Error(`expected ${count} sessions, got ${sessions}`)
   return [
