@@ -1,5 +1,5 @@
 import type { AbortOptions, ClientInfo } from '@pavillion/core'
-import { AppOpcode, CoreTarget, encodeApp, type TagBody } from '@pavillion/wire'
+import { AppOpcode, CoreTarget, encodeApp, isFullTag, type TagBody } from '@pavillion/wire'
 import { Broker, type BrokerStats } from './broker.ts'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ServerFacade } from './facades.ts'
@@ -155,14 +155,8 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
     options?: ServerPublishOptions,
   ): Promise<PublishReport<ClientInfo>> {
     const published = super.publishTag(name, tag, options)
-    // A declaration with any optional field carries the flags byte (absent writable = 0, not writable).
-    const full =
-      tag.min !== undefined ||
-      tag.max !== undefined ||
-      tag.interval !== undefined ||
-      tag.writable !== undefined ||
-      tag.timestampUs !== undefined
-    this.#remember(name, full ? tag.writable === true : undefined, tag.timestampUs)
+    // A full declaration carries the flags byte (absent writable = 0, not writable).
+    this.#remember(name, isFullTag(tag) ? tag.writable === true : undefined, tag.timestampUs)
     return published
   }
 

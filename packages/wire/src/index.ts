@@ -70,6 +70,7 @@ export {
   decodeTagValueBody,
   encodeTagBody,
   encodeTagValueBody,
+  isFullTag,
   type TagBody,
   type TagValueBody,
 } from './core/tag.ts'

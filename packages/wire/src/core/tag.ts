@@ -27,6 +27,17 @@ export type TagBody = {
 /** A `core.tagv` body: a tag value and its timestamp. */
 export type TagValueBody = { value: number; timestampUs: bigint }
 
+/** Whether a declaration is encoded in full (25 bytes, with its flags byte): when any optional field is given. */
+export function isFullTag(tag: TagBody): boolean {
+  return (
+    tag.min !== undefined ||
+    tag.max !== undefined ||
+    tag.interval !== undefined ||
+    tag.writable !== undefined ||
+    tag.timestampUs !== undefined
+  )
+}
+
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
@@ -38,12 +49,7 @@ function view(bytes: Uint8Array): DataView {
  */
 export function encodeTagBody(tag: TagBody): Uint8Array {
   const value = checkF32('value', tag.value)
-  const full =
-    tag.min !== undefined ||
-    tag.max !== undefined ||
-    tag.interval !== undefined ||
-    tag.writable !== undefined ||
-    tag.timestampUs !== undefined
+  const full = isFullTag(tag)
   const out = new Uint8Array(full ? FULL_TAG : 4)
   const v = view(out)
   v.setFloat32(0, value, true)
