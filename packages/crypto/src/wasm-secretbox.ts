@@ -35,8 +35,12 @@ export class WasmSecretbox {
   readonly #open: RawSodium['_crypto_secretbox_open_easy']
   #heap: Uint8Array
   #view: DataView
-  #base = 0
   #capacity = 0
+  // The scratch region's layout (it starts at the key): key, nonce, then message and box areas of `#capacity` bytes each.
+  #keyAt = 0
+  #nonceAt = 0
+  #messageAt = 0
+  #boxAt = 0
 
   constructor(sodium: Sodium) {
     this.#raw = (sodium as unknown as { libsodium: RawSodium }).libsodium
@@ -67,17 +71,12 @@ export class WasmSecretbox {
   ): void {
     const length = plaintext.length
     this.#reserve(length + MAC_LENGTH)
-    const keyAt = this.#base
-    const nonceAt = keyAt + KEY_BYTES
-    const messageAt = nonceAt + NONCE_LENGTH
-    const boxAt = messageAt + this.#capacity
-    const heap = this.#prepare(key, counter, keyAt, nonceAt)
-    heap.set(plaintext, messageAt)
-    const status = this.#seal(boxAt, messageAt, length, 0, nonceAt, keyAt)
-    const heapAfter = this.#memory()
-    heapAfter.fill(0, keyAt, keyAt + KEY_BYTES)
+    const boxAt = this.#boxAt
+    this.#prepare(key, counter).set(plaintext, this.#messageAt)
+    const status = this.#seal(boxAt, this.#messageAt, length, 0, this.#nonceAt, this.#keyAt)
+    const heap = this.#wipeKey()
     if (status !== 0) throw new Error('crypto_secretbox_easy failed')
-    target.set(heapAfter.subarray(boxAt, boxAt + length + MAC_LENGTH), offset)
+    target.set(heap.subarray(boxAt, boxAt + length + MAC_LENGTH), offset)
   }
 
   /**
@@ -92,26 +91,28 @@ export class WasmSecretbox {
   ): Uint8Array | undefined {
     const length = box.length
     this.#reserve(length)
-    const keyAt = this.#base
-    const nonceAt = keyAt + KEY_BYTES
-    const messageAt = nonceAt + NONCE_LENGTH
-    const boxAt = messageAt + this.#capacity
-    const heap = this.#prepare(key, counter, keyAt, nonceAt)
-    heap.set(box, boxAt)
-    const status = this.#open(messageAt, boxAt, length, 0, nonceAt, keyAt)
-    const heapAfter = this.#memory()
-    heapAfter.fill(0, keyAt, keyAt + KEY_BYTES)
+    const messageAt = this.#messageAt
+    this.#prepare(key, counter).set(box, this.#boxAt)
+    const status = this.#open(messageAt, this.#boxAt, length, 0, this.#nonceAt, this.#keyAt)
+    const heap = this.#wipeKey()
     if (status !== 0) return undefined
     const out = allocate(length - MAC_LENGTH)
-    out.set(heapAfter.subarray(messageAt, messageAt + length - MAC_LENGTH))
+    out.set(heap.subarray(messageAt, messageAt + length - MAC_LENGTH))
     return out
   }
 
   /** Writes the key and the counter (the nonce's 16 zero bytes stay from `#reserve`); returns the memory view. */
-  #prepare(key: Uint8Array, counter: bigint, keyAt: number, nonceAt: number): Uint8Array {
+  #prepare(key: Uint8Array, counter: bigint): Uint8Array {
     const heap = this.#memory()
-    heap.set(key, keyAt)
-    this.#view.setBigUint64(nonceAt + COUNTER_OFFSET, counter, true)
+    heap.set(key, this.#keyAt)
+    this.#view.setBigUint64(this.#nonceAt + COUNTER_OFFSET, counter, true)
+    return heap
+  }
+
+  /** Zeroes the key in the scratch region after a call; returns the (possibly new) memory view. */
+  #wipeKey(): Uint8Array {
+    const heap = this.#memory()
+    heap.fill(0, this.#keyAt, this.#keyAt + KEY_BYTES)
     return heap
   }
 
@@ -130,13 +131,16 @@ export class WasmSecretbox {
    */
   #reserve(boxLength: number): void {
     if (boxLength <= this.#capacity) return
-    if (this.#base !== 0) this.#raw._free(this.#base)
+    if (this.#keyAt !== 0) this.#raw._free(this.#keyAt)
+    this.#capacity = 0 // until the new region exists: a failed allocation must not leave the old layout usable
     const capacity = Math.max(2048, 2 ** Math.ceil(Math.log2(boxLength)))
-    this.#base = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
-    if (this.#base === 0) throw new Error('libsodium could not allocate its scratch memory')
+    this.#keyAt = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
+    if (this.#keyAt === 0) throw new Error('libsodium could not allocate its scratch memory')
     this.#capacity = capacity
+    this.#nonceAt = this.#keyAt + KEY_BYTES
+    this.#messageAt = this.#nonceAt + NONCE_LENGTH
+    this.#boxAt = this.#messageAt + capacity
     // The counter nonce starts with 16 zero bytes; nothing writes there afterwards.
-    const nonceAt = this.#base + KEY_BYTES
-    this.#memory().fill(0, nonceAt, nonceAt + COUNTER_OFFSET)
+    this.#memory().fill(0, this.#nonceAt, this.#nonceAt + COUNTER_OFFSET)
   }
 }
