@@ -38,7 +38,7 @@ export {
   type ClientOptions,
   type ClientTrackedSendOptions,
 } from './api/client.ts'
-export type { Listener } from './api/emitter.ts'
+export { Emitter, type Listener } from './api/emitter.ts'
 export type { FacadeEventMap, TrackedSend } from './api/facade.ts'
 export { type AbortOptions, DEFAULT_SEND_TIMEOUT, type TrackedSendOptions } from './api/options.ts'
 export { Server, type ServerEventMap, type ServerOptions, type ServerSendOptions } from './api/server.ts'

@@ -51,7 +51,6 @@ export {
   type ClientPubSubOptions,
 } from './client-pubsub.ts'
 export { type CoreMessage, decodeCoreMessage, isCoreTarget, type TagUpdate } from './core-messages.ts'
-export type { EventListener } from './emitter.ts'
 export { NoAcknowledgementError } from './errors.ts'
 export type { ClientFacade, ServerFacade } from './facades.ts'
 export * from './limits.ts'

@@ -3,6 +3,8 @@ import {
   BackpressureError,
   ClosedError,
   type DeliveryReport,
+  Emitter,
+  type Listener,
   type MessageEvent,
   type TrackedSend,
 } from '@pavillion/core'
@@ -15,7 +17,6 @@ import {
   type TagBody,
 } from '@pavillion/wire'
 import { decodeCoreMessage } from './core-messages.ts'
-import { type EventListener, TypedEvents } from './emitter.ts'
 import { NoAcknowledgementError } from './errors.ts'
 import type { InFlightLimiter } from './in-flight.ts'
 import { type Handler, Listeners } from './listeners.ts'
@@ -56,7 +57,7 @@ export interface AlertUpdate<P> {
 
 /** What both sides share: listener registry, streams, events, core-message helpers and lifetime. */
 export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEventMap> {
-  protected readonly events: TypedEvents<E>
+  protected readonly events: Emitter<E>
   protected readonly counters: PubSubStats = {
     delivered: 0,
     unrouted: 0,
@@ -80,7 +81,7 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
       onFirst: (target) => this.targetAdded(target),
       onLast: (target) => this.targetRemoved(target),
     })
-    this.events = new TypedEvents<E>((error) => {
+    this.events = new Emitter<E>((error) => {
       this.counters.listenerErrors++
       // An `error` listener that throws is counted, never re-emitted (no loop).
       if (!this.#emittingError) this.#emitError(error)
@@ -170,7 +171,7 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
   }
 
   /** Adds a listener of this object's events; returns its remover. */
-  on<K extends keyof E>(type: K, listener: EventListener<E[K]>, options?: AbortOptions): () => void {
+  on<K extends keyof E>(type: K, listener: Listener<E[K]>, options?: AbortOptions): () => void {
     return this.events.on(type, listener, options)
   }
 

@@ -1,10 +1,14 @@
+import type { AbortOptions } from './options.ts'
+
 /** A listener of one event type. */
 export type Listener<T> = (event: T) => void
 
 /**
  * A small typed event emitter: `on(type, listener)` returns the function that
- * removes the listener. A listener that throws does not stop the others; the
- * error goes to the `onListenerError` hook.
+ * removes the listener; `{ signal }` removes it on abort (an aborted signal
+ * adds nothing). A listener that throws does not stop the others; the error
+ * goes to the `onListenerError` hook. Adding one function twice registers it
+ * twice, each with its own remover.
  */
 export class Emitter<M extends object> {
   readonly #listeners = new Map<keyof M, Set<Listener<never>>>()
@@ -14,17 +18,23 @@ export class Emitter<M extends object> {
     this.#onListenerError = onListenerError
   }
 
-  /** Adds a listener; returns its remover. Pass `{ signal }` to remove it on abort. */
-  on<K extends keyof M>(type: K, listener: Listener<M[K]>, options?: { signal?: AbortSignal }): () => void {
-    let set = this.#listeners.get(type)
-    if (set === undefined) {
-      set = new Set()
-      this.#listeners.set(type, set)
+  /** Adds a listener; returns its remover. */
+  on<K extends keyof M>(type: K, listener: Listener<M[K]>, options?: AbortOptions): () => void {
+    const signal = options?.signal
+    if (signal?.aborted) return () => {}
+    let listeners = this.#listeners.get(type)
+    if (listeners === undefined) {
+      listeners = new Set()
+      this.#listeners.set(type, listeners)
     }
-    set.add(listener as Listener<never>)
-    const off = () => set.delete(listener as Listener<never>)
-    options?.signal?.addEventListener('abort', off, { once: true })
-    return off
+    const entry = ((event: M[K]) => listener(event)) as Listener<never>
+    listeners.add(entry)
+    const remove = () => {
+      listeners.delete(entry)
+      signal?.removeEventListener('abort', remove)
+    }
+    signal?.addEventListener('abort', remove, { once: true })
+    return remove
   }
 
   /** True when `type` has at least one listener. */
@@ -32,11 +42,11 @@ export class Emitter<M extends object> {
     return (this.#listeners.get(type)?.size ?? 0) > 0
   }
 
-  /** Calls every listener of `type` with `event`. */
+  /** Calls every listener of `type` with `event` (those added meanwhile wait for the next event). */
   emit<K extends keyof M>(type: K, event: M[K]): void {
-    const set = this.#listeners.get(type)
-    if (set === undefined) return
-    for (const listener of set) {
+    const listeners = this.#listeners.get(type)
+    if (listeners === undefined || listeners.size === 0) return
+    for (const listener of [...listeners]) {
       try {
         ;(listener as Listener<M[K]>)(event)
       } catch (error) {

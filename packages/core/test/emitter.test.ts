@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { Emitter } from '../src/api/emitter.ts'
+
+type Events = { tick: number }
+
+describe('Emitter', () => {
+  it('removes a listener on abort, adds nothing for an aborted signal, and counts a function added twice twice', () => {
+    const errors: unknown[] = []
+    const events = new Emitter<Events>((error) => errors.push(error))
+    const seen: number[] = []
+    const record = (n: number) => seen.push(n)
+    const controller = new AbortController()
+    events.on('tick', record, { signal: controller.signal })
+    const removeSecond = events.on('tick', record)
+    events.on('tick', record, { signal: AbortSignal.abort() })
+    events.emit('tick', 1)
+    controller.abort()
+    events.emit('tick', 2)
+    removeSecond()
+    events.emit('tick', 3)
+    expect(seen).toEqual([1, 1, 2])
+    expect(events.has('tick')).toBe(false)
+    expect(errors).toEqual([])
+  })
+
+  it('keeps calling the others when a listener throws, and a listener added during an event waits for the next', () => {
+    const errors: unknown[] = []
+    const events = new Emitter<Events>((error) => errors.push(error))
+    const seen: string[] = []
+    events.on('tick', () => {
+      throw new Error('boom')
+    })
+    events.on('tick', (n) => {
+      seen.push(`a${n}`)
+      if (n === 1) events.on('tick', (m) => seen.push(`late${m}`))
+    })
+    events.emit('tick', 1)
+    events.emit('tick', 2)
+    expect(seen).toEqual(['a1', 'a2', 'late2'])
+    expect(errors).toHaveLength(2)
+  })
+})
