@@ -1,4 +1,4 @@
-import type { AppMessage, DeviceStatus } from '@pavillion/wire'
+import type { DeviceStatus } from '@pavillion/wire'
 import type { PeerAddress } from './transport.ts'
 
 /** A server as a client knows it: one per source address that completed a handshake. */
@@ -50,23 +50,34 @@ export interface DeliveryReport<P> {
   readonly elapsed: number
 }
 
-/** An authenticated application message, with its sender. */
-export interface MessageEvent<P> {
-  readonly type: 'message'
-  /** The authenticated sender. */
-  readonly peer: P
-  /** Its counter (u64). */
-  readonly counter: bigint
+/**
+ * An authenticated message of an opcode the engine does not decode itself,
+ * handed to the layer that registered it (`Client.handle` / `Server.handle`).
+ */
+export interface OpcodeEvent<P> {
   /** The application opcode (the first plaintext byte). */
   readonly opcode: number
-  /** The decoded payload. */
-  readonly message: AppMessage
   /**
-   * True when this counter was seen before (a retransmission). Reliable
-   * messages are then re-acknowledged by the engine and never reported;
-   * RPC calls are reported so the RPC layer can answer from its cache.
+   * The plaintext after the opcode byte, undecoded. A view that is never
+   * overwritten, so it may be kept; it can share its buffer with other
+   * packets, so `slice()` it to own the bytes alone.
+   */
+  readonly payload: Uint8Array
+  /** The sender's packet counter (u64). */
+  readonly counter: bigint
+  /** The authenticated sender. */
+  readonly sender: P
+  /**
+   * True when this counter was seen before (a retransmission). Reported only
+   * to handlers registered with `{ duplicates: true }`; the engine has already
+   * acknowledged a duplicate reliable message again.
    */
   readonly duplicate: boolean
+}
+
+/** An `OpcodeEvent` as the engine queues it. */
+export interface MessageEvent<P> extends OpcodeEvent<P> {
+  readonly type: 'message'
 }
 
 /** Events a client endpoint emits. */

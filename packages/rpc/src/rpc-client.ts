@@ -4,20 +4,27 @@ import {
   DEFAULT_SEND_TIMEOUT,
   type DeliveryReport,
   type Expectation,
-  type MessageEvent,
+  type OpcodeEvent,
   PavillionError,
   SequenceMap,
   type ServerInfo,
   TimeoutError,
 } from '@pavillion/core'
-import { AppOpcode, type Descriptor, type FileEntry, type Identity, RpcStatus } from '@pavillion/wire'
+import {
+  AppOpcode,
+  type Descriptor,
+  decodeAppPayload,
+  type FileEntry,
+  type Identity,
+  RpcStatus,
+} from '@pavillion/wire'
 import { utf8Lenient } from './bytes.ts'
 import { type CallOptions, checkTimeout, encodeCall } from './call-options.ts'
 import { deleteFile, listDir } from './client-helpers/directory.ts'
 import { descriptors, echo, identity, status, whatIs } from './client-helpers/info.ts'
 import { type ReadFileOptions, readFile } from './client-helpers/read-file.ts'
 import { type WriteFileOptions, writeFile } from './client-helpers/write-file.ts'
-import { RemoteError } from './errors.ts'
+import { RemoteError, type RpcErrorCode } from './errors.ts'
 import { DEFAULT_CALL_ALL_TIMEOUT } from './limits.ts'
 
 /** What an `RpcClient` needs of a core `Client` (a `Client` has all of it). */
@@ -241,8 +248,9 @@ export class RpcClient {
   }
 
   // Runs inside the engine's dispatch.
-  #onResponse(event: MessageEvent<ServerInfo>): void {
-    const { message, peer } = event
+  #onResponse(event: OpcodeEvent<ServerInfo>): void {
+    const message = decodeAppPayload(event.opcode, event.payload) // a WireDecodeError is counted malformed
+    const peer = event.sender
     if (message.type !== 'rpc-response') return
     const id = this.#host.acknowledge(message.callCounter, AppOpcode.RpcCall, peer)
     if (id === undefined) return // late, duplicate, or an answer to nothing we asked
@@ -252,7 +260,7 @@ export class RpcClient {
   #failure(fn: number, report: DeliveryReport<ServerInfo>, timeout: number, started: number): Error {
     if (report.outcome === 'acknowledged') {
       // A server acknowledged the call packet (opcode 2) instead of answering it (opcode 5).
-      return new PavillionError(
+      return new PavillionError<RpcErrorCode>(
         'ERR_RPC_REMOTE',
         `function ${fn}: a server acknowledged the call without answering it`,
       )

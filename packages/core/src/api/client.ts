@@ -140,7 +140,7 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
 
   /**
    * Marks our packet `counter`, of application opcode `opcode`, as answered by
-   * `server` (e.g. an RPC response answers opcode 4); returns its ticket, or
+   * `server` (a layer's reply to one of its requests); returns its ticket, or
    * undefined when nothing of that kind was waiting.
    */
   acknowledge(counter: bigint, opcode: number, server: ServerInfo): number | undefined {

@@ -60,6 +60,15 @@ interface QueuedSend {
 const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(0) })
 const QUIT = encodeApp({ type: 'quit' })
 const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
+/** The application opcodes a client decodes itself: the reliable envelope, acks, quit, client accept, time sync. */
+const CLIENT_OPCODES = [
+  AppOpcode.Reliable,
+  AppOpcode.Ack,
+  AppOpcode.Quit,
+  AppOpcode.ClientAccept,
+  AppOpcode.TimeSyncRequest,
+  AppOpcode.TimeSyncResponse,
+]
 const ZERO_KEY = new Uint8Array(32)
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
@@ -105,7 +114,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #started = false
 
   constructor(options: ClientEndpointOptions) {
-    super(options.crypto)
+    super(options.crypto, CLIENT_OPCODES)
     const { crypto, credentials, fixed } = options
     this.#credentials = credentials
     this.#destination = options.destination
@@ -179,8 +188,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   /**
    * Records that `server` answered our packet `counter`, of application opcode
-   * `opcode` (the RPC layer calls this with 4 for responses; the engine does
-   * it with 1 for acks). Returns the tracked send's ticket, or undefined when
+   * `opcode` (a layer calls this for its own replies; the engine does it with
+   * 1 for acks). Returns the tracked send's ticket, or undefined when
    * nothing of that kind was waiting for it.
    */
   acknowledge(now: number, counter: bigint, opcode: number, server: ServerInfo): number | undefined {
@@ -436,22 +445,32 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       return
     }
     server.failuresInARow = 0
-    const message = this.decoded(decodeApp, plaintext)
-    if (message === undefined) {
+    const route = this.routeOf(plaintext)
+    const message = route === 'core' ? this.decoded(decodeApp, plaintext) : undefined
+    if (route === undefined || (route === 'core' && message === undefined)) {
       if (verdict === 'fresh') replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
     if (verdict === 'duplicate') {
       this.counters.duplicates++
-      if (message.type === 'reliable') this.#sendAck(now, server, counter)
+      if (message?.type === 'reliable') this.#sendAck(now, server, counter)
+      this.deliver(plaintext, counter, server.info, true)
       return
     }
     replay.commit(counter)
     this.#markFresh(now, server)
-    this.#dispatch(now, server, counter, plaintext[0] ?? 0, message)
+    if (message === undefined) this.deliver(plaintext, counter, server.info, false)
+    else this.#dispatch(now, server, counter, plaintext, message)
   }
 
-  #dispatch(now: number, server: KnownServer, counter: bigint, opcode: number, message: AppMessage): void {
+  /** A message of one of the engine's own opcodes (CLIENT_OPCODES). */
+  #dispatch(
+    now: number,
+    server: KnownServer,
+    counter: bigint,
+    plaintext: Uint8Array,
+    message: AppMessage,
+  ): void {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
@@ -459,8 +478,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
-        if (message.target === '' && message.name === '' && message.body.length === 0) return
-        break
+        if (message.target !== '' || message.name !== '' || message.body.length > 0)
+          this.deliver(plaintext, counter, server.info, false)
+        return
       case 'time-sync-request':
         this.#sealAndSend(
           now,
@@ -487,11 +507,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         server.skey = undefined
         if (server.connected) this.#disconnect(now, server, 'quit')
         return
-      case 'unknown':
-        this.counters.unknownOpcode++
-        return
     }
-    this.emit({ type: 'message', peer: server.info, counter, opcode, message, duplicate: false })
   }
 
   #sendAck(now: number, server: KnownServer, counter: bigint): void {

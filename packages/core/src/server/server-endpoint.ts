@@ -60,6 +60,8 @@ export interface ServerSendResult {
 const ANNOUNCEMENT = encodeSetup({ type: 'new-server-join' })
 const UNRECOGNIZED = encodeSetup({ type: 'unrecognized-client' })
 const QUIT = encodeApp({ type: 'quit' })
+/** The application opcodes a server decodes itself: the reliable envelope, acks, quit, time sync requests. */
+const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOpcode.TimeSyncRequest]
 
 /**
  * The server role as a sans-I/O state machine: many clients, each keyed by
@@ -83,7 +85,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   #started = false
 
   constructor(options: ServerEndpointOptions) {
-    super(options.crypto)
+    super(options.crypto, SERVER_OPCODES)
     this.#clients = options.clients
     this.#keyPair = options.keyPair
     this.#allowGuests = options.allowGuests ?? false
@@ -449,8 +451,9 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.#onUndecryptable(now, session, size)
       return
     }
-    const message = this.decoded(decodeApp, plaintext)
-    if (message === undefined) {
+    const route = this.routeOf(plaintext)
+    const message = route === 'core' ? this.decoded(decodeApp, plaintext) : undefined
+    if (route === undefined || (route === 'core' && message === undefined)) {
       if (verdict === 'fresh') session.replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
@@ -458,21 +461,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.duplicates++
       session.lastValidAt = now // authenticated: a retransmitting client is alive
       // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
-      if (message.type === 'reliable') this.#sendAck(session, counter)
-      else if (message.type === 'rpc-call')
-        this.emit({
-          type: 'message',
-          peer: session.info,
-          counter,
-          message,
-          opcode: plaintext[0] ?? 0,
-          duplicate: true,
-        })
+      if (message?.type === 'reliable') this.#sendAck(session, counter)
+      this.deliver(plaintext, counter, session.info, true)
       return
     }
     session.replay.commit(counter)
     session.lastValidAt = now
-    this.#dispatch(now, session, counter, plaintext[0] ?? 0, message)
+    if (message === undefined) this.deliver(plaintext, counter, session.info, false)
+    else this.#dispatch(now, session, counter, plaintext, message)
   }
 
   /** PROTOCOL.md §8.5: tell the client to re-handshake, unless it was valid a moment ago; then stay quiet a while. */
@@ -490,12 +486,18 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.transmitUnauthenticated(session.address, UNRECOGNIZED)
   }
 
-  #dispatch(now: number, session: Session, counter: bigint, opcode: number, message: AppMessage): void {
+  /** A message of one of the engine's own opcodes (SERVER_OPCODES). */
+  #dispatch(
+    now: number,
+    session: Session,
+    counter: bigint,
+    plaintext: Uint8Array,
+    message: AppMessage,
+  ): void {
     switch (message.type) {
       case 'reliable':
-        if (message.target !== '' || message.name !== '' || message.body.length > 0) {
-          this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
-        }
+        if (message.target !== '' || message.name !== '' || message.body.length > 0)
+          this.deliver(plaintext, counter, session.info, false)
         this.#sendAck(session, counter)
         return
       case 'ack':
@@ -521,11 +523,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
           }),
         )
         return
-      case 'unknown':
-        this.counters.unknownOpcode++
-        return
-      default:
-        this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
     }
   }
 

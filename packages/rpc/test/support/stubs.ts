@@ -1,4 +1,4 @@
-import type { ClientInfo, DeliveryReport, MessageEvent, ServerInfo, TrackedSend } from '@pavillion/core'
+import type { ClientInfo, DeliveryReport, OpcodeEvent, ServerInfo, TrackedSend } from '@pavillion/core'
 import { type AppMessage, decodeApp } from '@pavillion/wire'
 import type { RpcClientHost, RpcServerHost } from '../../src/index.ts'
 
@@ -24,14 +24,14 @@ export const SERVER_INFO: ServerInfo = {
 export class StubServer implements RpcServerHost {
   readonly sent: { plaintext: Uint8Array; to: readonly string[] | undefined }[] = []
   readonly #lifetime = new AbortController()
-  #handler: ((event: MessageEvent<ClientInfo>) => void) | undefined
+  #handler: ((event: OpcodeEvent<ClientInfo>) => void) | undefined
   time = 0
 
   get signal(): AbortSignal {
     return this.#lifetime.signal
   }
 
-  handle(_opcode: number, handler: (event: MessageEvent<ClientInfo>) => void): () => void {
+  handle(_opcode: number, handler: (event: OpcodeEvent<ClientInfo>) => void): () => void {
     this.#handler = handler
     return () => {
       this.#handler = undefined
@@ -54,11 +54,10 @@ export class StubServer implements RpcServerHost {
     options: { duplicate?: boolean; peer?: ClientInfo } = {},
   ): void {
     this.#handler?.({
-      type: 'message',
-      peer: options.peer ?? CALLER,
-      counter,
       opcode: plaintext[0] ?? 0,
-      message: decodeApp(plaintext),
+      payload: plaintext.subarray(1),
+      counter,
+      sender: options.peer ?? CALLER,
       duplicate: options.duplicate ?? false,
     })
   }
@@ -82,7 +81,7 @@ export class StubClient implements RpcClientHost {
   readonly sends: { plaintext: Uint8Array; counter: bigint; finish: (outcome: Outcome) => void }[] = []
   readonly #lifetime = new AbortController()
   readonly #byCounter = new Map<bigint, { id: number; finish: (outcome: Outcome) => void }>()
-  #handler: ((event: MessageEvent<ServerInfo>) => void) | undefined
+  #handler: ((event: OpcodeEvent<ServerInfo>) => void) | undefined
   #nextId = 1
   /** The counter the next tracked send gets. */
   nextCounter = 1000n
@@ -91,7 +90,7 @@ export class StubClient implements RpcClientHost {
     return this.#lifetime.signal
   }
 
-  handle(_opcode: number, handler: (event: MessageEvent<ServerInfo>) => void): () => void {
+  handle(_opcode: number, handler: (event: OpcodeEvent<ServerInfo>) => void): () => void {
     this.#handler = handler
     return () => {
       this.#handler = undefined
@@ -132,11 +131,10 @@ export class StubClient implements RpcClientHost {
   /** Delivers a response plaintext from `SERVER_INFO`, as the engine would. */
   deliver(plaintext: Uint8Array): void {
     this.#handler?.({
-      type: 'message',
-      peer: SERVER_INFO,
-      counter: 1n,
       opcode: plaintext[0] ?? 0,
-      message: decodeApp(plaintext),
+      payload: plaintext.subarray(1),
+      counter: 1n,
+      sender: SERVER_INFO,
       duplicate: false,
     })
   }
