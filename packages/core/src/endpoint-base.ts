@@ -7,10 +7,11 @@ import {
   HEADER_SIZE,
   MAC_SIZE,
   MAX_PLAINTEXT_SIZE,
+  readU64,
   type SetupMessage,
   WireDecodeError,
 } from '@pavillion/wire'
-import { DeliveryTracker } from './delivery-tracker.ts'
+import { type AckKey, DeliveryTracker, type Expectation } from './delivery-tracker.ts'
 import type { DeliveryReport, MessageEvent, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
 import { type EndpointStats, emptyStats } from './stats.ts'
@@ -23,6 +24,23 @@ export type TimerKey = string | number
 /** Route flags of one application opcode. */
 const CORE = 1
 const DUPLICATES = 2
+
+/** How a send is tracked: until when, whose acknowledgements, and what answers it. */
+export interface TrackRequest {
+  /** Absolute give-up time, ms. */
+  readonly deadline: number
+  readonly expect: Expectation
+  /**
+   * The application opcode that answers the packet; default 2 (ack). A
+   * layer's answer starts its payload with the u64 counter of the packet it
+   * answers; the matched answers come back in the report.
+   */
+  readonly answeredBy?: number | undefined
+  /** Handed back untouched with the delivery event. */
+  readonly token?: unknown
+  /** Sends with the same owner end together with `cancelOwned`. */
+  readonly owner?: object | undefined
+}
 
 /** What a layer's handler could not use, counted by the engine. */
 export type DroppedKind = 'malformed' | 'unknownOpcode'
@@ -59,7 +77,7 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
       transmit: (to, bytes) => this.transmit(to, bytes),
       rto: (key, attempt) => this.rto(key, attempt),
       sampleRtt: (key, rtt) => this.sampleRtt(key, rtt),
-      report: (report, internal) => this.onDelivery(report, internal),
+      report: (report, internal, token) => this.onDelivery(report, internal, token),
       setTimer: (id, at) => this.timers.set(id, at),
       clearTimer: (id) => this.timers.clear(id),
       countRetransmission: () => {
@@ -106,6 +124,11 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
     this.tracker.cancel(now, id)
   }
 
+  /** Ends every tracked send made with `owner`; their reports say `cancelled`. */
+  cancelOwned(now: number, owner: object): void {
+    this.tracker.cancelOwned(now, owner)
+  }
+
   /** True for an application opcode the engine decodes itself (a layer cannot take it; opcode 1 aside). */
   isCoreOpcode(opcode: number): boolean {
     return (this.#routes[opcode]! & CORE) !== 0
@@ -134,8 +157,20 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
     return (this.#routes[plaintext[0]!]! & CORE) !== 0 ? 'core' : 'layer'
   }
 
-  /** Hands an authentic layer message on: fresh ones always, duplicates when its layer asked for them. */
-  protected deliver(plaintext: Uint8Array, counter: bigint, sender: P, duplicate: boolean): void {
+  /**
+   * Hands an authentic layer message on: a fresh one that answers a tracked
+   * send made with `answeredBy` (its payload starts with the u64 counter it
+   * answers) goes into that send's report; other fresh ones to the layer as
+   * a message event, duplicates only when the layer asked for them.
+   */
+  protected deliver(
+    now: number,
+    plaintext: Uint8Array,
+    counter: bigint,
+    sender: P,
+    senderKey: string,
+    duplicate: boolean,
+  ): void {
     const opcode = plaintext[0]!
     if (duplicate && (this.#routes[opcode]! & DUPLICATES) === 0) return
     const event: MessageEvent<P> = {
@@ -145,6 +180,10 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
       counter,
       sender,
       duplicate,
+    }
+    if (!duplicate && plaintext.length >= 9 && this.tracker.size > 0) {
+      const answered = this.ackKey(senderKey, readU64(plaintext, 1))
+      if (this.tracker.acknowledge(now, answered, opcode, senderKey, sender, event)) return
     }
     this.#events.push(event as unknown as E)
   }
@@ -241,5 +280,7 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
   protected abstract onTimer(now: number, key: string): void
   protected abstract rto(key: string | undefined, attempt: number): number
   protected abstract sampleRtt(key: string, rtt: number): void
-  protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean): void
+  protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean, token: unknown): void
+  /** How an answer from `peerKey` to our packet `counter` is looked up in the tracker. */
+  protected abstract ackKey(peerKey: string, counter: bigint): AckKey
 }

@@ -48,6 +48,8 @@ export interface DeliveryReport<P> {
   readonly transmissions: number
   /** Time from the first transmission to the report, ms. */
   readonly elapsed: number
+  /** The answers of a send made with `answeredBy` (one per peer, in arrival order); empty otherwise. */
+  readonly answers: readonly OpcodeEvent<P>[]
 }
 
 /**
@@ -87,7 +89,7 @@ export type ClientEvent =
   | { readonly type: 'server:status'; readonly server: ServerInfo; readonly status: DeviceStatus }
   | { readonly type: 'server:invalid-client-id'; readonly address: PeerAddress }
   | { readonly type: 'time:sync'; readonly server: ServerInfo; readonly offset: number }
-  | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo> }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo>; readonly token: unknown }
   | MessageEvent<ServerInfo>
 
 /** Events a server endpoint emits. */
@@ -99,7 +101,7 @@ export type ServerEvent =
       readonly clientId: Uint8Array
       readonly address: PeerAddress
     }
-  | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo> }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo>; readonly token: unknown }
   | MessageEvent<ClientInfo>
 
 /** A datagram the endpoint wants sent. */

@@ -12,6 +12,13 @@ afterEach(async () => {
   await world?.close()
 })
 
+/** A u64, little-endian. */
+function u64(value: bigint): Uint8Array {
+  const out = new Uint8Array(8)
+  new DataView(out.buffer).setBigUint64(0, value, true)
+  return out
+}
+
 /** What a handler saw, with the payload copied out of the packet. */
 function record<P>(seen: OpcodeEvent<P>[]): (event: OpcodeEvent<P>) => void {
   return (event) => seen.push({ ...event, payload: event.payload.slice() })
@@ -80,6 +87,33 @@ describe('opcodes owned by layers', () => {
     await world.run(5)
     expect(unhandled).toEqual([99])
     expect(server.stats()).toMatchObject({ unknownOpcode: 1, malformed: 1 })
+  })
+
+  it('a send answered by a layer opcode settles with the answer in its report; a late answer goes to the handler', async () => {
+    world = await World.create()
+    const server = world.server(SERVER)
+    const client = world.client(SERVER)
+    const ASK = OURS
+    const ANSWER = OURS + 1
+    // The server's layer answers each request: opcode 31 ‖ u64 counter answered ‖ the request's bytes reversed.
+    server.handle(ASK, ({ payload, counter, sender }) => {
+      server.send(Uint8Array.of(ANSWER, ...u64(counter), ...payload.slice().reverse()), { to: [sender.key] })
+    })
+    const strays: OpcodeEvent<ServerInfo>[] = []
+    client.handle(ANSWER, record(strays))
+    await world.run(20)
+    const { done } = client.sendTracked(Uint8Array.of(ASK, 1, 2, 3), { answeredBy: ANSWER, expect: 'any' })
+    await world.run(10)
+    const report = await done
+    expect(report.outcome).toBe('acknowledged')
+    expect(report.answers.map((a) => [a.opcode, [...a.payload.subarray(8)], a.sender.key])).toEqual([
+      [ANSWER, [3, 2, 1], client.servers()[0]!.key],
+    ])
+    expect(strays).toEqual([])
+    // An answer to a send that already settled is no answer: its handler sees it.
+    server.send(Uint8Array.of(ANSWER, ...u64(report.counter), 9), {})
+    await world.run(5)
+    expect(strays.map((e) => [...e.payload.subarray(8)])).toEqual([[9]])
   })
 
   it('refuses opcodes the engine decodes itself, a second handler, and numbers outside a byte', async () => {

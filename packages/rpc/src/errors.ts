@@ -2,7 +2,7 @@ import { PavillionError, type ServerInfo } from '@pavillion/core'
 import { rpcStatusName } from '@pavillion/wire'
 
 /** Codes of the errors the RPC layer raises (besides the engine's `PavillionErrorCode`s). */
-export type RpcErrorCode = 'ERR_RPC_REMOTE'
+export type RpcErrorCode = 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED'
 
 const RPC_ERROR_BRAND = Symbol.for('pavillion.error.RpcError')
 const MAX_STATUS = 0xffff

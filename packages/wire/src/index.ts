@@ -92,6 +92,7 @@ export {
   type Frame,
   readCounter,
 } from './frame.ts'
+export { readU64 } from './int.ts'
 export {
   decodeGetConfigArgs,
   decodeSetConfigArgs,

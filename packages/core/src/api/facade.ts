@@ -6,7 +6,7 @@ import { type DrivenEndpoint, Driver } from '../runtime/driver.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { EndpointStats } from '../stats.ts'
 import type { Transport } from '../transport.ts'
-import { Deliveries } from './deliveries.ts'
+import { DeliveryWaiter } from './delivery-waiter.ts'
 import { Emitter, type Listener } from './emitter.ts'
 import type { AbortOptions } from './options.ts'
 
@@ -22,6 +22,7 @@ export interface FacadeEventMap<P> {
 export interface FacadeEndpoint<E> extends DrivenEndpoint<E> {
   close(now: number): void
   cancel(now: number, id: number): void
+  cancelOwned(now: number, owner: object): void
   stats(): EndpointStats
   isCoreOpcode(opcode: number): boolean
   setDuplicates(opcode: number, wanted: boolean): void
@@ -61,7 +62,6 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected readonly runtime: Runtime
   protected readonly events = new Emitter<M>((error) => this.events.emit('error', { error } as M['error']))
   readonly #handlers: (Registered<P> | undefined)[] = []
-  readonly #deliveries = new Deliveries<P>()
   readonly #lifetime = new AbortController()
   #closing: Promise<void> | undefined
 
@@ -130,6 +130,11 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
     this.driver.command((now) => this.endpoint.cancel(now, id))
   }
 
+  /** Ends every tracked send made with `{ owner }` as `cancel` ends one. */
+  cancelOwned(owner: object): void {
+    this.driver.command((now) => this.endpoint.cancelOwned(now, owner))
+  }
+
   /** A snapshot of the engine's counters. */
   stats(): EndpointStats {
     return this.endpoint.stats()
@@ -156,12 +161,19 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
     return this.close()
   }
 
-  /** Wraps a ticket into a delivery promise that aborts with `signal`. */
-  protected track(id: number, signal: AbortSignal | undefined): TrackedSend<P> {
-    const done = this.#deliveries.wait(id, signal, () =>
-      this.driver.command((now) => this.endpoint.cancel(now, id)),
-    )
-    return { id, done }
+  /**
+   * Starts one tracked send: `start(now, token)` hands the engine the
+   * waiter as the send's token and returns its ticket; the waiter settles
+   * from the send's delivery event and cancels the send when `signal` aborts.
+   */
+  protected track(
+    signal: AbortSignal | undefined,
+    start: (now: number, token: DeliveryWaiter<P>) => number,
+  ): TrackedSend<P> {
+    const waiter = new DeliveryWaiter<P>()
+    const id = this.driver.command((now) => start(now, waiter))
+    if (signal !== undefined) waiter.watch(signal, () => this.cancel(id))
+    return { id, done: waiter.done }
   }
 
   /** Emits an engine event that is neither a message nor a delivery report. */
@@ -170,7 +182,8 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   #dispatch(event: E): void {
     if (event.type === 'message') this.#deliver(event as unknown as MessageEvent<P>)
     else if (event.type === 'delivery') {
-      this.#deliveries.settle((event as unknown as { report: DeliveryReport<P> }).report)
+      const { report, token } = event as unknown as { report: DeliveryReport<P>; token: unknown }
+      if (token instanceof DeliveryWaiter) token.settle(report)
     } else {
       this.forward(event)
     }

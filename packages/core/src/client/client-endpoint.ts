@@ -21,8 +21,8 @@ import {
   NONCE_REQUESTS_PER_WINDOW,
   NONCE_REQUESTS_PER_WINDOW_KEYED,
 } from '../constants.ts'
-import type { DeliveryTarget, Expectation, Resealed } from '../delivery-tracker.ts'
-import { EndpointBase } from '../endpoint-base.ts'
+import type { AckKey, DeliveryTarget, Resealed } from '../delivery-tracker.ts'
+import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
 import { Queue } from '../queue.ts'
@@ -43,11 +43,9 @@ export interface ClientSendRequest {
   /** Opcode ‖ payload, as `encodeApp` makes it. */
   readonly plaintext: Uint8Array
   /** Track acknowledgements and retransmit until `expect` is met or `deadline` (absolute ms) passes. */
-  readonly track?: {
-    readonly deadline: number
-    readonly expect: Expectation
+  readonly track?: TrackRequest & {
     /** Keys of the servers expected to acknowledge; default: every connected server. */
-    readonly servers?: readonly string[]
+    readonly servers?: readonly string[] | undefined
   }
 }
 
@@ -186,16 +184,6 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     return this.#send(now, request, false)
   }
 
-  /**
-   * Records that `server` answered our packet `counter`, of application opcode
-   * `opcode` (a layer calls this for its own replies; the engine does it with
-   * 1 for acks). Returns the tracked send's ticket, or undefined when
-   * nothing of that kind was waiting for it.
-   */
-  acknowledge(now: number, counter: bigint, opcode: number, server: ServerInfo): number | undefined {
-    return this.tracker.acknowledge(now, counter, opcode, server.key, server)
-  }
-
   /** Ends a tracked send early, whether it is in flight or still waiting for a server; its report says `cancelled`. */
   override cancel(now: number, id: number): void {
     const kept = this.#queue.drain()
@@ -206,6 +194,17 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       } else this.#queue.push(queued)
     }
     super.cancel(now, id)
+  }
+
+  /** Ends every tracked send made with `owner`, in flight or still waiting for a server. */
+  override cancelOwned(now: number, owner: object): void {
+    for (const queued of this.#queue.drain()) {
+      if (queued.id !== undefined && queued.request.track?.owner === owner) {
+        this.timers.clear(`q:${queued.id}`)
+        this.#reportQueued(queued, 'cancelled')
+      } else this.#queue.push(queued)
+    }
+    super.cancelOwned(now, owner)
   }
 
   /** Asks the server(s) for their monotonic clock (opcode 20); answers arrive as `time:sync` events. */
@@ -454,12 +453,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     if (verdict === 'duplicate') {
       this.counters.duplicates++
       if (message?.type === 'reliable') this.#sendAck(now, server, counter)
-      this.deliver(plaintext, counter, server.info, true)
+      this.deliver(now, plaintext, counter, server.info, server.key, true)
       return
     }
     replay.commit(counter)
     this.#markFresh(now, server)
-    if (message === undefined) this.deliver(plaintext, counter, server.info, false)
+    if (message === undefined) this.deliver(now, plaintext, counter, server.info, server.key, false)
     else this.#dispatch(now, server, counter, plaintext, message)
   }
 
@@ -474,12 +473,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, message.counter, AppOpcode.Reliable, server.key, server.info)
+        this.tracker.acknowledge(now, message.counter, AppOpcode.Ack, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
         if (message.target !== '' || message.name !== '' || message.body.length > 0)
-          this.deliver(plaintext, counter, server.info, false)
+          this.deliver(now, plaintext, counter, server.info, server.key, false)
         return
       case 'time-sync-request':
         this.#sealAndSend(
@@ -573,7 +572,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       now,
       {
         ackKeys: [counter],
-        opcode: request.plaintext[0] ?? 0,
+        answeredBy: track.answeredBy ?? AppOpcode.Ack,
         plaintext: request.plaintext,
         counter,
         expect: track.expect,
@@ -582,6 +581,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         fallback: { to: this.#destination, bytes },
         internal,
         autoTargets: track.servers === undefined && track.expect !== 'any',
+        token: track.token,
+        owner: track.owner,
       },
       id,
     )
@@ -633,8 +634,18 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #reportQueued(queued: QueuedSend, outcome: 'deadline' | 'closed' | 'cancelled'): void {
     if (queued.id === undefined) return
     this.onDelivery(
-      { id: queued.id, counter: 0n, outcome, acked: [], missing: [], transmissions: 0, elapsed: 0 },
+      {
+        id: queued.id,
+        counter: 0n,
+        outcome,
+        acked: [],
+        missing: [],
+        transmissions: 0,
+        elapsed: 0,
+        answers: [],
+      },
       queued.internal,
+      queued.request.track?.token,
     )
   }
 
@@ -817,8 +828,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#servers.get(key)?.rtt.sample(rtt)
   }
 
-  protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean): void {
-    if (!internal) this.emit({ type: 'delivery', report })
+  protected override ackKey(_peerKey: string, counter: bigint): AckKey {
+    return counter // one counter sequence towards every server
+  }
+
+  protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean, token: unknown): void {
+    if (!internal) this.emit({ type: 'delivery', report, token })
   }
 
   #ensureOpen(): void {

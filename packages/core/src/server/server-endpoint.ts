@@ -23,8 +23,8 @@ import {
   UNRECOGNIZED_QUIET_SKIP,
   UNRECOGNIZED_SUPPRESS,
 } from '../constants.ts'
-import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
-import { EndpointBase } from '../endpoint-base.ts'
+import type { AckKey, DeliveryTarget } from '../delivery-tracker.ts'
+import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
@@ -46,7 +46,7 @@ export interface ServerSendRequest {
   /** Keys of the sessions to send to; default: every live session. */
   readonly to?: readonly string[]
   /** Track acknowledgements and retransmit the same bytes until `expect` is met or `deadline` passes. */
-  readonly track?: { readonly deadline: number; readonly expect: Expectation }
+  readonly track?: TrackRequest
 }
 
 /** What a server send did. */
@@ -170,26 +170,17 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       now,
       {
         ackKeys,
-        opcode: request.plaintext[0] ?? 0,
+        answeredBy: track.answeredBy ?? AppOpcode.Ack,
         counter: firstCounter,
         expect: track.expect,
         deadline: track.deadline,
         targets,
+        token: track.token,
+        owner: track.owner,
       },
       id,
     )
     return { id, recipients }
-  }
-
-  /**
-   * Records that client `key` answered our packet `counter` of application
-   * opcode `opcode` (the engine does this for acks of reliable messages; a
-   * layer above may for its own replies). Returns the tracked send's ticket,
-   * or undefined when nothing of that kind was waiting for it.
-   */
-  acknowledge(now: number, key: string, counter: bigint, opcode: number): number | undefined {
-    const session = this.#sessions.get(key)
-    return session && this.tracker.acknowledge(now, `${key}|${counter}`, opcode, key, session.info)
   }
 
   /** Sends quit to every client, fails pending sends with `closed`, stops all timers. Idempotent. */
@@ -462,12 +453,12 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       session.lastValidAt = now // authenticated: a retransmitting client is alive
       // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
       if (message?.type === 'reliable') this.#sendAck(session, counter)
-      this.deliver(plaintext, counter, session.info, true)
+      this.deliver(now, plaintext, counter, session.info, session.key, true)
       return
     }
     session.replay.commit(counter)
     session.lastValidAt = now
-    if (message === undefined) this.deliver(plaintext, counter, session.info, false)
+    if (message === undefined) this.deliver(now, plaintext, counter, session.info, session.key, false)
     else this.#dispatch(now, session, counter, plaintext, message)
   }
 
@@ -497,14 +488,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     switch (message.type) {
       case 'reliable':
         if (message.target !== '' || message.name !== '' || message.body.length > 0)
-          this.deliver(plaintext, counter, session.info, false)
+          this.deliver(now, plaintext, counter, session.info, session.key, false)
         this.#sendAck(session, counter)
         return
       case 'ack':
         this.tracker.acknowledge(
           now,
-          `${session.key}|${message.counter}`,
-          AppOpcode.Reliable,
+          this.ackKey(session.key, message.counter),
+          AppOpcode.Ack,
           session.key,
           session.info,
         )
@@ -582,8 +573,16 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#sessions.get(key)?.rtt.sample(rtt)
   }
 
-  protected override onDelivery(report: DeliveryReport<ClientInfo>): void {
-    this.emit({ type: 'delivery', report })
+  protected override ackKey(peerKey: string, counter: bigint): AckKey {
+    return `${peerKey}|${counter}`
+  }
+
+  protected override onDelivery(
+    report: DeliveryReport<ClientInfo>,
+    _internal: boolean,
+    token: unknown,
+  ): void {
+    this.emit({ type: 'delivery', report, token })
   }
 }
 
