@@ -3,6 +3,7 @@ import { loadCrypto } from '@pavillion/crypto'
 import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, nodeRuntime } from '../src/index.ts'
+import { freePort } from './support/network.ts'
 
 const text = (value: string) => new TextEncoder().encode(value)
 const closables: { close(): Promise<void> }[] = []
@@ -111,7 +112,7 @@ describe('more key scenarios over real UDP', () => {
     const clientId = text('udp-multicast-01')
     const psk = crypto.generatePsk()
     const clients = new MemoryClientRegistry().addPsk(clientId, psk)
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort() // not a random one: two runs side by side must not share a group port
     const group = '239.255.28.12'
     const servers = await Promise.all(
       [0, 1].map(async () => {
