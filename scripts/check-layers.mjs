@@ -37,6 +37,7 @@ const RULES = {
       '@pavillion/transport-node',
       '@pavillion/rpc',
       '@pavillion/pubsub',
+      '@pavillion/registers',
       NODE,
     ],
   },
