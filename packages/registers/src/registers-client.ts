@@ -346,8 +346,10 @@ export class RegistersClient {
   /** Detaches from the client and rejects every request in flight with `ClosedError`. Idempotent. */
   close(): void {
     if (this.closed) return
-    this.#lifetime.abort(new ClosedError('the registers client is closed'))
+    const reason = new ClosedError('the registers client is closed')
+    this.#lifetime.abort(reason)
     this.#detach()
+    this.#requests.closeAll(reason)
   }
 
   /** Same as `close()`, for `using`. */

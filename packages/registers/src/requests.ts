@@ -1,4 +1,4 @@
-import { type Client, ClosedError, type Runtime, type ServerInfo, TimeoutError } from '@pavillion/core'
+import { type Client, type Runtime, type ServerInfo, TimeoutError } from '@pavillion/core'
 import type { RegisterPacket } from './core-message.ts'
 import { MAX_RETRY_INTERVAL } from './limits.ts'
 
@@ -24,6 +24,7 @@ export interface RequestPlan<T> {
 
 interface Pending {
   readonly judge: (packet: RegisterPacket<ServerInfo>) => boolean
+  readonly close: (reason: unknown) => void
 }
 
 /**
@@ -39,6 +40,7 @@ export class Requests {
   readonly #byRegister = new Map<number, Set<Pending>>()
   readonly #lifetime: AbortSignal
 
+  /** `lifetime` aborts when the client closes; then call `closeAll`. */
   constructor(host: Pick<Client, 'send' | 'now'>, timers: Pick<Runtime, 'setTimer'>, lifetime: AbortSignal) {
     this.#host = host
     this.#timers = timers
@@ -68,8 +70,13 @@ export class Requests {
       const deadline = started + plan.timeout
       let attempts = 0
       let interval = plan.retryInterval
-      let cancelRetry = () => {}
-      let cancelDeadline = () => {}
+      let cancelTimer = () => {}
+      const finish = (settle: () => void) => {
+        cancelTimer()
+        plan.signal?.removeEventListener('abort', onAbort)
+        this.#remove(plan.register, pending)
+        settle()
+      }
       const pending: Pending = {
         judge: (packet) => {
           const verdict = plan.judge(packet)
@@ -78,44 +85,10 @@ export class Requests {
           else finish(() => reject(verdict.fail))
           return true
         },
+        close: (reason) => finish(() => reject(reason)),
       }
       const onAbort = () => finish(() => reject(plan.signal?.reason))
-      const onClose = () => finish(() => reject(new ClosedError('the registers client is closed')))
-      const finish = (settle: () => void) => {
-        cancelRetry()
-        cancelDeadline()
-        plan.signal?.removeEventListener('abort', onAbort)
-        this.#lifetime.removeEventListener('abort', onClose)
-        const set = this.#byRegister.get(plan.register)
-        set?.delete(pending)
-        if (set?.size === 0) this.#byRegister.delete(plan.register)
-        settle()
-      }
-      const send = (): boolean => {
-        try {
-          this.#host.send(plan.plaintext)
-        } catch (error) {
-          finish(() => reject(error))
-          return false
-        }
-        attempts++
-        return true
-      }
-      const retry = () => {
-        if (!send()) return
-        const at = this.#host.now() + interval
-        interval = Math.min(interval * 2, MAX_RETRY_INTERVAL)
-        if (at < deadline) cancelRetry = this.#timers.setTimer(at, retry)
-      }
-      let set = this.#byRegister.get(plan.register)
-      if (set === undefined) {
-        set = new Set()
-        this.#byRegister.set(plan.register, set)
-      }
-      set.add(pending)
-      plan.signal?.addEventListener('abort', onAbort, { once: true })
-      this.#lifetime.addEventListener('abort', onClose, { once: true })
-      cancelDeadline = this.#timers.setTimer(deadline, () =>
+      const expire = () =>
         finish(() => {
           if (plan.gathered !== undefined) resolve(plan.gathered())
           else
@@ -126,9 +99,42 @@ export class Requests {
                 attempts,
               ),
             )
-        }),
-      )
-      retry()
+        })
+      // One timer per request: the next retry, or the deadline when no retry fits before it.
+      const attempt = () => {
+        try {
+          this.#host.send(plan.plaintext)
+        } catch (error) {
+          finish(() => reject(error))
+          return
+        }
+        attempts++
+        const retryAt = this.#host.now() + interval
+        interval = Math.min(interval * 2, MAX_RETRY_INTERVAL)
+        cancelTimer =
+          retryAt < deadline
+            ? this.#timers.setTimer(retryAt, attempt)
+            : this.#timers.setTimer(deadline, expire)
+      }
+      let set = this.#byRegister.get(plan.register)
+      if (set === undefined) {
+        set = new Set()
+        this.#byRegister.set(plan.register, set)
+      }
+      set.add(pending)
+      plan.signal?.addEventListener('abort', onAbort, { once: true })
+      attempt()
     })
+  }
+
+  /** Rejects every request in flight with `reason` (the client closed). */
+  closeAll(reason: unknown): void {
+    for (const set of [...this.#byRegister.values()]) for (const pending of [...set]) pending.close(reason)
+  }
+
+  #remove(register: number, pending: Pending): void {
+    const set = this.#byRegister.get(register)
+    set?.delete(pending)
+    if (set?.size === 0) this.#byRegister.delete(register)
   }
 }
