@@ -109,3 +109,18 @@ it('every register command has a help text', async () => {
     expect(help.fake.stdout).toContain(`Usage: pavillion ${command}`)
   }
 })
+
+it('serve --register also answers getConfig (24) by register name', async () => {
+  const { address } = await serve()
+  const name = await run(['call', address, '1', '--hex', '1800', ...flags()])
+  expect([name.status, name.fake.stdout]).toEqual([0, `${Buffer.from('getConfig').toString('hex')}\n`])
+  const value = await run([
+    'call',
+    address,
+    '24',
+    '--hex',
+    `${Buffer.from('label').toString('hex')}00`,
+    ...flags(),
+  ])
+  expect([value.status, value.fake.stdout]).toEqual([0, `${Buffer.from('kitchen').toString('hex')}\n`])
+})

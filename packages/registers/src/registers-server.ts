@@ -1,6 +1,6 @@
 import { type ClientInfo, ClosedError, type Runtime, type Server } from '@pavillion/core'
 import { encodeApp, type RegisterMessage } from '@pavillion/wire'
-import { DATATYPES, type Datatype, decodeValue, isDatatype, valueProblem } from './codecs.ts'
+import { DATATYPES, type Datatype, decodeValue, encodeValue, isDatatype, valueProblem } from './codecs.ts'
 import { REQUEST_OPCODES, type RegisterPacket, receiveRegisters } from './core-message.ts'
 import { DeclaredRegister, type RegisterDeclaration } from './declared-register.ts'
 import { type RegisterRefusal, RegisterWriteError } from './errors.ts'
@@ -277,29 +277,67 @@ export class RegistersServer {
       this.#status(client, message, 'ok', '') // already applied and unchanged since: confirm only
       return
     }
-    const bytes = message.value.slice()
-    const value = decodeValue(declared.datatype, bytes)
     this.#running.add(key)
-    const previous = this.#writing.get(message.register) ?? Promise.resolve()
+    this.#apply(declared, message.value.slice(), client, tag)
+      .then(
+        () => this.#status(client, message, 'ok', ''),
+        (error: unknown) => {
+          const reason = error instanceof RegisterWriteError ? error.reason : 'failed'
+          this.#refuse(message, client, reason, error instanceof Error ? error.message : 'the writer failed')
+        },
+      )
+      .finally(() => this.#running.delete(key))
+  }
+
+  /**
+   * Writes `value` to a register as if `client` had sent it (the same checks,
+   * writer and order as a write from the network; what `getConfig`/`setConfig`
+   * use). Resolves once applied.
+   * Rejects with `RegisterWriteError` (`unknown-register`, `read-only`, `bad-value`,
+   * or the writer's refusal); another error from the writer as is.
+   */
+  async writeFrom(client: ClientInfo, register: number, value: unknown): Promise<void> {
+    const declared = this.#registers.get(register)
+    if (declared === undefined) throw new RegisterWriteError('no such register', 'unknown-register')
+    if (declared.writer === undefined)
+      throw new RegisterWriteError('this register has no writer', 'read-only')
+    let bytes: Uint8Array
+    try {
+      bytes = encodeValue(declared.datatype, value)
+    } catch (error) {
+      throw new RegisterWriteError((error as Error).message, 'bad-value')
+    }
+    await this.#apply(declared, bytes, client, undefined)
+  }
+
+  /** Runs the writer after the register's earlier writes, then sets the value (and remembers the write by `tag`). */
+  #apply(
+    declared: DeclaredRegister,
+    bytes: Uint8Array,
+    client: ClientInfo,
+    tag: string | undefined,
+  ): Promise<void> {
+    const { register, writer } = declared
+    const value = decodeValue(declared.datatype, bytes)
+    const previous = this.#writing.get(register) ?? Promise.resolve()
     const run = previous.then(async () => {
-      if (this.closed || declared.removed) return
-      try {
-        await writer(value as never, { client, register: message.register })
-      } catch (error) {
-        const reason = error instanceof RegisterWriteError ? error.reason : 'failed'
-        this.#refuse(message, client, reason, error instanceof Error ? error.message : 'the writer failed')
-        return
-      }
+      if (this.closed || declared.removed)
+        throw new RegisterWriteError('no such register', 'unknown-register')
+      await writer?.(value as never, { client, register })
       this.#stats.applied++
       declared.setBytes(bytes)
-      this.#lastWrites.set(message.register, { client: client.key, tag, version: declared.version })
-      this.#status(client, message, 'ok', '')
+      if (tag === undefined) this.#lastWrites.delete(register)
+      else this.#lastWrites.set(register, { client: client.key, tag, version: declared.version })
     })
-    const done = run.finally(() => {
-      this.#running.delete(key)
-      if (this.#writing.get(message.register) === done) this.#writing.delete(message.register)
+    const done = run.then(
+      () => {},
+      () => {},
+    )
+    this.#writing.set(register, done)
+    done.then(() => {
+      if (this.#writing.get(register) === done) this.#writing.delete(register)
     })
-    this.#writing.set(message.register, done)
+    return run
   }
 
   #onObserve(message: Extract<RegisterMessage, { type: 'observe' }>, client: ClientInfo): undefined {

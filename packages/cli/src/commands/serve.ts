@@ -107,6 +107,7 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     allowGuests,
     broker: values.broker === true,
     reserved: { whatIs: true, descriptors: true },
+    config: (values.register ?? []).length > 0,
     ...(values.bind === undefined ? {} : { bind: values.bind }),
     ...(values.multicast === undefined || values.interface === undefined
       ? {}

@@ -73,7 +73,8 @@ message received, RPC served. Serves echo at function 0.
   --files DIR           serve the file functions (10-14) from DIR
   --register N:NAME:TYPE[=VALUE]
                         declare a writable register, e.g. 100:temperature:f32=21.5
-                        (TYPE: bytes utf8 u8 u16 u32 i32 f32 f64 bool json; repeatable)
+                        (TYPE: bytes utf8 u8 u16 u32 i32 f32 f64 bool json; repeatable);
+                        also serves getConfig/setConfig (24/25) by register name
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help`,

@@ -9,6 +9,7 @@ import { secretKeyOf } from '../keys.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import { clientRegistryOf } from './client-registry-of.ts'
+import { serveConfig } from './config-functions.ts'
 import { PavillionServer } from './pavillion-server.ts'
 import { DEFAULT_RESERVED, type PavillionServerOptions, planServerSockets } from './server-options.ts'
 
@@ -70,6 +71,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     rpc.enableReserved(options.reserved ?? DEFAULT_RESERVED)
     const pubsub = new ServerPubSub(core, { ...options.pubsub, broker: options.broker === true })
     const registers = new RegistersServer(core, { runtime, ...options.registers })
+    if (options.config === true) serveConfig(rpc, registers)
     if (fileOptions !== undefined) stopFiles = await serveFiles(rpc, fileOptions)
     signal?.throwIfAborted()
     const server = new PavillionServer({

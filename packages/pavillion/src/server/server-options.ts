@@ -77,6 +77,8 @@ export interface PavillionServerOptions extends AbortOptions {
   readonly rpc?: RpcServerOptions
   /** Options of the pub/sub object (bounds); `broker` is the option above. */
   readonly pubsub?: Omit<ServerPubSubOptions, 'broker'>
+  /** Serve getConfig (24) and setConfig (25) over the registers (key = register name). Default false. */
+  readonly config?: boolean
   /** Bounds of the registers layer (registers, observers per register and per session, shortest observation). */
   readonly registers?: Omit<RegistersServerOptions, 'runtime'>
   /** Engine bounds (sessions, pending handshakes, sends in flight). */
