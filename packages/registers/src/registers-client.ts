@@ -220,7 +220,8 @@ export class RegistersClient {
 
   /**
    * Sends a value once, without waiting for it to be applied (refusals are
-   * not reported). Resolves once sent (after the datatype is known).
+   * not reported). Resolves once handed to the engine (after the datatype is known), which holds it
+   * until a server is connected.
    */
   async writeUnreliable(register: number, value: RegisterValue, options: TypedOptions = {}): Promise<void> {
     checkRegister(register)
@@ -309,6 +310,7 @@ export class RegistersClient {
       this.#observations.get(register)?.delete(onNotification)
       if (this.#observations.get(register)?.size === 0) this.#observations.delete(register)
       options.signal?.removeEventListener('abort', onAbort)
+      this.#lifetime.signal.removeEventListener('abort', closeWithClient)
       if (this.closed) return
       try {
         this.#host.send(encodeApp({ type: 'observe', register, durationMs: 0, rateLimitMs: 0 }))
@@ -317,6 +319,7 @@ export class RegistersClient {
       }
     }
     const onAbort = () => observation.fail(options.signal?.reason)
+    const closeWithClient = () => observation.fail(new ClosedError('the registers client is closed'))
     observation.attach({
       start: async () => {
         type ??= (
@@ -338,7 +341,6 @@ export class RegistersClient {
     })
     if (options.signal?.aborted) observation.fail(options.signal.reason)
     else options.signal?.addEventListener('abort', onAbort, { once: true })
-    const closeWithClient = () => observation.fail(new ClosedError('the registers client is closed'))
     this.#lifetime.signal.addEventListener('abort', closeWithClient, { once: true })
     return observation
   }

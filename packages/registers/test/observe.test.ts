@@ -137,4 +137,39 @@ describe('observe', () => {
     expect(((await done) as Error).message).toBe('enough')
     expect(server.stats().observers).toBe(0)
   })
+
+  it('a renewal replaces the duration and the rate limit (the documented rule)', async () => {
+    const { registers: server } = world.server(SERVER)
+    const x = server.declare({ register: 13, name: 'x', datatype: 'u8' })
+    const { core: client } = world.client(SERVER)
+    await world.until(client.waitForServer())
+    client.send(encodeApp({ type: 'observe', register: 13, durationMs: 60_000, rateLimitMs: 1000 }))
+    await world.run(10)
+    client.send(encodeApp({ type: 'observe', register: 13, durationMs: 300, rateLimitMs: 0 }))
+    await world.run(10)
+    const before = server.stats().notifications
+    x.set(1)
+    x.set(2) // no rate limit any more: both go out at once
+    await world.run(10)
+    expect(server.stats().notifications - before).toBe(2)
+    await world.run(300) // the shorter duration, counted from the renewal
+    expect(server.stats().observers).toBe(0)
+  })
+
+  it('many observations opened and closed leave nothing behind', async () => {
+    const { registers: server } = world.server(SERVER)
+    const x = server.declare({ register: 14, name: 'x', datatype: 'u8' })
+    const { registers: client } = world.client(SERVER)
+    for (let i = 0; i < 50; i++) {
+      const observation = client.observe(14, { type: 'u8' })
+      const current = x.value
+      expect((await world.until(observation.next())).value?.value).toBe(current)
+      x.set(i)
+      observation.close()
+    }
+    await world.run(50)
+    expect(server.stats().observers).toBe(0)
+    expect(client.pending).toBe(0)
+    expect(world.runtime.pendingTimers).toBeLessThan(10) // the engines' own timers only
+  })
 })
