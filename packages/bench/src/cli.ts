@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import type { Budget } from './measure.ts'
 import { makeKeys } from './pair.ts'
 import { reliablePublishes } from './pubsub.ts'
+import { registerRates } from './registers.ts'
 import type { Row } from './row.ts'
 import { rpcCalls } from './rpc.ts'
 import { handshakes, memoryPerSession, reliableMessages } from './scenarios.ts'
@@ -29,6 +30,7 @@ const groups: Record<string, Group> = {
   publish: (keys, b) => reliablePublishes(keys, b, sizes),
   reliable: (keys, b) => reliableMessages(keys, b, sizes),
   handshake: (keys, b) => handshakes(keys, b),
+  registers: (keys, b) => registerRates(keys, b),
   memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
 }
 

@@ -5,11 +5,15 @@ import type { Command } from './commands/command.ts'
 import { demo } from './commands/demo.ts'
 import { help, printHelp } from './commands/help.ts'
 import { keygen } from './commands/keygen.ts'
+import { observe } from './commands/observe.ts'
 import { ping } from './commands/ping.ts'
 import { pub } from './commands/pub.ts'
 import { pubkey } from './commands/pubkey.ts'
+import { read } from './commands/read.ts'
+import { registers } from './commands/registers.ts'
 import { serve } from './commands/serve.ts'
 import { sub } from './commands/sub.ts'
+import { write } from './commands/write.ts'
 import { failureOf } from './exit-status.ts'
 import type { CliIo } from './io.ts'
 import { UsageError } from './usage-error.ts'
@@ -22,6 +26,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   call,
   pub,
   sub,
+  registers,
+  read,
+  write,
+  observe,
   ping,
   bench,
   demo,

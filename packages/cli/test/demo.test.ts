@@ -11,7 +11,7 @@ describe('pavillion demo', () => {
     const lines = fake.lines()
     expect(lines[0]).toBe('Pavillion demo')
     expect(lines).toContainEqual(expect.stringMatching(/^#\s+step\s+what happened\s+time$/))
-    expect(lines.at(-1)).toMatch(/^\s+9 steps\s+all passed\s+[\d.]+ m?s$/)
+    expect(lines.at(-1)).toMatch(/^\s+10 steps\s+all passed\s+[\d.]+ m?s$/)
     expect(fake.stdout).toMatch(
       /delivery report: acknowledged by alpha \(127\.0\.0\.1:\d+\), beta \(127\.0\.0\.1:\d+\)/,
     )

@@ -9,7 +9,7 @@
  * object. Key helpers and every error class are exported here; the layers
  * underneath are available as `pavillion/wire`, `pavillion/crypto`,
  * `pavillion/core`, `pavillion/testing`, `pavillion/transport-node`,
- * `pavillion/rpc`, `pavillion/files` and `pavillion/pubsub`.
+ * `pavillion/rpc`, `pavillion/files`, `pavillion/pubsub` and `pavillion/registers`.
  *
  * @example
  * ```ts
@@ -118,6 +118,20 @@ export {
   type ServerPublishOptions,
   type StreamOptions,
 } from '@pavillion/pubsub'
+/** Register types and errors (`pavillion/registers` has everything). */
+export {
+  DATATYPES,
+  type Datatype,
+  isDatatype,
+  parseValue,
+  type ReadAllResult,
+  type RegisterInfo,
+  RegisterMalformedError,
+  RegisterRefusedError,
+  type RegisterUpdate,
+  type RegisterValue,
+  RegisterWriteError,
+} from '@pavillion/registers'
 /** RPC types and errors (`pavillion/rpc` has everything). */
 export {
   type CallAllResult,

@@ -10,6 +10,7 @@ import {
 } from 'pavillion'
 import { clientIdArg, pskArg, publicKeyArg, secretKeyArg } from '../args/keys.ts'
 import { integerFlag, type ParsedCommand, parseCommand, positionals } from '../args/parse.ts'
+import { type RegisterFlag, registerFlag, valueField, valueText } from '../args/register-args.ts'
 import { secretText } from '../args/secret.ts'
 import { bytesField, bytesText } from '../bytes.ts'
 import { debugEnabled, debugTracer } from '../debug-trace.ts'
@@ -33,6 +34,7 @@ const FLAGS = {
   echo: { type: 'string', multiple: true },
   broker: { type: 'boolean' },
   files: { type: 'string' },
+  register: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const
@@ -47,10 +49,12 @@ export async function serve(argv: readonly string[], io: CliIo): Promise<number>
   positionals('serve', args, [])
   const out = new Output(io, values.json === true)
   const options = await serverOptions(values, io)
+  const declared = (values.register ?? []).map(registerFlag)
   const echoes = [...new Set([0, ...(values.echo ?? []).map((fn) => integerFlag('echo', fn, 0, 0, 65535))])]
   const server = await createServer({ ...options, signal: io.signal })
   try {
     for (const fn of echoes) server.rpc.handle(fn, served(out, fn), { name: fn === 0 ? 'core.echo' : 'echo' })
+    for (const flag of declared) declare(server, flag, out)
     report(server, out)
     const { address, port } = server.address
     out.record(
@@ -103,6 +107,7 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     allowGuests,
     broker: values.broker === true,
     reserved: { whatIs: true, descriptors: true },
+    config: (values.register ?? []).length > 0,
     ...(values.bind === undefined ? {} : { bind: values.bind }),
     ...(values.multicast === undefined || values.interface === undefined
       ? {}
@@ -189,6 +194,29 @@ function served(out: Output, fn: number): RpcHandler {
       `rpc  fn ${fn} served to ${clientLabel(client)} (${client.key}), ${args.length} bytes`,
     )
     return args
+  }
+}
+
+/**
+ * Declares a `--register` (writable: each write is printed).
+ * @throws UsageError for a number given twice or a bad name
+ */
+function declare(server: PavillionServer, flag: RegisterFlag, out: Output): void {
+  try {
+    server.registers.declare({
+      register: flag.register,
+      name: flag.name,
+      datatype: flag.datatype,
+      ...(flag.value === undefined ? {} : { value: flag.value }),
+      writer: (value, { client }) =>
+        out.record(
+          'register:written',
+          { register: flag.register, value: valueField(value), client: clientField(client) },
+          `register ${flag.register} (${flag.name}) = ${valueText(value)}  by ${clientLabel(client)}`,
+        ),
+    })
+  } catch (error) {
+    throw new UsageError(`--register ${flag.register}:${flag.name}: ${(error as Error).message}`)
   }
 }
 

@@ -218,6 +218,26 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
       return 'gamma → ECC client, acknowledged'
     })
 
+    await step('Observe a changing register', async () => {
+      const temperature = gamma.registers.declare({
+        register: 100,
+        name: 'temperature',
+        datatype: 'f32',
+        value: 20,
+      })
+      const observation = eccClient.registers.observe(100, { rateLimitMs: 50, signal })
+      const seen: unknown[] = []
+      for await (const { value } of observation) {
+        seen.push(value)
+        if (seen.length === 1) for (const t of [20.5, 21, 21.5, 22]) temperature.set(t) // coalesced to 22
+        if (value === 22) break
+      }
+      print.detail(
+        `ECC client observed register 100 on gamma: ${seen.join(' → ')} ${style.dim('(rate limit 50 ms)')}`,
+      )
+      return `${seen.length} notifications, ending with the latest value`
+    })
+
     await step('Restart gamma', async () => {
       const gone = once(eccClient, 'server:disconnected', signal)
       await gamma.close()

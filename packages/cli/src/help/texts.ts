@@ -27,6 +27,10 @@ Commands:
   pub ADDR TARGET NAME [DATA]
                         publish a message
   sub ADDR TARGET...    print the messages servers send
+  registers ADDR        list a server's registers
+  read ADDR REG         print a register's value
+  write ADDR REG VALUE  write a register
+  observe ADDR REG      print a register's value and every change
   ping ADDR             measure round trips with the echo function
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
@@ -67,6 +71,10 @@ message received, RPC served. Serves echo at function 0.
   --echo FN             also serve echo at function FN (repeatable)
   --broker              re-publish each client's messages to the other clients
   --files DIR           serve the file functions (10-14) from DIR
+  --register N:NAME:TYPE[=VALUE]
+                        declare a writable register, e.g. 100:temperature:f32=21.5
+                        (TYPE: bytes utf8 u8 u16 u32 i32 f32 f64 bool json; repeatable);
+                        also serves getConfig/setConfig (24/25) by register name
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help`,
@@ -112,6 +120,53 @@ ${ADDRESS}
 ${CLIENT_FLAGS}
 ${KEY_FLAGS}`,
 
+  registers: `Usage: pavillion registers ADDR [options]
+
+Lists every register the server declares: number, name, datatype, rw (writable)
+or ro, interface and description.
+${ADDRESS}
+  --timeout MS          give up after MS milliseconds (default 5000)
+${CLIENT_FLAGS}
+${KEY_FLAGS}`,
+
+  read: `Usage: pavillion read ADDR REG [options]
+
+Prints the value of register REG (0-65535), decoded by its datatype: numbers
+and booleans as is, text and JSON as JSON, bytes as 0x-hex. A refusal (e.g.
+unknown register) exits with status 1.
+${ADDRESS}
+  --type TYPE           the datatype, instead of asking the server
+  --all                 one line per server of a multicast group
+  --timeout MS          give up after MS milliseconds (default 5000; --all gathers 2000)
+${CLIENT_FLAGS}
+${KEY_FLAGS}`,
+
+  write: `Usage: pavillion write ADDR REG VALUE [options]
+
+Writes VALUE (a number, true/false, text, JSON, or hex for bytes, as the
+register's datatype) and waits until the server applied it. A refusal
+(read-only, bad value, unknown register) exits with status 1 and the reason.
+${ADDRESS}
+  --unreliable          send once; do not wait for the server
+  --type TYPE           the datatype, instead of asking the server
+  --timeout MS          give up after MS milliseconds (default 5000)
+${CLIENT_FLAGS}
+${KEY_FLAGS}`,
+
+  observe: `Usage: pavillion observe ADDR REG [options]
+
+Prints the register's current value, then every change, until interrupted, N
+values arrived, or the timeout passed. Changes faster than the rate limit are
+coalesced: the latest value always arrives.
+${ADDRESS}
+  --rate-limit MS       at most one value per MS milliseconds (default 0)
+  --duration MS         each grant on the server, renewed halfway (100-65535, default 10000)
+  --count N             exit after N values
+  --timeout MS          exit after MS milliseconds (status 1 if --count was not reached)
+  --type TYPE           the datatype, instead of asking the server
+${CLIENT_FLAGS}
+${KEY_FLAGS}`,
+
   ping: `Usage: pavillion ping ADDR [options]
 
 Calls the echo function COUNT times and prints each round trip and the
@@ -137,8 +192,9 @@ exits 2: clone the repository and run pnpm bench.
 A tour that stays on this machine: generates keys, starts two servers in the
 multicast group 239.255.28.12 (through 127.0.0.1) and one on 127.0.0.1,
 connects a PSK and an ECC client, calls functions, publishes to both group
-members, pushes a message from a server, restarts a server and reconnects,
-then prints what happened and how long each step took.
+members, pushes a message from a server, observes a changing register,
+restarts a server and reconnects, then prints what happened and how long
+each step took.
   --debug               trace every datagram on stderr
   -h, --help            this help`,
 } as const

@@ -1,5 +1,6 @@
 import { Client, DEFAULT_PORT, isMulticast } from '@pavillion/core'
 import { ClientPubSub } from '@pavillion/pubsub'
+import { RegistersClient } from '@pavillion/registers'
 import { RpcClient } from '@pavillion/rpc'
 import { createUdpTransport, nodeRuntime, type UdpTransportOptions } from '@pavillion/transport-node'
 import { checkIpLiteral, parseAddress, resolveAddress } from '../address.ts'
@@ -52,9 +53,10 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
     await udp.close()
     throw signal.reason
   }
+  const runtime = nodeRuntime()
   const core = new Client({
     crypto,
-    runtime: nodeRuntime(),
+    runtime,
     transport: options.debug === undefined ? udp : tracedTransport(udp, options.debug),
     destination,
     credentials,
@@ -64,7 +66,11 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
   try {
     const rpc = new RpcClient(core, options.timeout === undefined ? {} : { timeout: options.timeout })
     const pubsub = new ClientPubSub(core, options.pubsub)
-    const client = new PavillionClient({ core, rpc, pubsub, destination })
+    const registers = new RegistersClient(core, {
+      runtime,
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    })
+    const client = new PavillionClient({ core, rpc, pubsub, registers, destination })
     if (signal !== undefined) {
       const close = () => void client.close()
       signal.addEventListener('abort', close, { once: true })

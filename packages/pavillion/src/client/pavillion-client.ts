@@ -17,6 +17,7 @@ import type {
   PubSubStats,
   StreamOptions,
 } from '@pavillion/pubsub'
+import type { RegistersClient } from '@pavillion/registers'
 import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileOptions } from '@pavillion/rpc'
 import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
 import { bytesOf, type Payload } from '../payload.ts'
@@ -51,6 +52,7 @@ export interface ClientParts {
   readonly core: Client
   readonly rpc: RpcClient
   readonly pubsub: ClientPubSub
+  readonly registers: RegistersClient
   readonly destination: PeerAddress
 }
 
@@ -75,6 +77,8 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   readonly rpc: RpcClient
   /** The full pub/sub object (tags, alerts, subscriber tracking). */
   readonly pubsub: ClientPubSub
+  /** Registers of the servers: `read`, `write`, `writeUnreliable`, `observe`, `info`, `list`, `readAll`. */
+  readonly registers: RegistersClient
   /** Where new packets go: the server, or the multicast group. */
   readonly destination: PeerAddress
   #closing: Promise<void> | undefined
@@ -85,6 +89,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     this.core = parts.core
     this.rpc = parts.rpc
     this.pubsub = parts.pubsub
+    this.registers = parts.registers
     this.destination = parts.destination
     const { core } = parts
     core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
@@ -229,6 +234,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   /** Says goodbye (quit), rejects pending calls with `ClosedError`, releases the socket. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.registers.close()
       this.pubsub.close()
       this.rpc.close()
       await this.core.close()

@@ -1,6 +1,7 @@
 import { Server } from '@pavillion/core'
 import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
 import { ServerPubSub, statusProvider } from '@pavillion/pubsub'
+import { RegistersServer } from '@pavillion/registers'
 import { RpcServer } from '@pavillion/rpc'
 import { type FileServiceOptions, serveFiles } from '@pavillion/rpc/files'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
@@ -8,6 +9,7 @@ import { secretKeyOf } from '../keys.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import { clientRegistryOf } from './client-registry-of.ts'
+import { serveConfig } from './config-functions.ts'
 import { PavillionServer } from './pavillion-server.ts'
 import { DEFAULT_RESERVED, type PavillionServerOptions, planServerSockets } from './server-options.ts'
 
@@ -50,9 +52,10 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     address: sockets.announce.address,
     port: sockets.announce.port ?? address.port,
   }
+  const runtime = nodeRuntime()
   const core = new Server({
     crypto,
-    runtime: nodeRuntime(),
+    runtime,
     transport: options.debug === undefined ? udp : tracedTransport(udp, options.debug),
     clients: registry,
     ...(keyPair === undefined ? {} : { keyPair }),
@@ -67,12 +70,15 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     const rpc = new RpcServer(core, options.rpc)
     rpc.enableReserved(options.reserved ?? DEFAULT_RESERVED)
     const pubsub = new ServerPubSub(core, { ...options.pubsub, broker: options.broker === true })
+    const registers = new RegistersServer(core, { runtime, ...options.registers })
+    if (options.config === true) serveConfig(rpc, registers)
     if (fileOptions !== undefined) stopFiles = await serveFiles(rpc, fileOptions)
     signal?.throwIfAborted()
     const server = new PavillionServer({
       core,
       rpc,
       pubsub,
+      registers,
       address,
       sendAddress: udp.localAddress(),
       cleanup: () => stopFiles(),

@@ -16,6 +16,7 @@ import type {
   ServerPubSubStats,
   StreamOptions,
 } from '@pavillion/pubsub'
+import type { RegistersServer, RegistersServerStats } from '@pavillion/registers'
 import type { RpcServer, RpcServerStats } from '@pavillion/rpc'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
@@ -39,6 +40,7 @@ export interface PavillionServerStats {
   readonly engine: EndpointStats
   readonly rpc: RpcServerStats
   readonly pubsub: ServerPubSubStats
+  readonly registers: RegistersServerStats
 }
 
 /** The parts `createServer` assembles a server from. */
@@ -46,6 +48,7 @@ export interface ServerParts {
   readonly core: Server
   readonly rpc: RpcServer
   readonly pubsub: ServerPubSub
+  readonly registers: RegistersServer
   readonly address: PeerAddress
   readonly sendAddress: PeerAddress
   /** Undoes what was attached besides the three objects (the file service). */
@@ -73,6 +76,8 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   readonly rpc: RpcServer
   /** The full pub/sub object (tags, alerts, broker counters). */
   readonly pubsub: ServerPubSub
+  /** Registers: `registers.declare({ register, name, datatype, value, writer })`, `set(value)` notifies observers. */
+  readonly registers: RegistersServer
   /** Where the server listens (the port clients send to). */
   readonly address: PeerAddress
   /** Where its datagrams leave from (what clients see as the server's address). */
@@ -86,6 +91,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     this.core = parts.core
     this.rpc = parts.rpc
     this.pubsub = parts.pubsub
+    this.registers = parts.registers
     this.address = parts.address
     this.sendAddress = parts.sendAddress
     this.#cleanup = parts.cleanup
@@ -146,7 +152,12 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
 
   /** A snapshot of the counters of every layer. */
   stats(): PavillionServerStats {
-    return { engine: this.core.stats(), rpc: this.rpc.stats(), pubsub: this.pubsub.stats() }
+    return {
+      engine: this.core.stats(),
+      rpc: this.rpc.stats(),
+      pubsub: this.pubsub.stats(),
+      registers: this.registers.stats(),
+    }
   }
 
   /**
@@ -156,6 +167,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#cleanup()
+      this.registers.close()
       this.pubsub.close()
       this.rpc.close()
       await this.core.close()

@@ -9,6 +9,7 @@ import {
 } from '@pavillion/core'
 import type { KeyPair, PresharedKey, SecretKey } from '@pavillion/crypto'
 import type { ServerPubSubOptions } from '@pavillion/pubsub'
+import type { RegistersServerOptions } from '@pavillion/registers'
 import type { ReservedOptions, RpcServerOptions } from '@pavillion/rpc'
 import type { FileServiceOptions } from '@pavillion/rpc/files'
 import type { UdpTransportOptions } from '@pavillion/transport-node'
@@ -76,6 +77,10 @@ export interface PavillionServerOptions extends AbortOptions {
   readonly rpc?: RpcServerOptions
   /** Options of the pub/sub object (bounds); `broker` is the option above. */
   readonly pubsub?: Omit<ServerPubSubOptions, 'broker'>
+  /** Serve getConfig (24) and setConfig (25) over the registers (key = register name). Default false. */
+  readonly config?: boolean
+  /** Bounds of the registers layer (registers, observers per register and per session, shortest observation). */
+  readonly registers?: Omit<RegistersServerOptions, 'runtime'>
   /** Engine bounds (sessions, pending handshakes, sends in flight). */
   readonly limits?: Partial<ServerLimits>
   /** Close a client's session after this long without a packet, ms. Default 300 000. */

@@ -1,0 +1,5 @@
+/**
+ * `pavillion/registers`: typed registers, `@pavillion/registers` as is (`RegistersServer`, `RegistersClient`, datatypes).
+ * @packageDocumentation
+ */
+export * from '@pavillion/registers'
