@@ -1,23 +1,20 @@
-import type { MessageEvent } from '@pavillion/core'
-import { AppOpcode, type RegisterMessage } from '@pavillion/wire'
+import type { OpcodeEvent } from '@pavillion/core'
+import { AppOpcode, decodeAppPayload, type RegisterMessage } from '@pavillion/wire'
 
-// The one file that reads core's message events: everything else in this
-// package sees `RegisterPacket`s. When core hands layers `{ opcode, payload,
-// counter, sender, duplicate }` instead, only `toPacket` changes (decode
-// `payload` with wire's `decodeRegister`, dropping what throws).
+// The one file that reads core's opcode events (`{ opcode, payload, counter,
+// sender, duplicate }`): everything else in this package sees decoded
+// `RegisterPacket`s. A payload that does not decode is dropped here.
 
 /** An authenticated register message and who sent it. */
 export interface RegisterPacket<P> {
   readonly message: RegisterMessage
   /** The session (server side) or server (client side) it came from. */
   readonly sender: P
-  /** True for a retransmission the engine already delivered (answered like a fresh packet; see README). */
-  readonly duplicate: boolean
 }
 
 /** What this package needs of a core `Client` or `Server` to receive. */
 export interface MessageHost<P> {
-  handle(opcode: number, handler: (event: MessageEvent<P>) => void): () => void
+  handle(opcode: number, handler: (event: OpcodeEvent<P>) => void): () => void
 }
 
 /** The opcodes a server answers. */
@@ -60,15 +57,20 @@ export function receiveRegisters<P>(
   return removeAll
 }
 
-function toPacket<P>(event: MessageEvent<P>): RegisterPacket<P> | undefined {
-  const { message } = event
+function toPacket<P>(event: OpcodeEvent<P>): RegisterPacket<P> | undefined {
+  let message: ReturnType<typeof decodeAppPayload>
+  try {
+    message = decodeAppPayload(event.opcode, event.payload)
+  } catch {
+    return undefined // authenticated but malformed: dropped, like every layer's bad input
+  }
   switch (message.type) {
     case 'register-read':
     case 'register-declaration':
     case 'observe':
     case 'register-info-request':
     case 'register-info':
-      return { message, sender: event.peer, duplicate: event.duplicate }
+      return { message, sender: event.sender }
     default:
       return undefined
   }
