@@ -5,6 +5,9 @@ import { encodeLevel } from './topics.ts'
 /** The topic level of presence: `<prefix>/<identity>/$status`. */
 export const STATUS_LEVEL = '$status'
 
+/** Identities whose state is remembered to be published again after a reconnection (ECC guests are unbounded). */
+const MAX_REMEMBERED = 4096
+
 /**
  * Device presence as retained status topics: `<prefix>/<identity>/$status`
  * is `online` while a client has a session with the bridge's server (or a
@@ -16,7 +19,7 @@ export class Presence {
   readonly #options: ResolvedOptions
   readonly #mqtt: () => MqttLink
   readonly #log: (line: string) => void
-  /** topic → [state, reason]; at most one entry per identity ever seen (sessions are bounded by the server). */
+  /** topic → [state, reason], least recently changed first; offline entries beyond {@link MAX_REMEMBERED} are forgotten. */
   readonly #states = new Map<string, [string, string]>()
 
   constructor(options: ResolvedOptions, mqtt: () => MqttLink) {
@@ -34,7 +37,16 @@ export class Presence {
   /** Records and publishes the state of `identity`. */
   set(identity: string, state: 'online' | 'offline', reason: string): void {
     const topic = `${this.#options.prefix}/${encodeLevel(identity)}/${STATUS_LEVEL}`
+    this.#states.delete(topic)
     this.#states.set(topic, [state, reason])
+    if (this.#states.size > MAX_REMEMBERED) {
+      for (const [old, [oldState]] of this.#states) {
+        if (oldState === 'offline') {
+          this.#states.delete(old) // its retained topic stays `offline` on the broker
+          break
+        }
+      }
+    }
     this.#publish(topic, state, reason)
     this.#log(`${identity} ${state} (${reason})`)
   }

@@ -1,4 +1,4 @@
-import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt'
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
 import {
   createClient,
   createServer,
@@ -78,7 +78,8 @@ export class Recorder {
     filters: string[],
     options: { clientId?: string; clean?: boolean } = {},
   ): Promise<Recorder> {
-    const client = await connectAsync(url, {
+    // Listening before the CONNACK: a resumed session's queued messages may come in the same read.
+    const client = connect(url, {
       protocolVersion: 5,
       reconnectPeriod: 100,
       ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
@@ -86,6 +87,10 @@ export class Recorder {
       ...(options.clean === false ? { properties: { sessionExpiryInterval: 600 } } : {}),
     })
     const recorder = new Recorder(client)
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve())
+      client.once('error', reject)
+    })
     if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 })
     return recorder
   }
