@@ -1,6 +1,6 @@
 import type { PavillionServer } from 'pavillion'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Mosquitto, skipWithoutMosquitto } from './support/mosquitto.ts'
+import { Mosquitto, skipWithoutMosquitto } from '../src/testing/mosquitto.ts'
 import { bridgeFor, Recorder, type Site, settle, startSite, text, until } from './support/site.ts'
 
 /** A server application that republishes every message it receives to all its clients — the bridge's link included. */

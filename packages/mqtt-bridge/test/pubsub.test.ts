@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Mosquitto, skipWithoutMosquitto } from './support/mosquitto.ts'
+import { Mosquitto, skipWithoutMosquitto } from '../src/testing/mosquitto.ts'
 import { bridgeFor, Recorder, type Site, settle, startSite, text, until } from './support/site.ts'
 
 describe.skipIf(skipWithoutMosquitto)('publishes both ways through a real mosquitto', () => {

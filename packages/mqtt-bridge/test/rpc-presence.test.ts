@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createClient, createServer, generatePsk, RpcError } from 'pavillion'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Mosquitto, skipWithoutMosquitto } from './support/mosquitto.ts'
+import { Mosquitto, skipWithoutMosquitto } from '../src/testing/mosquitto.ts'
 import { bridgeFor, Recorder, type Site, settle, startSite, text, until } from './support/site.ts'
 import { TcpCut } from './support/tcp-cut.ts'
 
