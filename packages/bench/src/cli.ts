@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Budget } from './measure.ts'
+import { mqttBridgeThroughput } from './mqtt-bridge.ts'
 import { makeKeys } from './pair.ts'
 import { reliablePublishes } from './pubsub.ts'
 import type { Row } from './row.ts'
@@ -30,6 +31,7 @@ const groups: Record<string, Group> = {
   reliable: (keys, b) => reliableMessages(keys, b, sizes),
   handshake: (keys, b) => handshakes(keys, b),
   memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
+  mqtt: (_keys, b) => mqttBridgeThroughput(b),
 }
 
 const keys = await makeKeys()
