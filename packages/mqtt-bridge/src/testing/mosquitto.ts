@@ -41,6 +41,16 @@ async function accepting(port: number, ms: number): Promise<void> {
   }
 }
 
+/** How a test's mosquitto is configured. */
+export interface MosquittoOptions {
+  /** Keep sessions and queued messages across `restart()`. */
+  readonly persistent?: boolean
+  /** Lines for the listener, e.g. `certfile …`, `keyfile …` for TLS. */
+  readonly listener?: readonly string[]
+  /** A `mosquitto_passwd` file: anonymous clients are then refused. */
+  readonly passwordFile?: string
+}
+
 /**
  * A real mosquitto started by the test: its own configuration file in a
  * temporary folder, one listener on 127.0.0.1 and a free port, anonymous
@@ -54,13 +64,16 @@ export class Mosquitto {
   #child: ChildProcess | undefined
   #log = ''
 
-  private constructor(port: number, persistent: boolean) {
+  private constructor(port: number, options: MosquittoOptions) {
+    const persistent = options.persistent === true
     this.port = port
     this.#dir = mkdtempSync(join(tmpdir(), 'mosquitto-'))
     this.#conf = join(this.#dir, 'mosquitto.conf')
     const lines = [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(options.listener ?? []),
+      `allow_anonymous ${options.passwordFile === undefined}`,
+      ...(options.passwordFile === undefined ? [] : [`password_file ${options.passwordFile}`]),
       `user ${userInfo().username}`,
       'log_dest stderr',
       'log_type error',
@@ -74,9 +87,9 @@ export class Mosquitto {
   }
 
   /** Starts a broker on a free loopback port. */
-  static async start(options: { persistent?: boolean } = {}): Promise<Mosquitto> {
+  static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
     if (MOSQUITTO === undefined) throw new Error('mosquitto is not installed: apt-get install -y mosquitto')
-    const broker = new Mosquitto(await freePort(), options.persistent === true)
+    const broker = new Mosquitto(await freePort(), options)
     await broker.#spawn()
     return broker
   }
