@@ -133,12 +133,14 @@ export class MqttBridge {
     const signal = options?.signal
     if (signal === undefined) return this.#ready
     signal.throwIfAborted()
-    return Promise.race([
-      this.#ready,
-      new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      ),
-    ])
+    return new Promise((resolve, reject) => {
+      const abort = () => reject(signal.reason)
+      signal.addEventListener('abort', abort, { once: true })
+      void this.#ready.then(() => {
+        signal.removeEventListener('abort', abort)
+        resolve()
+      })
+    })
   }
 
   /** True while the broker connection is up. */
