@@ -164,16 +164,25 @@ export class MqttLink {
 
   /** Publishes `offline` on the status topic, waits for in-flight publishes (≤ `timeout` ms), disconnects. */
   async close(timeout = 2000): Promise<void> {
-    if (this.#client.connected) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeout)
-        this.#client.publish(this.#options.statusTopic, 'offline', { qos: 1, retain: true }, () => {
+    const deadline = performance.now() + timeout
+    const within = (work: Promise<unknown>) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - performance.now()))
+        void work.finally(() => {
           clearTimeout(timer)
           resolve()
         })
       })
+    if (this.#client.connected) {
+      await within(
+        this.#client
+          .publishAsync(this.#options.statusTopic, 'offline', { qos: 1, retain: true })
+          .catch(() => {}),
+      )
+      // A graceful end waits for in-flight messages; a broker that stalls gets `timeout`, then a forced end.
+      await within(this.#client.endAsync(false).catch(() => {}))
     }
-    await this.#client.endAsync(!this.#client.connected)
+    await this.#client.endAsync(true)
   }
 
   #connected(sessionPresent: boolean): void {
