@@ -77,6 +77,8 @@ export class MqttLink {
   readonly #baseDelay: number
   readonly #maxDelay: number
   #connects = 0
+  /** Counts connections opened and closed: which one a pending acknowledgement belongs to. */
+  #connection = 0
   #attempts = 0
   #pending = 0
 
@@ -98,10 +100,18 @@ export class MqttLink {
       properties: { sessionExpiryInterval: c.sessionExpiry ?? 3600, receiveMaximum: options.receiveMaximum },
       will: { topic: options.statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
       customHandleAcks: (_topic, _message, packet: IPublishPacket, done) => {
-        this.#dispatch(packet).then(
-          (code) => done(code),
-          () => done(PUBACK.unspecifiedError),
-        )
+        // A PUBACK belongs to the connection the publish came on: after a
+        // reconnection its packet identifier may name another message, and the
+        // broker redelivers the unacknowledged one anyway.
+        const connection = this.#connection
+        const answer = (code: number) => {
+          if (connection === this.#connection) done(code)
+          else
+            this.#log(
+              `not acknowledging ${packet.topic}: the connection it came on is gone (the broker redelivers it)`,
+            )
+        }
+        this.#dispatch(packet).then(answer, () => answer(PUBACK.unspecifiedError))
       },
       ...(c.username === undefined ? {} : { username: c.username }),
       ...(c.password === undefined ? {} : { password: c.password }),
@@ -114,6 +124,9 @@ export class MqttLink {
     this.#client.on('connect', (connack) => this.#connected(connack.sessionPresent))
     this.#client.on('reconnect', () => this.#backoff())
     this.#client.on('offline', () => this.#log('offline'))
+    this.#client.on('close', () => {
+      this.#connection++
+    })
     this.#client.on('error', (error) => this.#log(`error: ${error.message}`))
     // QoS 0 publishes come here only; QoS 1 and 2 went through customHandleAcks first.
     this.#client.on('message', (_topic, _payload, packet) => {
@@ -187,6 +200,7 @@ export class MqttLink {
 
   #connected(sessionPresent: boolean): void {
     this.#connects++
+    this.#connection++
     this.#client.options.reconnectPeriod = this.#baseDelay
     this.#log(
       `connected to ${redactUrl(this.#options.connection.url)} (session ${sessionPresent ? 'resumed' : 'new'})`,

@@ -35,11 +35,15 @@ export class TcpCut {
     return cut
   }
 
-  /** Stops accepting and destroys every relayed connection. */
-  async cut(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve())
-      for (const s of this.#sockets) s.destroy()
-    })
+  /** Destroys every relayed connection; unless `reconnectable`, stops accepting new ones too. */
+  async cut(options: { reconnectable?: boolean } = {}): Promise<void> {
+    for (const s of this.#sockets) s.destroy()
+    if (options.reconnectable === true) return
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  /** Stops accepting (after a reconnectable cut). */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()))
   }
 }
