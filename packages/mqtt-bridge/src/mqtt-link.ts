@@ -77,7 +77,11 @@ export class MqttLink {
   readonly #baseDelay: number
   readonly #maxDelay: number
   #connects = 0
-  /** Counts connections opened and closed: which one a pending acknowledgement belongs to. */
+  /**
+   * Counts connections closed: which one a pending acknowledgement belongs to.
+   * Not bumped on connect — a resumed session's queued publishes may be handled
+   * before the `connect` event, and their PUBACKs must still go out.
+   */
   #connection = 0
   #attempts = 0
   #pending = 0
@@ -200,7 +204,6 @@ export class MqttLink {
 
   #connected(sessionPresent: boolean): void {
     this.#connects++
-    this.#connection++
     this.#client.options.reconnectPeriod = this.#baseDelay
     this.#log(
       `connected to ${redactUrl(this.#options.connection.url)} (session ${sessionPresent ? 'resumed' : 'new'})`,

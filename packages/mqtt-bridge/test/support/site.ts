@@ -105,11 +105,14 @@ export class Recorder {
   }
 }
 
-/** Resolves once `done()` holds, checking every 10 ms for at most `ms`. */
-export async function until(done: () => boolean, ms = 10_000): Promise<void> {
+/** Resolves once `done()` holds, checking every 10 ms for at most `ms`; the error shows `state()`. */
+export async function until(done: () => boolean, ms = 10_000, state?: () => unknown): Promise<void> {
   const deadline = Date.now() + ms
   while (!done()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met within ${ms} ms${state === undefined ? '' : `: ${JSON.stringify(state())}`}`,
+      )
     await new Promise((r) => setTimeout(r, 10))
   }
 }
