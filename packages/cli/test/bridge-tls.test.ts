@@ -79,7 +79,9 @@ describe.skipIf(skipWithoutMosquitto)('pavillion bridge over mqtts:// with a pas
     const fake = new FakeIo({ env })
     const url = `mqtts://127.0.0.1:${broker.port}`
     const done = main(['bridge', '--mqtt', url, '--config', config, '--json', '--debug', ...flags], fake.io)
-    const connected = await waitUntil(() => fake.stderr.includes('bridge:mqtt connected'), 3000)
+    // Either outcome is a line of its own: connected, or the refusal (TLS or CONNACK) as an error.
+    await waitUntil(() => /bridge:mqtt (connected|error)/.test(fake.stderr), 15_000)
+    const connected = fake.stderr.includes('bridge:mqtt connected')
     fake.interrupt()
     expect(await done).toBe(0)
     return { connected, fake }
