@@ -86,6 +86,23 @@ describe.skipIf(skipWithoutMosquitto)('publishes both ways through a real mosqui
     await publisher.close()
   })
 
+  it('lets out only what the outbound allow-list names', async () => {
+    const watcher = await Recorder.start(broker.url, ['pavillion/hall/+/+'])
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall: site.link },
+      { outbound: { identities: ['hall'], targets: ['lights'] } },
+    )
+    await bridge.ready()
+    await site.hall.publish('doors', 'front', 'open', { timeout: 2000 })
+    await site.hall.publish('lights', 'hall', 'off', { timeout: 2000 })
+    await until(() => watcher.messages.length === 1)
+    await settle()
+    expect(watcher.messages.map((m) => m.topic)).toEqual(['pavillion/hall/lights/hall'])
+    expect(bridge.stats().toMqtt).toMatchObject({ bridged: 1, refused: 1 })
+    await watcher.close()
+  })
+
   it('lets nothing in from MQTT by default', async () => {
     await using bridge = bridgeFor(broker.url, { hall: site.link })
     await bridge.ready()
