@@ -21,7 +21,12 @@ describe.skipIf(skipWithoutMosquitto)('while the broker is down', () => {
       clientId: 'watcher-2',
       clean: false,
     })
-    await using bridge = bridgeFor(broker.url, { hall: site.link }, { queues: { toMqtt: 5 } })
+    const lines: string[] = []
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall: site.link },
+      { queues: { toMqtt: 5 }, logger: (ns, line) => lines.push(`${ns} ${line}`) },
+    )
     await bridge.ready()
     await watcher.close()
     await broker.stop()
@@ -34,6 +39,13 @@ describe.skipIf(skipWithoutMosquitto)('while the broker is down', () => {
     expect(text(await site.link.call(401, 'still here', { timeout: 2000 }))).toBe('still here')
     expect(bridge.stats().toMqtt).toMatchObject({ bridged: 5, dropped: 5, queued: 5, confirmed: 0 })
 
+    // It keeps trying, each delay doubled (±20 % jitter) up to the maximum (100 ms → 400 ms here).
+    await until(() => bridge.stats().mqtt.reconnectAttempts >= 4, 15_000)
+    const delays = lines.flatMap((l) => /next in (\d+) ms/.exec(l)?.[1] ?? []).map(Number)
+    expect(delays[0]).toBeGreaterThanOrEqual(160)
+    expect(delays[0]).toBeLessThanOrEqual(240)
+    for (const delay of delays.slice(2)) expect(delay).toBeGreaterThanOrEqual(320)
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(480)
     await broker.restart()
     await until(() => bridge.stats().toMqtt.confirmed === 5, 15_000)
     const back = await Recorder.start(broker.url, ['pavillion/hall/queued/+'], {
