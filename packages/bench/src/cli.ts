@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Budget } from './measure.ts'
+import { mqttBridgeThroughput } from './mqtt-bridge.ts'
 import { makeKeys } from './pair.ts'
 import { reliablePublishes } from './pubsub.ts'
 import { registerRates } from './registers.ts'
@@ -32,6 +33,7 @@ const groups: Record<string, Group> = {
   handshake: (keys, b) => handshakes(keys, b),
   registers: (keys, b) => registerRates(keys, b),
   memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
+  mqtt: (_keys, b) => mqttBridgeThroughput(b),
 }
 
 const keys = await makeKeys()

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { bench } from './commands/bench.ts'
+import { bridge } from './commands/bridge.ts'
 import { call } from './commands/call.ts'
 import type { Command } from './commands/command.ts'
 import { demo } from './commands/demo.ts'
@@ -31,6 +32,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   write,
   observe,
   ping,
+  bridge,
   bench,
   demo,
   help,

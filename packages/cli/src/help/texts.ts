@@ -32,6 +32,7 @@ Commands:
   write ADDR REG VALUE  write a register
   observe ADDR REG      print a register's value and every change
   ping ADDR             measure round trips with the echo function
+  bridge                bridge to an MQTT v5 broker until interrupted
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
 
@@ -179,6 +180,25 @@ ${ADDRESS}
   --timeout MS          per call and for the first connection (default 2000)
 ${CLIENT_FLAGS}
 ${KEY_FLAGS}`,
+
+  bridge: `Usage: pavillion bridge --mqtt URL --config FILE [options]
+
+Bridges Pavillion and an MQTT v5 broker until SIGINT or SIGTERM (then exit 0):
+the links and the server of FILE (JSON, see @pavillion/mqtt-bridge's README)
+publish to pavillion/<id>/<target>/<name>; the file's inbound and rpc rules
+are the only ways in from MQTT. Prints started, status lines (counters) and
+closed. Credentials are never printed.
+  --mqtt URL            mqtt://HOST:1883, mqtts://HOST:8883, ws://…, wss://…
+  --config FILE         the bridge configuration (secrets in it may be @FILE)
+  --mqtt-username USER  broker user (env PAVILLION_MQTT_USERNAME; @FILE reads it)
+  --mqtt-password PASS  broker password (env PAVILLION_MQTT_PASSWORD; @FILE reads it)
+  --mqtt-ca FILE        CA certificates for mqtts:// (env PAVILLION_MQTT_CA)
+  --mqtt-cert FILE      client certificate (env PAVILLION_MQTT_CERT)
+  --mqtt-key FILE       client certificate key (env PAVILLION_MQTT_KEY)
+  --status-interval S   a status line every S seconds (default 10; 0: only on changes)
+  --json                one JSON object per line (NDJSON)
+  --debug               debug lines on stderr (also DEBUG=bridge:*)
+  -h, --help            this help`,
 
   bench: `Usage: pavillion bench [ARGS...]
 

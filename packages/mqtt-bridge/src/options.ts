@@ -1,0 +1,165 @@
+import type { BridgeLogger } from './debug-log.ts'
+import { BridgeConfigError } from './errors.ts'
+import { filterProblem } from './topics.ts'
+
+/** How the bridge reaches the broker. Secrets here are never logged nor shown in errors. */
+export interface MqttConnectionOptions {
+  /** `mqtt://host:1883`, `mqtts://host:8883`, `ws://…`, `wss://…`; user info in the URL is accepted and redacted. */
+  readonly url: string
+  readonly username?: string
+  readonly password?: string
+  /** TLS: trusted CA certificates (PEM), client certificate and key (PEM). */
+  readonly ca?: string | Uint8Array
+  readonly cert?: string | Uint8Array
+  readonly key?: string | Uint8Array
+  /** TLS: refuse a broker whose certificate does not verify (default true). */
+  readonly rejectUnauthorized?: boolean
+  /** The MQTT client ID (default `pavillion-bridge-<id>`): keep it stable, the broker keeps the session under it. */
+  readonly clientId?: string
+  /** Seconds between MQTT pings (default 30). */
+  readonly keepalive?: number
+  /** Seconds the broker keeps the bridge's session and queued QoS 1 messages while it is away (default 3600). */
+  readonly sessionExpiry?: number
+  /** First reconnection delay, ms (default 500); doubled per failed attempt up to `maxReconnectDelay`. */
+  readonly reconnectDelay?: number
+  /** Longest reconnection delay, ms (default 30 000). */
+  readonly maxReconnectDelay?: number
+  /** Connection attempt timeout, ms (default 10 000). */
+  readonly connectTimeout?: number
+}
+
+/** What may leave Pavillion for MQTT. `'*'` allows everything; the default is `['*']` for both. */
+export interface OutboundAllow {
+  /** Link IDs and sender identities (client IDs as text or hex) whose messages cross. */
+  readonly identities?: readonly string[]
+  /** Targets whose messages cross. */
+  readonly targets?: readonly string[]
+}
+
+/**
+ * One way in from MQTT: messages on topics matching `filter` are published
+ * to the Pavillion server of link `to`. The levels after the filter's fixed
+ * prefix give the target (unless `target` is set) and the name (the rest).
+ */
+export interface InboundRule {
+  readonly filter: string
+  readonly to: string
+  /** A fixed target; then every level after the prefix forms the name. */
+  readonly target?: string
+  /** Targets allowed through this rule (default: any the topic names). */
+  readonly targets?: readonly string[]
+}
+
+/** The functions MQTT requests may call on the server of link `to` (an allow-list: nothing else is called). */
+export interface RpcRule {
+  readonly to: string
+  readonly functions: readonly number[]
+}
+
+/** The bridge's queue bounds (see the README's overflow policy). */
+export interface QueueOptions {
+  /** Pavillion → MQTT messages handed to MQTT and not yet confirmed (QoS 1 PUBACK, QoS 0 written); default 10 000. */
+  readonly toMqtt?: number
+  /** MQTT → Pavillion QoS 1 messages the broker may send before the bridge acknowledged (MQTT receive maximum); default 64. */
+  readonly toPavillion?: number
+  /** MQTT requests being called at once; more are answered `busy`. Default 64. */
+  readonly rpcCalls?: number
+}
+
+/** Options of {@link MqttBridge}. */
+export interface MqttBridgeOptions {
+  /** This bridge's name: `[A-Za-z0-9_-]{1,64}`. Its status topic, loop marker and default MQTT client ID. */
+  readonly id: string
+  readonly mqtt: MqttConnectionOptions
+  /** The first topic level of everything the bridge writes (default `pavillion`). */
+  readonly prefix?: string
+  readonly outbound?: OutboundAllow
+  /** Ways in from MQTT; none by default (nothing from MQTT reaches Pavillion). */
+  readonly inbound?: readonly InboundRule[]
+  /** Functions MQTT requests may call; none by default. */
+  readonly rpc?: readonly RpcRule[]
+  readonly queues?: QueueOptions
+  /** How long a Pavillion publish or call the bridge makes may wait for its acknowledgement, ms (default 2000). */
+  readonly timeout?: number
+  /** Debug lines by namespace (`bridge:*`); see `debugLogger`. */
+  readonly logger?: BridgeLogger
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/
+
+function positive(path: string, value: number | undefined, fallback: number, max = 2 ** 31 - 1): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new BridgeConfigError(path, `expected an integer in 1–${max}, got ${String(value)}`)
+  return value
+}
+
+/** Options with every default filled in and every field checked. */
+export interface ResolvedOptions {
+  readonly id: string
+  readonly prefix: string
+  readonly mqtt: MqttConnectionOptions
+  readonly outbound: { readonly identities: ReadonlySet<string>; readonly targets: ReadonlySet<string> }
+  readonly inbound: readonly InboundRule[]
+  readonly rpc: readonly RpcRule[]
+  readonly queues: Required<QueueOptions>
+  readonly timeout: number
+  readonly logger: BridgeLogger | undefined
+}
+
+/**
+ * Checks the options and fills in the defaults.
+ * @throws BridgeConfigError naming the first bad option
+ */
+export function resolveOptions(options: MqttBridgeOptions, links: ReadonlySet<string>): ResolvedOptions {
+  if (!ID.test(options.id)) throw new BridgeConfigError('id', 'expected 1–64 of A–Z a–z 0–9 _ -')
+  const prefix = options.prefix ?? 'pavillion'
+  if (prefix === '' || filterProblem(prefix) !== undefined || /[+#]/.test(prefix) || prefix.startsWith('$'))
+    throw new BridgeConfigError('prefix', 'expected topic levels without wildcards, not starting with $')
+  if (typeof options.mqtt?.url !== 'string') throw new BridgeConfigError('mqtt.url', 'expected a URL string')
+  const inbound = options.inbound ?? []
+  for (const [i, rule] of inbound.entries()) {
+    const problem = filterProblem(rule.filter)
+    if (problem !== undefined) throw new BridgeConfigError(`inbound[${i}].filter`, problem)
+    if (!links.has(rule.to))
+      throw new BridgeConfigError(
+        `inbound[${i}].to`,
+        `no link named "${rule.to}"; links: ${[...links].join(', ') || 'none'}`,
+      )
+    if (
+      rule.filter.split('/')[0] === prefix &&
+      rule.filter.split('/')[1] !== undefined &&
+      links.has(rule.filter.split('/')[1]!)
+    )
+      // The bridge's own outbound topics: a message from link L would be fed back into a link.
+      throw new BridgeConfigError(
+        `inbound[${i}].filter`,
+        `${prefix}/<link>/… is where this bridge writes; read from another prefix`,
+      )
+  }
+  const rpc = options.rpc ?? []
+  for (const [i, rule] of rpc.entries()) {
+    if (!links.has(rule.to)) throw new BridgeConfigError(`rpc[${i}].to`, `no link named "${rule.to}"`)
+    for (const fn of rule.functions)
+      if (!Number.isInteger(fn) || fn < 0 || fn > 65535)
+        throw new BridgeConfigError(`rpc[${i}].functions`, `expected integers in 0–65535, got ${String(fn)}`)
+  }
+  return {
+    id: options.id,
+    prefix,
+    mqtt: options.mqtt,
+    outbound: {
+      identities: new Set(options.outbound?.identities ?? ['*']),
+      targets: new Set(options.outbound?.targets ?? ['*']),
+    },
+    inbound,
+    rpc,
+    queues: {
+      toMqtt: positive('queues.toMqtt', options.queues?.toMqtt, 10_000),
+      toPavillion: positive('queues.toPavillion', options.queues?.toPavillion, 64, 65535),
+      rpcCalls: positive('queues.rpcCalls', options.queues?.rpcCalls, 64),
+    },
+    timeout: positive('timeout', options.timeout, 2000),
+    logger: options.logger,
+  }
+}

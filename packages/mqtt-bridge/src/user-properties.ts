@@ -1,0 +1,33 @@
+import type { IPublishPacket } from 'mqtt'
+
+/** The MQTT v5 user properties the bridge writes (and reads back). */
+export const PROP = {
+  /** Who sent the message in Pavillion: a client's identity, or the link ID of a server. */
+  sender: 'pavillion-sender',
+  /** The sender's address key (`host:port`). */
+  senderKey: 'pavillion-sender-key',
+  /** The sender's packet counter (decimal). */
+  counter: 'pavillion-counter',
+  /** `true` for a reliable (acknowledged) Pavillion message, else `false`. */
+  reliable: 'pavillion-reliable',
+  /** The bridges a message crossed, comma-separated: a bridge never takes in what it sent. */
+  via: 'pavillion-via',
+  /** RPC answers: `0` for success, else the Pavillion status code (or `timeout`, `busy`). */
+  status: 'pavillion-status',
+  /** RPC answers: the status name (`ok`, `application-error`, …). */
+  statusName: 'pavillion-status-name',
+} as const
+
+/** The first value of user property `name` of `packet`. */
+export function userProperty(packet: IPublishPacket, name: string): string | undefined {
+  const value = packet.properties?.userProperties?.[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** True when `packet` carries bridge `id` in its via list. */
+export function crossed(packet: IPublishPacket, id: string): boolean {
+  const via = packet.properties?.userProperties?.[PROP.via]
+  if (via === undefined) return false
+  const lists = Array.isArray(via) ? via : [via]
+  return lists.some((list) => list.split(',').includes(id))
+}
