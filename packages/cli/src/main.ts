@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { bench } from './commands/bench.ts'
 import { call } from './commands/call.ts'
 import type { Command } from './commands/command.ts'
+import { decode } from './commands/decode.ts'
 import { demo } from './commands/demo.ts'
 import { help, printHelp } from './commands/help.ts'
 import { keygen } from './commands/keygen.ts'
@@ -23,6 +24,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   pub,
   sub,
   ping,
+  decode,
   bench,
   demo,
   help,

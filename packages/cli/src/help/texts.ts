@@ -28,6 +28,7 @@ Commands:
                         publish a message
   sub ADDR TARGET...    print the messages servers send
   ping ADDR             measure round trips with the echo function
+  decode FILE           decode the Pavillion traffic of a pcap or pcapng capture
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
 
@@ -124,6 +125,19 @@ ${ADDRESS}
   --timeout MS          per call and for the first connection (default 2000)
 ${CLIENT_FLAGS}
 ${KEY_FLAGS}`,
+
+  decode: `Usage: pavillion decode FILE [options]
+
+Prints every UDP datagram of a pcap or pcapng capture (tcpdump -w, Wireshark,
+dumpcap): setup messages always, encrypted messages when a key opens their
+session, the others with the reason; then a summary. Exits 2 when FILE is
+not a capture or is cut short, holds no Pavillion datagram, or a key given
+does not match the handshakes in it.
+  --psk-client ID=KEY   the PSK of client ID (repeatable; KEY may be @FILE)
+  --secret-key KEY      an X25519 secret key: a server's, or a client's with
+                        its server's (repeatable; KEY may be @FILE)
+  --json                one JSON object per line (NDJSON): datagram, summary
+  -h, --help            this help`,
 
   bench: `Usage: pavillion bench [ARGS...]
 
