@@ -67,7 +67,9 @@ async function compare(path: string, layers: Layers): Promise<Set<string>> {
     expect(layer!['pavillion.counter'], `frame ${record.index}`).toBe(String(counter))
     if (record.decoded.kind !== 'setup') {
       // Tag and ciphertext sit in the "Encrypted body" subtree.
-      expect(JSON.stringify(layer), `frame ${record.index}: encrypted body shown`).toMatch(/pavillion\.tag.*pavillion\.ciphertext/)
+      expect(JSON.stringify(layer), `frame ${record.index}: encrypted body shown`).toMatch(
+        /pavillion\.tag.*pavillion\.ciphertext/,
+      )
       continue
     }
     const message = fields.message as Record<string, unknown>
