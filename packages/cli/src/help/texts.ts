@@ -143,7 +143,8 @@ does not match the handshakes in it.
 
 Runs the benchmark suite of a repository checkout (packages/bench, built) with
 node --expose-gc, passing ARGS through. Outside a checkout it says so and
-exits 2: clone the repository and run pnpm bench.
+exits 2: clone the repository and run pnpm bench. On a terminal it shows
+which benchmark runs (quiet with --json FILE or when the output is piped).
   -h, --help            this help`,
 
   demo: `Usage: pavillion demo [--debug]
