@@ -56,6 +56,9 @@ async function compare(path: string, layers: Layers): Promise<Set<string>> {
       expect(layer, `frame ${record.index} is not Pavillion`).toBeUndefined()
       continue
     }
+    // A datagram that breaks the wire format is the decoder's business; the dissector may decline it.
+    if (record.decoded.kind === 'undecoded' && !['NO_KEYS', 'NOT_OPENED'].includes(record.decoded.reason))
+      continue
     expect(layer, `frame ${record.index} not dissected`).toBeDefined()
     expect(layer!['pavillion.magic']).toBe('PavillionS0')
     const counter =

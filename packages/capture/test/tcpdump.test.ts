@@ -31,7 +31,12 @@ afterAll(() => (process.env.CAPTURE_DEBUG_DIR ? undefined : rm(dir, { recursive:
 
 /** The records of our session: every datagram to or from the client's one address (the only client). */
 function sessionOf(records: CaptureRecord[], clientId: string): CaptureRecord[] {
-  const first = records.find((r) => r.decoded.kind === 'setup' && r.decoded.message.type === 'nonce-request')
+  const first = records.find(
+    (r) =>
+      r.decoded.kind === 'setup' &&
+      r.decoded.message.type === 'nonce-request' &&
+      new TextDecoder().decode(r.decoded.message.clientId) === clientId,
+  )
   expect(first, `no nonce request from ${clientId}`).toBeDefined()
   const client = first!.src
   return records.filter((r) => r.src === client || r.dst === client)

@@ -3,14 +3,19 @@ import { createClient, createServer, exportKey, generateKeyPair, generatePsk } f
 
 export const PSK_CLIENT = 'capture-client01'
 export const ECC_CLIENT = 'capture-ecc-0001'
+/**
+ * The loopback address these sessions use (server and client alike), so that a capture can be
+ * filtered to them: other tests running at the same time use 127.0.0.1.
+ */
+export const HOST = '127.0.0.7'
 
 /** Sends `count` datagrams that are not Pavillion (a DNS-looking query) to a closed loopback port. */
 export async function sendForeignUdp(count: number): Promise<void> {
   const socket = createSocket('udp4')
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve))
   for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve, reject) =>
-      socket.send(Uint8Array.of(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0), 5353 + 1000, '127.0.0.1', (e) =>
+      socket.send(Uint8Array.of(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0), 6353, HOST, (e) =>
         e ? reject(e) : resolve(),
       ),
     )
@@ -25,7 +30,7 @@ export async function sendForeignUdp(count: number): Promise<void> {
 export async function pskSession(): Promise<{ psk: string; port: number }> {
   const psk = await generatePsk()
   const server = await createServer({
-    bind: '127.0.0.1',
+    bind: HOST,
     port: 0,
     announce: false,
     clients: { psk: { [PSK_CLIENT]: psk } },
@@ -34,7 +39,8 @@ export async function pskSession(): Promise<{ psk: string; port: number }> {
     server.rpc.handle(401, (args) => args.slice().reverse(), { name: 'reverse' })
     const heard = new Promise<void>((resolve) => server.subscribe('lights', () => resolve()))
     const client = await createClient({
-      address: `127.0.0.1:${server.address.port}`,
+      address: `${HOST}:${server.address.port}`,
+      bind: HOST,
       clientId: PSK_CLIENT,
       psk,
     })
@@ -59,7 +65,7 @@ export async function eccSession(): Promise<{ serverSecret: string; clientSecret
   const serverKeys = await generateKeyPair()
   const clientKeys = await generateKeyPair()
   const server = await createServer({
-    bind: '127.0.0.1',
+    bind: HOST,
     port: 0,
     announce: false,
     secretKey: serverKeys.secretKey,
@@ -68,7 +74,8 @@ export async function eccSession(): Promise<{ serverSecret: string; clientSecret
   try {
     server.rpc.handle(402, (args) => args, { name: 'echo' })
     const client = await createClient({
-      address: `127.0.0.1:${server.address.port}`,
+      address: `${HOST}:${server.address.port}`,
+      bind: HOST,
       clientId: ECC_CLIENT,
       secretKey: clientKeys.secretKey,
       serverKey: serverKeys.publicKey,

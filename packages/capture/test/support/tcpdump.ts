@@ -28,9 +28,9 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Runs `session` while tcpdump writes every UDP packet on loopback to `path`
- * (the tests run in a private network namespace, where loopback carries only
- * their own traffic). Bounded: at most 4000 packets, and tcpdump is stopped
+ * Runs `session` while tcpdump writes every UDP packet to or from 127.0.0.7
+ * (the address of the sessions in session.ts) on loopback to `path`; the tests
+ * run in a private network namespace. Bounded: at most 4000 packets, and tcpdump is stopped
  * (SIGINT, then SIGKILL after 10 s) as soon as the session ends.
  */
 export async function recordCapture(
@@ -54,7 +54,7 @@ export async function recordCapture(
     ...(options.flags ?? []),
     '-w',
     path,
-    'udp',
+    'udp and host 127.0.0.7',
   ]
   const tcpdump = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
