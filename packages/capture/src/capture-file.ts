@@ -8,7 +8,7 @@ export interface CapturedPacket {
   readonly index: number
   /** The link-layer header type (LINKTYPE_* of the tcpdump.org list): 1 Ethernet, 113 Linux cooked, … */
   readonly linkType: number
-  /** Capture time in nanoseconds since the Unix epoch (as precise as the file records it). */
+  /** Capture time in nanoseconds since the Unix epoch (as precise as the file records it; 0 for pcapng simple packet blocks, which carry none). */
   readonly timeNs: bigint
   /** The captured bytes (a subarray of the file: no copy). */
   readonly data: Uint8Array
