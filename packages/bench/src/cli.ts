@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { ProgressLine, wantsProgress } from '@pavillion/test-utils'
 import type { Budget } from './measure.ts'
 import { mqttBridgeThroughput } from './mqtt-bridge.ts'
 import { makeKeys } from './pair.ts'
@@ -38,11 +39,26 @@ const groups: Record<string, Group> = {
 
 const keys = await makeKeys()
 const rows: Row[] = []
-for (const [name, group] of Object.entries(groups)) {
-  if (values.only !== undefined && !values.only.split(',').includes(name)) continue
-  process.stderr.write(`running ${name}…\n`)
-  rows.push(...(await group(keys, budget)))
+const chosen = Object.entries(groups).filter(
+  ([name]) => values.only === undefined || values.only.split(',').includes(name),
+)
+// A progress line on stderr for a person at a terminal; quiet with --json or when piped.
+const line = new ProgressLine(process.stderr, wantsProgress(process.stdout, process.argv.slice(2)))
+for (const [i, [name, group]] of chosen.entries()) {
+  const started = performance.now()
+  const draw = () =>
+    line.update(
+      `bench [${i + 1}/${chosen.length}] ${name} ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+  draw()
+  const timer = setInterval(draw, 250)
+  try {
+    rows.push(...(await group(keys, budget)))
+  } finally {
+    clearInterval(timer)
+  }
 }
+line.clear()
 
 const fmt = (n: number | undefined) =>
   n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2)

@@ -3,6 +3,7 @@ import { bench } from './commands/bench.ts'
 import { bridge } from './commands/bridge.ts'
 import { call } from './commands/call.ts'
 import type { Command } from './commands/command.ts'
+import { decode } from './commands/decode.ts'
 import { demo } from './commands/demo.ts'
 import { help, printHelp } from './commands/help.ts'
 import { keygen } from './commands/keygen.ts'
@@ -33,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   observe,
   ping,
   bridge,
+  decode,
   bench,
   demo,
   help,

@@ -31,6 +31,7 @@ export {
   type LossyTransportStats,
   lossyTransport,
 } from './lossy-transport.ts'
+export { ProgressLine, type ProgressStream, wantsProgress } from './progress-line.ts'
 export {
   DEFAULT_PROXY_LIMITS,
   type Direction,

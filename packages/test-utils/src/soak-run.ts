@@ -24,8 +24,10 @@ export interface SoakOptions {
   readonly impairment?: ProxyImpairment
   /** Allowed heap growth, as a fraction of the starting heap (default 0.5: +50%). */
   readonly heapGrowth?: number
-  /** Where progress lines go (default nowhere). */
+  /** Where the report's lines go (default nowhere). */
   readonly log?: (line: string) => void
+  /** Called about every 0.5 s while traffic flows: seconds elapsed, of the total, and operations pending. */
+  readonly progress?: (elapsed: number, total: number, pending: number) => void
 }
 
 /** What a soak did and whether it stayed flat. */
@@ -213,8 +215,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
           client.requestTimeSync()
         }
       }
-      if (tick % 500 === 0 && tick > 0)
-        log(`… ${Math.round((performance.now() - start) / 1000)} s, ${pending} pending`)
+      if (tick % 50 === 0) options.progress?.((performance.now() - start) / 1000, seconds, pending)
       await sleep(TICK)
     }
     await Promise.all(inFlight)

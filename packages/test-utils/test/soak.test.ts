@@ -6,7 +6,15 @@ import { runSoak } from '../src/soak-run.ts'
 describe('soak', () => {
   it('3 s of mixed traffic: handles flat, nothing unexpected', async () => {
     const lines: string[] = []
-    const report = await runSoak({ seconds: 3, seed: 11, log: (line) => lines.push(line) })
+    const progress: number[] = []
+    const report = await runSoak({
+      seconds: 3,
+      seed: 11,
+      log: (line) => lines.push(line),
+      progress: (elapsed, total) => progress.push(elapsed / total),
+    })
+    expect(progress.length).toBeGreaterThan(1)
+    expect(progress.every((f, i) => f >= 0 && f < 1.1 && (i === 0 || f >= progress[i - 1]!))).toBe(true)
     console.info(lines.join('\n'))
     expect(report.handles.grown).toEqual([])
     expect(report.unexpected).toEqual([])

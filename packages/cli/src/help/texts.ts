@@ -33,6 +33,7 @@ Commands:
   observe ADDR REG      print a register's value and every change
   ping ADDR             measure round trips with the echo function
   bridge                bridge to an MQTT v5 broker until interrupted
+  decode FILE           decode the Pavillion traffic of a pcap or pcapng capture
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
 
@@ -200,11 +201,25 @@ closed. Credentials are never printed.
   --debug               debug lines on stderr (also DEBUG=bridge:*)
   -h, --help            this help`,
 
+  decode: `Usage: pavillion decode FILE [options]
+
+Prints every UDP datagram of a pcap or pcapng capture (tcpdump -w, Wireshark,
+dumpcap): setup messages always, encrypted messages when a key opens their
+session, the others with the reason; then a summary. Exits 2 when FILE is
+not a capture or is cut short, holds no Pavillion datagram, or a key given
+does not match the handshakes in it.
+  --psk-client ID=KEY   the PSK of client ID (repeatable; KEY may be @FILE)
+  --secret-key KEY      an X25519 secret key: a server's, or a client's with
+                        its server's (repeatable; KEY may be @FILE)
+  --json                one JSON object per line (NDJSON): datagram, summary
+  -h, --help            this help`,
+
   bench: `Usage: pavillion bench [ARGS...]
 
 Runs the benchmark suite of a repository checkout (packages/bench, built) with
 node --expose-gc, passing ARGS through. Outside a checkout it says so and
-exits 2: clone the repository and run pnpm bench.
+exits 2: clone the repository and run pnpm bench. On a terminal it shows
+which benchmark runs (quiet with --json FILE or when the output is piped).
   -h, --help            this help`,
 
   demo: `Usage: pavillion demo [--debug]
