@@ -28,6 +28,7 @@ const RULES = {
   'transport-node': { allow: ['@pavillion/core', NODE] },
   rpc: { allow: ['@pavillion/core', '@pavillion/wire'], nodeIn: ['src/files/'] },
   pubsub: { allow: ['@pavillion/core', '@pavillion/wire'] },
+  discovery: { allow: ['@pavillion/core', 'multicast-dns', 'dns-packet', NODE] },
   pavillion: {
     allow: [
       '@pavillion/wire',
@@ -36,6 +37,7 @@ const RULES = {
       '@pavillion/transport-node',
       '@pavillion/rpc',
       '@pavillion/pubsub',
+      '@pavillion/discovery',
       NODE,
     ],
   },
