@@ -1,4 +1,4 @@
-import { Server } from '@pavillion/core'
+import { DEFAULT_MULTICAST_GROUP, Server } from '@pavillion/core'
 import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
 import { ServerPubSub, statusProvider } from '@pavillion/pubsub'
 import { RpcServer } from '@pavillion/rpc'
@@ -7,6 +7,7 @@ import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
 import { secretKeyOf } from '../keys.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
+import { advertiseServer } from './advertise-server.ts'
 import { clientRegistryOf } from './client-registry-of.ts'
 import { PavillionServer } from './pavillion-server.ts'
 import { DEFAULT_RESERVED, type PavillionServerOptions, planServerSockets } from './server-options.ts'
@@ -63,11 +64,19 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     ...(options.sessionTimeout === undefined ? {} : { sessionTimeout: options.sessionTimeout }),
   })
   let stopFiles = () => {}
+  let advertisement: Awaited<ReturnType<typeof advertiseServer>>
   try {
     const rpc = new RpcServer(core, options.rpc)
     rpc.enableReserved(options.reserved ?? DEFAULT_RESERVED)
     const pubsub = new ServerPubSub(core, { ...options.pubsub, broker: options.broker === true })
     if (fileOptions !== undefined) stopFiles = await serveFiles(rpc, fileOptions)
+    advertisement = await advertiseServer(options.advertise, {
+      port: address.port,
+      bind: address.address,
+      keyPair,
+      group:
+        options.multicast === undefined ? undefined : (options.multicast.group ?? DEFAULT_MULTICAST_GROUP),
+    })
     signal?.throwIfAborted()
     const server = new PavillionServer({
       core,
@@ -75,7 +84,11 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
       pubsub,
       address,
       sendAddress: udp.localAddress(),
-      cleanup: () => stopFiles(),
+      cleanup: async () => {
+        stopFiles()
+        await advertisement?.close()
+      },
+      advertisement,
     })
     if (signal !== undefined) {
       const close = () => void server.close()
@@ -87,6 +100,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     return server
   } catch (error) {
     stopFiles()
+    await advertisement?.close()
     await core.close()
     throw error
   }
