@@ -21,6 +21,12 @@ function avahiUnavailable(): string | undefined {
   if (missing.length > 0)
     return `${missing.join(', ')} not installed (apt-get install -y avahi-daemon avahi-utils)`
   if (process.getuid?.() !== 0) return 'a nested network namespace for avahi needs root'
+  try {
+    execFileSync('avahi-daemon', ['--check'], { stdio: 'ignore' })
+    return 'an avahi-daemon already runs on this host, and a second one cannot share its pid file'
+  } catch {
+    // Not running: ours may start.
+  }
   return undefined
 }
 
