@@ -3,6 +3,7 @@ import { bench } from './commands/bench.ts'
 import { call } from './commands/call.ts'
 import type { Command } from './commands/command.ts'
 import { demo } from './commands/demo.ts'
+import { discover } from './commands/discover.ts'
 import { help, printHelp } from './commands/help.ts'
 import { keygen } from './commands/keygen.ts'
 import { ping } from './commands/ping.ts'
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   keygen,
   pubkey,
   serve,
+  discover,
   call,
   pub,
   sub,
