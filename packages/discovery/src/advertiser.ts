@@ -109,7 +109,7 @@ export class Advertisement {
   }
 
   /** Counters of the mDNS packets seen and sent. */
-  stats(): { received: number; malformed: number; sent: number } {
+  stats(): { received: number; offLink: number; malformed: number; sent: number } {
     return { ...this.#links.counters }
   }
 

@@ -36,6 +36,8 @@ export interface BrowserStats {
   readonly hosts: number
   readonly evicted: number
   readonly received: number
+  /** Packets from sources off the link of our interfaces, dropped. */
+  readonly offLink: number
   readonly malformed: number
   readonly ignored: number
   readonly sent: number
@@ -91,12 +93,13 @@ export class Browser {
 
   /** Counters: table sizes, evictions, packets seen, dropped and sent. */
   stats(): BrowserStats {
-    const { received, malformed, sent } = this.#links.counters
+    const { received, offLink, malformed, sent } = this.#links.counters
     return {
       services: this.#table.size,
       hosts: this.#table.hosts,
       evicted: this.#table.evicted,
       received,
+      offLink,
       malformed,
       ignored: this.#ignored,
       sent,

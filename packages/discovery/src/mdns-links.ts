@@ -1,5 +1,6 @@
 import type { RemoteInfo } from 'node:dgram'
-import { isIP } from 'node:net'
+import { BlockList, isIP } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import makeMdns from 'multicast-dns'
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT } from './constants.ts'
 
@@ -50,6 +51,8 @@ export interface LinkOptions {
 /** Counters of the packets the links saw. */
 export interface LinkCounters {
   received: number
+  /** Packets from a source not on the link of any of our interfaces (RFC 6762 §11), dropped. */
+  offLink: number
   /** Datagrams that were not DNS packets (dropped by the library's decoder). */
   malformed: number
   sent: number
@@ -78,7 +81,8 @@ type Mdns = ReturnType<typeof makeMdns> & {
 export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
   const interfaces = checkInterfaces(options.interfaces)
   const port = options.mdnsPort ?? MDNS_PORT
-  const counters: LinkCounters = { received: 0, malformed: 0, sent: 0 }
+  const counters: LinkCounters = { received: 0, offLink: 0, malformed: 0, sent: 0 }
+  const onLink = linkOf(interfaces)
   let handler: PacketHandler = () => {}
   const opened: { mdns: Mdns; family: 4 | 6 }[] = []
   try {
@@ -103,6 +107,12 @@ export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
         counters.malformed++
       })
       mdns.on('packet', (packet: MdnsPacket, from: RemoteInfo) => {
+        // A socket on port 5353 also hears groups other sockets of this host joined elsewhere:
+        // only what comes from our interfaces' own subnets is ours to read (and to answer).
+        if (!onLink.check(from.address.split('%')[0] ?? '', from.family === 'IPv6' ? 'ipv6' : 'ipv4')) {
+          counters.offLink++
+          return
+        }
         counters.received++
         handler(packet, from)
       })
@@ -135,6 +145,24 @@ export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
 
 function destroy(mdns: Mdns): Promise<void> {
   return new Promise((resolve) => mdns.destroy(() => resolve()))
+}
+
+/**
+ * The subnets of `interfaces` (from the OS's netmasks; a single address when the OS does not list
+ * it), plus IPv6 link-local addresses when an IPv6 interface is used.
+ */
+function linkOf(interfaces: readonly string[]): BlockList {
+  const list = new BlockList()
+  const known = Object.values(networkInterfaces()).flatMap((entries) => entries ?? [])
+  for (const iface of interfaces) {
+    const address = iface.split('%')[0] ?? iface
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4'
+    const entry = known.find((e) => e.address === address)
+    const prefix = entry?.cidr?.split('/')[1]
+    list.addSubnet(address, prefix === undefined ? (family === 'ipv6' ? 128 : 32) : Number(prefix), family)
+    if (family === 'ipv6') list.addSubnet('fe80::', 10, 'ipv6')
+  }
+  return list
 }
 
 function checkInterfaces(value: unknown): string[] {
