@@ -151,8 +151,9 @@ exits 2: clone the repository and run pnpm bench.
   demo: `Usage: pavillion demo [--debug]
 
 A tour that stays on this machine: generates keys, starts two servers in the
-multicast group 239.255.28.12 (through 127.0.0.1) and one on 127.0.0.1,
-connects a PSK and an ECC client, calls functions, publishes to both group
+multicast group 239.255.28.12 (through 127.0.0.1) and one on 127.0.0.1
+advertised over mDNS through 127.0.0.1, connects a PSK client and an ECC
+client that finds its server by name, calls functions, publishes to both group
 members, pushes a message from a server, restarts a server and reconnects,
 then prints what happened and how long each step took.
   --debug               trace every datagram on stderr
