@@ -40,7 +40,7 @@ export interface LinkOptions {
   /**
    * The interfaces to use, each as an IP address of this host: an IPv4
    * address (`'192.168.1.10'`, `'127.0.0.1'`) joins 224.0.0.251 there; an IPv6
-   * address with its zone (`'fe80::1%eth0'`, `'::1'`) joins ff02::fb there.
+   * address with its zone (`'::%eth0'`, `'fe80::1%eth0'`) joins ff02::fb on that interface.
    * Required and never guessed: nothing leaves through an interface you did not name.
    */
   readonly interfaces: readonly string[]
