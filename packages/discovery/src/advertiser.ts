@@ -98,6 +98,11 @@ export class Advertisement {
     return this.#label
   }
 
+  /** The `.local` host name its SRV record names and its A/AAAA records answer for. */
+  get host(): string {
+    return hostName(this.#host)
+  }
+
   /** True once the name is claimed and announced. */
   get announced(): boolean {
     return this.#state === 'announced'

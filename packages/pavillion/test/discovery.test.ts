@@ -106,6 +106,58 @@ describe.skipIf(skip !== undefined)(
         reason: 'refused',
         attempts: [{ address: '127.0.0.6', port: impostor.address.port, outcome: 'refused' }],
       })
+      // With the genuine server advertised too, the handshake picks it, whichever record comes first.
+      closer.add(
+        await createServer({
+          bind: '127.0.0.9',
+          port: 0,
+          keyPair: real,
+          allowGuests: true,
+          advertise: { name: unique('genuine'), interfaces: LO },
+        }),
+      )
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      const client = closer.add(
+        await createClient({
+          server: { publicKey: real.publicKey },
+          discovery: { interfaces: LO, verifyTimeout: 1500 },
+          secretKey: me.secretKey,
+        }),
+      )
+      expect(client.servers()[0]?.address.address).toBe('127.0.0.9')
+      expect(client.servers()[0]?.publicKey).toEqual(real.publicKey)
+    })
+
+    it('resolves a .local host name through mDNS, and says when no record matches', async () => {
+      const psk = await generatePsk()
+      const server = closer.add(
+        await createServer({
+          bind: '127.0.0.8',
+          port: 0,
+          clients: { psk: { [ID]: psk } },
+          advertise: { name: unique('local'), interfaces: LO },
+        }),
+      )
+      const host = server.advertisement?.host ?? ''
+      expect(host).toMatch(/^pavillion-[0-9a-f]{8}\.local$/)
+      const client = closer.add(
+        await createClient({
+          address: `${host}:${server.address.port}`,
+          discovery: { interfaces: LO },
+          clientId: ID,
+          psk,
+        }),
+      )
+      expect(client.destination).toEqual({ address: '127.0.0.8', port: server.address.port })
+      await client.waitForServer({ timeout: 3000 })
+      const missing = await createClient({
+        server: { name: unique('nobody') },
+        discovery: { interfaces: LO, timeout: 500 },
+        clientId: ID,
+        psk,
+      }).catch((e: unknown) => e)
+      expect(missing).toBeInstanceOf(DiscoveryError)
+      expect(missing).toMatchObject({ code: 'ERR_TIMEOUT', reason: 'not-found' })
     })
 
     it('finds a server by its public key and verifies it in the handshake', async () => {

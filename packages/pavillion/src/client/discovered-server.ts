@@ -12,6 +12,9 @@ import {
 import type { KeyInput } from '../keys.ts'
 import { publicKeyFrom } from '../keys.ts'
 
+/** How long to keep listening for other matching records after the first, ms. */
+const GATHER_MS = 300
+
 /** Which server to find by discovery: by its advertised name, or by its X25519 public key. */
 export type ServerSelector = { readonly name: string } | { readonly publicKey: KeyInput }
 
@@ -65,11 +68,17 @@ export async function findServer(
   try {
     const records = await new Promise<DiscoveredServer[]>((resolve, reject) => {
       const done = new AbortController()
+      let gathering = false
+      // Several records may claim the name or key (one forged): after the first, gather the others
+      // answering the same query briefly, so the handshake can try each.
       const check = () => {
-        const found = browser.servers().filter(matches)
-        if (found.length === 0) return
-        done.abort()
-        resolve(found)
+        if (gathering || browser.servers().filter(matches).length === 0) return
+        gathering = true
+        const gather = setTimeout(() => {
+          done.abort()
+          resolve(browser.servers().filter(matches))
+        }, GATHER_MS)
+        done.signal.addEventListener('abort', () => clearTimeout(gather))
       }
       const timer = setTimeout(() => {
         done.abort()
