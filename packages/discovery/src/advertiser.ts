@@ -24,8 +24,8 @@ import {
   recordsOf,
   renamed,
   sameName,
+  sameRecord,
 } from './records.ts'
-import { sameRecord } from './same-record.ts'
 import type { ServiceInfo } from './service-info.ts'
 
 /** Options of {@link advertise}. */

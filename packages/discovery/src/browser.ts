@@ -8,7 +8,7 @@ import {
   QUERY_INTERVAL_MAX,
   SERVICE_TYPE,
 } from './constants.ts'
-import type { MdnsPacket, MdnsQuestion, MdnsRecord } from './mdns-links.ts'
+import type { MdnsPacket, MdnsQuestion } from './mdns-links.ts'
 import { type LinkOptions, type MdnsLinks, openLinks } from './mdns-links.ts'
 import { type DiscoveredServer, ServiceTable, type TableChange } from './service-table.ts'
 
@@ -140,12 +140,7 @@ export class Browser {
     for (const host of this.#table.unresolvedHosts().slice(0, 16)) {
       questions.push({ name: host, type: 'A' }, { name: host, type: 'AAAA' })
     }
-    // RFC 6762 §7.1 known-answer suppression: say what we know, so responders stay quiet about it.
-    const known: MdnsRecord[] = this.#table
-      .servers()
-      .slice(0, 32)
-      .map((s) => ({ name: SERVICE_TYPE, type: 'PTR', ttl: 120, data: `${s.instance}.${SERVICE_TYPE}` }))
-    this.#links.send({ type: 'query', questions, answers: known })
+    this.#links.send({ type: 'query', questions })
     this.#timer = setTimeout(() => this.#query(), this.#interval)
     this.#timer.unref()
     this.#interval = Math.min(this.#interval * 2, QUERY_INTERVAL_MAX)
