@@ -29,6 +29,7 @@ const RULES = {
   rpc: { allow: ['@pavillion/core', '@pavillion/wire'], nodeIn: ['src/files/'] },
   pubsub: { allow: ['@pavillion/core', '@pavillion/wire'] },
   registers: { allow: ['@pavillion/core', '@pavillion/wire'] },
+  discovery: { allow: ['@pavillion/core', 'multicast-dns', 'dns-packet', NODE] },
   pavillion: {
     allow: [
       '@pavillion/wire',
@@ -38,6 +39,7 @@ const RULES = {
       '@pavillion/rpc',
       '@pavillion/pubsub',
       '@pavillion/registers',
+      '@pavillion/discovery',
       NODE,
     ],
   },

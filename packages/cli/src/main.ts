@@ -5,6 +5,7 @@ import { call } from './commands/call.ts'
 import type { Command } from './commands/command.ts'
 import { decode } from './commands/decode.ts'
 import { demo } from './commands/demo.ts'
+import { discover } from './commands/discover.ts'
 import { help, printHelp } from './commands/help.ts'
 import { keygen } from './commands/keygen.ts'
 import { observe } from './commands/observe.ts'
@@ -25,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   keygen,
   pubkey,
   serve,
+  discover,
   call,
   pub,
   sub,

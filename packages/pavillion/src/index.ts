@@ -45,6 +45,11 @@ export {
 } from './address.ts'
 export type { PavillionClientOptions } from './client/client-options.ts'
 export { createClient } from './client/create-client.ts'
+export type {
+  ClientDiscoveryOptions,
+  ServerMovedDetail,
+  ServerSelector,
+} from './client/discovered-server.ts'
 export {
   type ClientParts,
   PavillionClient,
@@ -60,6 +65,7 @@ export {
 } from './keys.ts'
 export { describeDatagram, type PacketTrace, type PacketTracer } from './packet-trace.ts'
 export type { Payload } from './payload.ts'
+export type { ServerAdvertiseOptions } from './server/advertise-server.ts'
 export { createServer } from './server/create-server.ts'
 export {
   PavillionServer,
@@ -107,6 +113,14 @@ export {
   SecretKey,
   toHex,
 } from '@pavillion/crypto'
+/** Discovery (`pavillion/discovery` has everything). */
+export {
+  type DiscoveredServer,
+  DiscoveryError,
+  type DiscoveryEvent,
+  discover,
+  fingerprintOf,
+} from '@pavillion/discovery'
 /** Pub/sub types and errors (`pavillion/pubsub` has everything). */
 export {
   ALL_TARGETS,

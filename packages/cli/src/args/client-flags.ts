@@ -81,8 +81,7 @@ export async function clientOptions(
   const idText = values['client-id'] ?? io.env.PAVILLION_CLIENT_ID
   const clientId = idText === undefined || idText === '' ? undefined : clientIdArg('--client-id', idText)
   const common = {
-    address: address.text,
-    ...(values.interface === undefined ? {} : { multicastInterface: values.interface }),
+    ...(await placeOf(address, values)),
     ...(values.bind === undefined ? {} : { bind: values.bind }),
     ...(debugEnabled(values.debug, io.env) ? { debug: debugTracer(io) } : {}),
   }
@@ -109,6 +108,28 @@ export async function clientOptions(
     secretKey: secretKeyArg('--secret-key', secretTextValue),
     serverKey: publicKeyArg('--server-key', serverKeyText),
   }
+}
+
+/** Where the client sends: an address, or a name found by discovery on `--interface`. */
+async function placeOf(
+  address: AddressArg,
+  values: ClientFlagValues,
+): Promise<Pick<PavillionClientOptions, 'address' | 'server' | 'discovery' | 'multicastInterface'>> {
+  if (address.discovered === undefined && !address.local) {
+    return {
+      address: address.text,
+      ...(values.interface === undefined ? {} : { multicastInterface: values.interface }),
+    }
+  }
+  if (values.interface === undefined) {
+    throw new UsageError(
+      `${address.text} is found through mDNS: give --interface ADDR, the IP address of the interface to look on (e.g. 192.168.1.10, or 127.0.0.1 for this host only)`,
+    )
+  }
+  const discovery = { interfaces: [values.interface] }
+  return address.discovered === undefined
+    ? { address: address.text, discovery }
+    : { server: { name: address.discovered }, discovery }
 }
 
 /** Transport errors that mean the address cannot be reached from here. */

@@ -26,6 +26,7 @@ const FLAGS = {
   bind: { type: 'string' },
   multicast: { type: 'string' },
   interface: { type: 'string' },
+  advertise: { type: 'string' },
   'psk-client': { type: 'string', multiple: true },
   'ecc-client': { type: 'string', multiple: true },
   clients: { type: 'string' },
@@ -56,6 +57,9 @@ export async function serve(argv: readonly string[], io: CliIo): Promise<number>
     for (const fn of echoes) server.rpc.handle(fn, served(out, fn), { name: fn === 0 ? 'core.echo' : 'echo' })
     for (const flag of declared) declare(server, flag, out)
     report(server, out)
+    server.advertisement?.on('announced', ({ name }) =>
+      out.record('advertised', { name }, `advertised over mDNS as "${name}" (_pavillion._udp)`),
+    )
     const { address, port } = server.address
     out.record(
       'listening',
@@ -90,9 +94,9 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
       'nobody could connect: give --psk-client ID=KEY, --ecc-client ID=PUB, --clients FILE or --allow-guests',
     )
   }
-  if (values.interface !== undefined && values.multicast === undefined) {
+  if (values.interface !== undefined && values.multicast === undefined && values.advertise === undefined) {
     throw new UsageError(
-      '--interface is for multicast: give --multicast GROUP too (or leave --interface out)',
+      '--interface is for multicast or mDNS: give --multicast GROUP or --advertise NAME too (or leave --interface out)',
     )
   }
   if (values.multicast !== undefined && values.interface === undefined) {
@@ -109,6 +113,7 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     reserved: { whatIs: true, descriptors: true },
     config: (values.register ?? []).length > 0,
     ...(values.bind === undefined ? {} : { bind: values.bind }),
+    ...advertiseOf(values),
     ...(values.multicast === undefined || values.interface === undefined
       ? {}
       : { multicast: { group: values.multicast, interface: values.interface } }),
@@ -116,6 +121,20 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     ...(values.files === undefined ? {} : { files: values.files }),
     ...(debugEnabled(values.debug, io.env) ? { debug: debugTracer(io) } : {}),
   }
+}
+
+/** `--advertise NAME`: on `--interface`, or on the `--bind` address when it is a specific, non-loopback one. */
+function advertiseOf(values: ServeValues): Pick<PavillionServerOptions, 'advertise'> {
+  const name = values.advertise
+  if (name === undefined) return {}
+  if (values.interface !== undefined) return { advertise: { name, interfaces: [values.interface] } }
+  const bind = values.bind ?? '0.0.0.0'
+  if (bind === '0.0.0.0' || bind === '::' || bind.startsWith('127.') || bind === '::1') {
+    throw new UsageError(
+      `--advertise needs --interface ADDR, the IP address of the interface to advertise on (e.g. 192.168.1.10, or 127.0.0.1 for this host only), or a specific --bind address`,
+    )
+  }
+  return { advertise: name }
 }
 
 interface ClientLists {

@@ -23,6 +23,8 @@ const PSK_CLIENT = 'demo-psk-client1'
 const ECC_CLIENT = 'demo-ecc-client1'
 /** The demo's function: answers with the name of the server that ran it. */
 const HELLO = 400
+/** gamma's mDNS name (advertised and looked up through 127.0.0.1 only), unique per run. */
+const GAMMA_NAME = `demo-gamma-${process.pid}`
 /** Every wait of the demo is bounded by this, ms. */
 const STEP_TIMEOUT = 3000
 
@@ -64,6 +66,8 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
   let gamma!: PavillionServer
   let pskClient!: PavillionClient
   let eccClient!: PavillionClient
+  /** False when this host's mDNS port could not be shared: gamma is then reached by address. */
+  let advertised = true
   const { style } = print
 
   const step = async (title: string, work: () => Promise<string>) => {
@@ -93,14 +97,28 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
     return server
   }
 
-  const startGamma = (port: number) =>
-    startServer('gamma', {
+  const startGamma = async (port: number) => {
+    const gammaOptions = {
       bind: LOOPBACK,
       port,
       keyPair: serverKeys,
       clients: { ecc: { [ECC_CLIENT]: clientKeys.publicKey } },
       ...options.trace('gamma'),
-    })
+    }
+    if (advertised) {
+      try {
+        return await startServer('gamma', {
+          ...gammaOptions,
+          advertise: { name: GAMMA_NAME, interfaces: [LOOPBACK] },
+        })
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error
+        advertised = false
+        print.detail(style.dim('mDNS port 5353 is held by another program here: gamma is reached by address'))
+      }
+    }
+    return startServer('gamma', gammaOptions)
+  }
 
   try {
     await step('Generate keys', async () => {
@@ -130,7 +148,7 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
         )
       }
       print.detail(
-        `${style.cyan('gamma')} on ${LOOPBACK}:${gamma.address.port} ${style.dim("(ECC, knows the client's public key)")}`,
+        `${style.cyan('gamma')} on ${LOOPBACK}:${gamma.address.port} ${style.dim("(ECC, knows the client's public key)")}${advertised ? `, advertised over mDNS as ${style.cyan(GAMMA_NAME)} through ${LOOPBACK}` : ''}`,
       )
       return `alpha + beta in ${GROUP}:${groupPort}, gamma on ${LOOPBACK}:${gamma.address.port}`
     })
@@ -159,7 +177,9 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
     await step('Connect an ECC client to gamma', async () => {
       eccClient = own(
         await createClient({
-          address: `${LOOPBACK}:${gamma.address.port}`,
+          ...(advertised
+            ? { server: { name: GAMMA_NAME }, discovery: { interfaces: [LOOPBACK] } }
+            : { address: `${LOOPBACK}:${gamma.address.port}` }),
           bind: LOOPBACK,
           clientId: ECC_CLIENT,
           secretKey: clientKeys.secretKey,
@@ -169,8 +189,9 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
         }),
       )
       const [server] = await connectedServers(eccClient, 1, signal)
+      if (advertised) print.detail(`found ${style.cyan(GAMMA_NAME)} by mDNS (DNS-SD _pavillion._udp)`)
       print.detail(`handshake with ${nameOf(server!)} ${style.dim('(X25519 boxes, server key verified)')}`)
-      return 'connected to gamma with X25519 keys'
+      return `connected to gamma${advertised ? ', found by name,' : ''} with X25519 keys`
     })
 
     await step('Call functions', async () => {

@@ -5,13 +5,15 @@ const KEY_FLAGS = `Credentials (PSK, or ECC with the server's public key):
   --server-key PUB      the server's X25519 public key (env PAVILLION_SERVER_KEY)
   KEY is 64 hex characters, base64, or @FILE to read it from a file.`
 
-const CLIENT_FLAGS = `  --interface ADDR      interface for a multicast group ADDR (required then), e.g. 127.0.0.1
+const CLIENT_FLAGS = `  --interface ADDR      interface for a multicast group ADDR, or to look for a NAME or
+                        a .local host through mDNS (required then), e.g. 127.0.0.1
   --bind ADDR[:PORT]    local address to send from (default: every interface)
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help`
 
-const ADDRESS = `ADDR is HOST:PORT, [IPV6]:PORT, HOST (port 1783) or a multicast group such as 239.255.28.12:1783.`
+const ADDRESS = `ADDR is HOST:PORT, [IPV6]:PORT, HOST (port 1783), a multicast group such as
+239.255.28.12:1783, or a NAME advertised over mDNS (no ':' or '.'; see pavillion discover).`
 
 /** The help text of every command, as `pavillion <command> --help` prints it (and the README lists it). */
 export const HELP = {
@@ -23,6 +25,7 @@ Commands:
   keygen psk|ecc        make a pre-shared key or an X25519 key pair
   pubkey SECRET         print the public key of a secret key
   serve                 run a server until interrupted
+  discover              list the servers advertised on the LAN (mDNS)
   call ADDR FN [DATA]   call a numbered function and print its result
   pub ADDR TARGET NAME [DATA]
                         publish a message
@@ -69,6 +72,8 @@ message received, RPC served. Serves echo at function 0.
   --ecc-client ID=PUB   accept an ECC client by its public key (repeatable)
   --clients FILE        JSON {"psk":{"ID":"KEY"},"ecc":{"ID":"PUB"}}
   --secret-key KEY      the server's X25519 secret key, for ECC (env PAVILLION_SECRET_KEY)
+  --advertise NAME      advertise over mDNS as NAME (DNS-SD _pavillion._udp), on --interface
+                        or on the --bind address
   --allow-guests        accept ECC clients with unknown keys (needs --secret-key)
   --echo FN             also serve echo at function FN (repeatable)
   --broker              re-publish each client's messages to the other clients
@@ -214,6 +219,17 @@ does not match the handshakes in it.
   --json                one JSON object per line (NDJSON): datagram, summary
   -h, --help            this help`,
 
+  discover: `Usage: pavillion discover --interface ADDR [options]
+
+Lists the Pavillion servers advertised over mDNS (DNS-SD _pavillion._udp) on
+the interface ADDR: name, addresses, port, cipher suites and key fingerprint.
+Records are hints, not proof: a client still verifies the server's key.
+  --interface ADDR      the interface to look on (required), e.g. 192.168.1.10 or 127.0.0.1
+  --timeout S           look for S seconds (default 3)
+  --watch               keep printing servers that appear, change or leave, until interrupted
+  --json                one JSON object per line (NDJSON)
+  -h, --help            this help`,
+
   bench: `Usage: pavillion bench [ARGS...]
 
 Runs the benchmark suite of a repository checkout (packages/bench, built) with
@@ -225,11 +241,12 @@ which benchmark runs (quiet with --json FILE or when the output is piped).
   demo: `Usage: pavillion demo [--debug]
 
 A tour that stays on this machine: generates keys, starts two servers in the
-multicast group 239.255.28.12 (through 127.0.0.1) and one on 127.0.0.1,
-connects a PSK and an ECC client, calls functions, publishes to both group
+multicast group 239.255.28.12 (through 127.0.0.1) and one on 127.0.0.1
+advertised over mDNS through 127.0.0.1, connects a PSK client and an ECC
+client that finds its server by name, calls functions, publishes to both group
 members, pushes a message from a server, observes a changing register,
-restarts a server and reconnects, then prints what happened and how long
-each step took.
+restarts a server and reconnects, then prints what happened and how long each
+step took.
   --debug               trace every datagram on stderr
   -h, --help            this help`,
 } as const

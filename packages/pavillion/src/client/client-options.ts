@@ -4,15 +4,25 @@ import type { ClientPubSubOptions } from '@pavillion/pubsub'
 import type { AddressInput } from '../address.ts'
 import type { KeyInput } from '../keys.ts'
 import type { PacketTracer } from '../packet-trace.ts'
+import type { ClientDiscoveryOptions, ServerSelector } from './discovered-server.ts'
 
 /** Options of {@link createClient}. Bad values reject with TypeError or RangeError saying what to give. */
 export interface PavillionClientOptions extends AbortOptions {
   /**
    * Required: where the server is — `'HOST:PORT'`, `'[IPv6]:PORT'`, `'HOST'`
    * (port 1783), `{ address, port }` — or a multicast group reaching several
-   * servers (then `multicastInterface` is required). Host names are resolved once.
+   * servers (then `multicastInterface` is required). Host names are resolved once; `.local` names
+   * through mDNS (then `discovery` is required). Give `server` instead to find it by discovery.
    */
-  readonly address: AddressInput
+  readonly address?: AddressInput
+  /**
+   * Instead of `address`: find the server by discovery (mDNS, `_pavillion._udp`) by its advertised
+   * name or its public key (`{ publicKey }` also sets `serverKey`). The record only says where to
+   * try: the handshake verifies the server, and the client follows it when it moves (`server:moved`).
+   */
+  readonly server?: ServerSelector
+  /** Where discovery looks (required with `server` or a `.local` address): `{ interfaces, timeout? }`. */
+  readonly discovery?: ClientDiscoveryOptions
   /** This client's ID: 32 hex characters, or text of exactly 16 UTF-8 bytes. Required with `psk`. */
   readonly clientId?: string | Uint8Array
   /** The pre-shared key (PSK suite): 64 hex characters, base64, 32 bytes or a `PresharedKey`. */

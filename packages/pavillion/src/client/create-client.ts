@@ -1,4 +1,5 @@
 import { Client, DEFAULT_PORT, isMulticast } from '@pavillion/core'
+import { isLocalName, RedirectTransport, resolveLocalName } from '@pavillion/discovery'
 import { ClientPubSub } from '@pavillion/pubsub'
 import { RegistersClient } from '@pavillion/registers'
 import { RpcClient } from '@pavillion/rpc'
@@ -8,6 +9,7 @@ import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import type { PavillionClientOptions } from './client-options.ts'
 import { credentialsOf } from './credentials-of.ts'
+import { type FoundServer, findServer, type ServerFollower, verifyAndFollow } from './discovered-server.ts'
 import { PavillionClient } from './pavillion-client.ts'
 
 /**
@@ -38,31 +40,52 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
   }
   const { signal } = options
   signal?.throwIfAborted()
-  if (options.address === undefined) {
+  if ((options.address === undefined) === (options.server === undefined)) {
     throw new TypeError(
-      '"address" is required: the server as HOST:PORT (e.g. 192.168.1.10:1783) or a multicast group',
+      '"address" is required: the server as HOST:PORT (e.g. 192.168.1.10:1783) or a multicast group — or, instead, "server": { name } or { publicKey } to find it by discovery',
     )
   }
   const crypto = await sharedCrypto()
-  const credentials = credentialsOf(options, crypto)
-  const destination = await resolveAddress(options.address, { option: 'address', defaultPort: DEFAULT_PORT })
-  const transportOptions = clientTransportOptions(options, destination.address)
-  signal?.throwIfAborted()
-  const udp = await createUdpTransport(transportOptions)
+  const selector = options.server
+  const credentials = credentialsOf(
+    selector !== undefined && 'publicKey' in selector && options.serverKey === undefined
+      ? { ...options, serverKey: selector.publicKey }
+      : options,
+    crypto,
+  )
+  let found: FoundServer | undefined
+  if (selector !== undefined) {
+    const family = options.bind !== undefined && String(options.bind).includes(':') ? 6 : 4
+    found = await findServer(selector, options.discovery, family, signal)
+  }
+  const destination = found?.candidates[0] ?? (await destinationOf(options))
+  let udp: Awaited<ReturnType<typeof createUdpTransport>>
+  try {
+    const transportOptions = clientTransportOptions(options, destination.address)
+    signal?.throwIfAborted()
+    udp = await createUdpTransport(transportOptions)
+  } catch (error) {
+    await found?.browser.close()
+    throw error
+  }
   if (signal?.aborted) {
     await udp.close()
+    await found?.browser.close()
     throw signal.reason
   }
   const runtime = nodeRuntime()
+  const redirect = found === undefined ? undefined : new RedirectTransport(udp, destination)
+  const transport = redirect ?? udp
   const core = new Client({
     crypto,
     runtime,
-    transport: options.debug === undefined ? udp : tracedTransport(udp, options.debug),
+    transport: options.debug === undefined ? transport : tracedTransport(transport, options.debug),
     destination,
     credentials,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.timing === undefined ? {} : { timing: options.timing }),
   })
+  let follower: ServerFollower | undefined
   try {
     const rpc = new RpcClient(core, options.timeout === undefined ? {} : { timeout: options.timeout })
     const pubsub = new ClientPubSub(core, options.pubsub)
@@ -70,7 +93,9 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
       runtime,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     })
-    const client = new PavillionClient({ core, rpc, pubsub, registers, destination })
+    if (found !== undefined && redirect !== undefined)
+      follower = await verifyAndFollow(core, redirect, found, options.discovery?.verifyTimeout ?? 3_000)
+    const client = new PavillionClient({ core, rpc, pubsub, registers, destination, ...(follower && { follower }) })
     if (signal !== undefined) {
       const close = () => void client.close()
       signal.addEventListener('abort', close, { once: true })
@@ -81,8 +106,27 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
     return client
   } catch (error) {
     await core.close()
+    await found?.browser.close()
     throw error
   }
+}
+
+/** The address option resolved: `.local` names through mDNS on `discovery.interfaces`, others through the OS. */
+async function destinationOf(options: PavillionClientOptions) {
+  const address = options.address ?? ''
+  const { host, port } = parseAddress(address, { option: 'address', defaultPort: DEFAULT_PORT })
+  if (!isLocalName(host)) return resolveAddress(address, { option: 'address', defaultPort: DEFAULT_PORT })
+  if (options.discovery === undefined) {
+    throw new TypeError(
+      `"address": ${host} is a .local name, resolved through mDNS: give "discovery": { interfaces: ['192.168.1.20'] } to say where to ask`,
+    )
+  }
+  const [first] = await resolveLocalName(host, {
+    interfaces: options.discovery.interfaces,
+    timeoutMs: options.discovery.timeout ?? 2_000,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  })
+  return { address: first ?? host, port }
 }
 
 function clientTransportOptions(options: PavillionClientOptions, destination: string): UdpTransportOptions {

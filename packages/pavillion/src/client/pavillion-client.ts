@@ -22,6 +22,7 @@ import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileO
 import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
+import type { ServerFollower, ServerMovedDetail } from './discovered-server.ts'
 
 type Detail<T> = Omit<T, 'type'>
 
@@ -35,6 +36,8 @@ export interface PavillionClientEvents {
   'server:status': Detail<ClientEventMap['server:status']>
   /** A server does not know this client ID: check `clientId` (reported once, then retries slow down). */
   'server:invalid-client-id': Detail<ClientEventMap['server:invalid-client-id']>
+  /** A server found by discovery moved (new address or port): the client now sends there. */
+  'server:moved': ServerMovedDetail
   /** A time sync measured a server's clock offset. */
   'time:sync': Detail<ClientEventMap['time:sync']>
   /** A transport problem that did not stop the client (e.g. `EHOSTUNREACH`), or a listener that threw. */
@@ -54,6 +57,8 @@ export interface ClientParts {
   readonly pubsub: ClientPubSub
   readonly registers: RegistersClient
   readonly destination: PeerAddress
+  /** Discovery's follower, for a client created with `server`: it closes with the client. */
+  readonly follower?: ServerFollower
 }
 
 /**
@@ -81,6 +86,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   readonly registers: RegistersClient
   /** Where new packets go: the server, or the multicast group. */
   readonly destination: PeerAddress
+  readonly #follower: ServerFollower | undefined
   #closing: Promise<void> | undefined
 
   /** Use `createClient()`; this wires already-built parts together. */
@@ -91,6 +97,8 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     this.pubsub = parts.pubsub
     this.registers = parts.registers
     this.destination = parts.destination
+    this.#follower = parts.follower
+    this.#follower?.onMoved((detail) => this.emit('server:moved', detail))
     const { core } = parts
     core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
     core.on('server:disconnected', ({ server, reason }) =>
@@ -237,6 +245,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
       this.registers.close()
       this.pubsub.close()
       this.rpc.close()
+      await this.#follower?.close()
       await this.core.close()
     })()
     return this.#closing

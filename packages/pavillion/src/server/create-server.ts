@@ -1,4 +1,4 @@
-import { Server } from '@pavillion/core'
+import { DEFAULT_MULTICAST_GROUP, Server } from '@pavillion/core'
 import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
 import { ServerPubSub, statusProvider } from '@pavillion/pubsub'
 import { RegistersServer } from '@pavillion/registers'
@@ -8,6 +8,7 @@ import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
 import { secretKeyOf } from '../keys.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
+import { advertiseServer } from './advertise-server.ts'
 import { clientRegistryOf } from './client-registry-of.ts'
 import { serveConfig } from './config-functions.ts'
 import { PavillionServer } from './pavillion-server.ts'
@@ -66,6 +67,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     ...(options.sessionTimeout === undefined ? {} : { sessionTimeout: options.sessionTimeout }),
   })
   let stopFiles = () => {}
+  let advertisement: Awaited<ReturnType<typeof advertiseServer>>
   try {
     const rpc = new RpcServer(core, options.rpc)
     rpc.enableReserved(options.reserved ?? DEFAULT_RESERVED)
@@ -73,6 +75,13 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     const registers = new RegistersServer(core, { runtime, ...options.registers })
     if (options.config === true) serveConfig(rpc, registers)
     if (fileOptions !== undefined) stopFiles = await serveFiles(rpc, fileOptions)
+    advertisement = await advertiseServer(options.advertise, {
+      port: address.port,
+      bind: address.address,
+      keyPair,
+      group:
+        options.multicast === undefined ? undefined : (options.multicast.group ?? DEFAULT_MULTICAST_GROUP),
+    })
     signal?.throwIfAborted()
     const server = new PavillionServer({
       core,
@@ -81,7 +90,11 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
       registers,
       address,
       sendAddress: udp.localAddress(),
-      cleanup: () => stopFiles(),
+      cleanup: async () => {
+        stopFiles()
+        await advertisement?.close()
+      },
+      advertisement,
     })
     if (signal !== undefined) {
       const close = () => void server.close()
@@ -93,6 +106,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     return server
   } catch (error) {
     stopFiles()
+    await advertisement?.close()
     await core.close()
     throw error
   }

@@ -6,6 +6,7 @@ import type {
   Server,
   ServerEventMap,
 } from '@pavillion/core'
+import type { Advertisement } from '@pavillion/discovery'
 import type {
   Handler,
   Message,
@@ -51,8 +52,10 @@ export interface ServerParts {
   readonly registers: RegistersServer
   readonly address: PeerAddress
   readonly sendAddress: PeerAddress
-  /** Undoes what was attached besides the three objects (the file service). */
-  readonly cleanup: () => void
+  /** Undoes what was attached besides the three objects (the file service, the advertisement). */
+  readonly cleanup: () => void | Promise<void>
+  /** The mDNS advertisement, when the server advertises. */
+  readonly advertisement?: Advertisement | undefined
 }
 
 /**
@@ -82,7 +85,9 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   readonly address: PeerAddress
   /** Where its datagrams leave from (what clients see as the server's address). */
   readonly sendAddress: PeerAddress
-  readonly #cleanup: () => void
+  /** The mDNS advertisement (`advertise` option): its `name` is the one held after any rename. */
+  readonly advertisement: Advertisement | undefined
+  readonly #cleanup: () => void | Promise<void>
   #closing: Promise<void> | undefined
 
   /** Use `createServer()`; this wires already-built parts together. */
@@ -95,6 +100,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     this.address = parts.address
     this.sendAddress = parts.sendAddress
     this.#cleanup = parts.cleanup
+    this.advertisement = parts.advertisement
     const { core } = parts
     core.on('session:opened', ({ client }) => this.emit('session:opened', { client }))
     core.on('session:closed', ({ client, reason }) => this.emit('session:closed', { client, reason }))
@@ -166,7 +172,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#cleanup()
+      await this.#cleanup()
       this.registers.close()
       this.pubsub.close()
       this.rpc.close()

@@ -17,6 +17,7 @@ import type { StatusInput } from '@pavillion/wire'
 import { checkIpLiteral } from '../address.ts'
 import type { KeyInput } from '../keys.ts'
 import type { PacketTracer } from '../packet-trace.ts'
+import type { ServerAdvertiseOptions } from './advertise-server.ts'
 
 /** The clients a server knows, by client ID (32 hex characters, or text of exactly 16 UTF-8 bytes). */
 export interface ServerClients {
@@ -57,6 +58,12 @@ export interface PavillionServerOptions extends AbortOptions {
    * turns it off). Otherwise off unless given `{ interface }`: then to 224.0.0.251:2221 through that interface.
    */
   readonly announce?: boolean | { readonly interface: string }
+  /**
+   * Advertise over mDNS (DNS-SD `_pavillion._udp`) so clients find the server by name: a name, or
+   * `{ name, interfaces }`. Off by default; a server bound to loopback only advertises only when
+   * `interfaces` is given (tests give `['127.0.0.1']`).
+   */
+  readonly advertise?: false | string | ServerAdvertiseOptions
   /** Who may connect: client IDs with their keys, or your own `ClientRegistry`. Default: nobody (but guests). */
   readonly clients?: ServerClients | ClientRegistry
   /** The server's X25519 key pair (for ECC clients and guests). Or give `secretKey`. */
