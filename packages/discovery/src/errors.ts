@@ -1,5 +1,8 @@
 import { PavillionError } from '@pavillion/core'
 
+/** Codes of the errors discovery raises: `ERR_TIMEOUT` (nothing found in time) or `ERR_NOT_CONNECTED` (found, but no server passed the handshake). */
+export type DiscoveryErrorCode = 'ERR_TIMEOUT' | 'ERR_NOT_CONNECTED'
+
 /** Why discovery could not give a usable server. */
 export type DiscoveryFailure =
   /** No record matched within the time allowed. */
@@ -22,7 +25,7 @@ export interface DiscoveryAttempt {
  * the expected key (a forged or stale record), `no-answer` that nothing did.
  * Its `code` is `ERR_NOT_CONNECTED` (`ERR_TIMEOUT` for `not-found`).
  */
-export class DiscoveryError extends PavillionError {
+export class DiscoveryError extends PavillionError<DiscoveryErrorCode> {
   /** What went wrong. */
   readonly reason: DiscoveryFailure
   /** Every address tried, in order. */
