@@ -20,30 +20,63 @@ export interface Budget {
  * Runs `operation` back to back (one at a time) for the budget and reports the rate.
  * Bounded in time; an operation that never settles is the caller's bug (each has its own timeout).
  */
-export async function sequential(operation: () => Promise<unknown>, budget: Budget): Promise<Rate> {
+export function sequential(operation: () => Promise<unknown>, budget: Budget): Promise<Rate> {
   return windowed(operation, 1, budget)
 }
 
 /** Keeps `window` operations in flight for the budget and reports the completion rate. */
-export async function windowed(
-  operation: () => Promise<unknown>,
-  window: number,
-  budget: Budget,
-): Promise<Rate> {
+export function windowed(operation: () => Promise<unknown>, window: number, budget: Budget): Promise<Rate> {
+  return lanes(
+    Array.from({ length: window }, () => operation),
+    budget,
+  )
+}
+
+/**
+ * Runs every lane's operation back to back, all lanes at once (e.g. one lane
+ * per client), for the warm-up and then the budget, and reports the total
+ * completion rate of the measured part.
+ */
+export async function lanes(operations: readonly (() => Promise<unknown>)[], budget: Budget): Promise<Rate> {
   const run = async (ms: number): Promise<Rate> => {
     const start = performance.now()
     const end = start + ms
-    let operations = 0
-    const lane = async () => {
+    let done = 0
+    const lane = async (operation: () => Promise<unknown>) => {
       while (performance.now() < end) {
         await operation()
-        operations++
+        done++
       }
     }
-    await Promise.all(Array.from({ length: window }, lane))
+    await Promise.all(operations.map(lane))
     const elapsedMs = performance.now() - start
-    return { perSecond: (operations * 1000) / elapsedMs, operations, elapsedMs }
+    return { perSecond: (done * 1000) / elapsedMs, operations: done, elapsedMs }
   }
   await run(budget.warmupMs)
   return run(budget.durationMs)
+}
+
+/** Latency figures of a series of sequential operations, ms. */
+export interface Latencies {
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+}
+
+/** Runs `operation` `count` times one after the other and returns each one's latency, ms. */
+export async function timeEach(operation: () => Promise<unknown>, count: number): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < count; i++) {
+    const start = performance.now()
+    await operation()
+    times.push(performance.now() - start)
+  }
+  return times
+}
+
+/** p50, p99 and max of `times`. */
+export function summarize(times: readonly number[]): Latencies {
+  const sorted = [...times].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN }
 }

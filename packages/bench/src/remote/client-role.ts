@@ -1,0 +1,45 @@
+import { type Budget, lanes } from '../measure.ts'
+import type { RoleInstance } from '../scenario.ts'
+import { type BenchClient, type ClientParams, closeClients, echo, openClients, publish } from './peers.ts'
+import { coldFigures } from './raw-peers.ts'
+
+/** What a measured operation is: an RPC echo or a reliable publish. */
+export type Operation = 'rpc' | 'publish'
+
+/** Requests a Pavillion client process answers. */
+export type ClientRequest =
+  | {
+      readonly kind: 'rate'
+      readonly op: Operation
+      readonly size: number
+      /** Operations in flight on the first client; with several clients, one each instead. */
+      readonly window: number
+      readonly budget: Budget
+    }
+  | {
+      readonly kind: 'cold'
+      readonly size: number
+      readonly first: number
+      readonly skip: number
+      readonly warm: number
+    }
+
+/** Pavillion clients in this process (one or many), measured on the parent's request. */
+export async function clientRole(params: ClientParams): Promise<RoleInstance> {
+  const { clients } = await openClients(params)
+  const servers = params.servers ?? 1
+  const operation = (c: BenchClient, op: Operation, payload: Uint8Array) =>
+    op === 'rpc' ? () => echo(c.rpc, payload) : () => publish(c.pubsub, payload, servers)
+  return {
+    async request(request: ClientRequest): Promise<unknown> {
+      const payload = new Uint8Array(request.size)
+      if (request.kind === 'cold') return coldFigures(operation(clients[0]!, 'rpc', payload), request)
+      const ops =
+        clients.length > 1
+          ? clients.map((c) => operation(c, request.op, payload))
+          : Array.from({ length: request.window }, () => operation(clients[0]!, request.op, payload))
+      return lanes(ops, request.budget)
+    },
+    close: () => closeClients(clients),
+  }
+}

@@ -1,0 +1,50 @@
+import type { Rate } from '../measure.ts'
+import { newPsk, PEER_ROLES, withRoles } from '../remote/roles.ts'
+import { type Row, row } from '../row.ts'
+import { defineScenario } from '../scenario.ts'
+import { OVERHEAD } from './remote-echo.ts'
+
+const COUNTS = [1, 10, 100, 1000]
+const SIZE = 64
+
+/**
+ * N clients (each its own socket, one operation in flight) in one process
+ * against a fresh server process, beside one raw socket with N in flight.
+ */
+export default defineScenario({
+  name: 'remote-clients',
+  mode: 'two-process',
+  roles: PEER_ROLES,
+  run: ({ budget }) =>
+    withRoles('remote-clients', async (spawn) => {
+      const rawServer = await spawn('raw-server', {})
+      const rawClient = await spawn('raw-client', { port: rawServer.port })
+      const rows: Row[] = []
+      for (const clients of COUNTS) {
+        const ours = await withRoles('remote-clients', async (spawnFresh) => {
+          const psk = newPsk()
+          const server = await spawnFresh('server', { psk, clients })
+          const client = await spawnFresh('client', { psk, port: server.port, clients })
+          const rpc = await client.request<Rate>({ kind: 'rate', op: 'rpc', size: SIZE, window: 1, budget })
+          const pub = await client.request<Rate>({
+            kind: 'rate',
+            op: 'publish',
+            size: SIZE,
+            window: 1,
+            budget,
+          })
+          return { rpc, pub }
+        })
+        const raw = await rawClient.request<Rate>({
+          kind: 'rate',
+          size: SIZE + OVERHEAD.rpc,
+          window: clients,
+          budget,
+        })
+        const who = `${clients} client${clients === 1 ? '' : 's'}, 1 in flight each (raw: window ${clients})`
+        rows.push(row(`RPC echo, ${who}`, `${SIZE} B`, ours.rpc.perSecond, raw.perSecond, 'calls/s'))
+        rows.push(row(`reliable publish, ${who}`, `${SIZE} B`, ours.pub.perSecond, raw.perSecond, 'msg/s'))
+      }
+      return rows
+    }),
+})
