@@ -38,7 +38,7 @@ const context: BenchContext = {
   keys,
   budget,
   sessions: Number(values.sessions),
-  backend: (keys.crypto as { backend?: string }).backend ?? 'wasm',
+  backend: keys.crypto.backend,
 }
 const header = `node ${process.version}, crypto backend ${context.backend}, ${runs} run(s) of ${budget.durationMs} ms after ${budget.warmupMs} ms warm-up, loopback`
 console.log(header)

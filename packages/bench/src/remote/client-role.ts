@@ -16,6 +16,8 @@ export type ClientRequest =
       readonly window: number
       readonly budget: Budget
     }
+  /** The clients' endpoint counters, summed (retransmissions, duplicates…). */
+  | { readonly kind: 'stats' }
   | {
       readonly kind: 'cold'
       readonly size: number
@@ -32,6 +34,7 @@ export async function clientRole(params: ClientParams): Promise<RoleInstance> {
     op === 'rpc' ? () => echo(c.rpc, payload) : () => publish(c.pubsub, payload, servers)
   return {
     async request(request: ClientRequest): Promise<unknown> {
+      if (request.kind === 'stats') return sumStats(clients.map((c) => c.client.stats()))
       const payload = new Uint8Array(request.size)
       if (request.kind === 'cold') return coldFigures(operation(clients[0]!, 'rpc', payload), request)
       const ops =
@@ -42,4 +45,14 @@ export async function clientRole(params: ClientParams): Promise<RoleInstance> {
     },
     close: () => closeClients(clients),
   }
+}
+
+/** Adds up counter records field by field. */
+function sumStats(records: readonly object[]): Record<string, number> {
+  const sum: Record<string, number> = {}
+  for (const record of records) {
+    for (const [key, value] of Object.entries(record))
+      if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value
+  }
+  return sum
 }

@@ -62,7 +62,7 @@ export async function serverRole(params: ServerParams): Promise<RoleInstance> {
   })
   return {
     info: { port: transport.listenAddress().port },
-    request: async () => ({ received, sessions: server.sessions().length }),
+    request: async () => ({ received, sessions: server.sessions().length, ...server.stats() }),
     async close() {
       pubsub.close()
       rpc.close()
