@@ -80,3 +80,25 @@ export function summarize(times: readonly number[]): Latencies {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN }
 }
+
+/** Latencies of a series of sequential operations and the CPU time this process spent on it. */
+export interface Series extends Latencies {
+  /** User + system CPU time of this process during the series, ms. */
+  readonly cpuMs: number
+}
+
+/** Runs `operation` `count` times one after the other: latency figures and CPU time. */
+export async function series(operation: () => Promise<unknown>, count: number): Promise<Series> {
+  const before = process.cpuUsage()
+  const times = await timeEach(operation, count)
+  return { ...summarize(times), cpuMs: cpuMsSince(before) }
+}
+
+/** The zero point of `cpuMsSince`: the process's start. */
+export const STARTED: NodeJS.CpuUsage = { user: 0, system: 0 }
+
+/** CPU time (user + system) of this process since `before`, ms. */
+export function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1000
+}

@@ -1,7 +1,6 @@
-import { type Budget, lanes } from '../measure.ts'
+import { type Budget, lanes, series } from '../measure.ts'
 import type { RoleInstance } from '../scenario.ts'
 import { type BenchClient, type ClientParams, closeClients, echo, openClients, publish } from './peers.ts'
-import { coldFigures } from './raw-peers.ts'
 
 /** What a measured operation is: an RPC echo or a reliable publish. */
 export type Operation = 'rpc' | 'publish'
@@ -18,13 +17,8 @@ export type ClientRequest =
     }
   /** The clients' endpoint counters, summed (retransmissions, duplicates…). */
   | { readonly kind: 'stats' }
-  | {
-      readonly kind: 'cold'
-      readonly size: number
-      readonly first: number
-      readonly skip: number
-      readonly warm: number
-    }
+  /** `count` sequential RPC echoes from the first client: latencies and this process's CPU time. */
+  | { readonly kind: 'series'; readonly size: number; readonly count: number }
 
 /** Pavillion clients in this process (one or many), measured on the parent's request. */
 export async function clientRole(params: ClientParams): Promise<RoleInstance> {
@@ -36,7 +30,7 @@ export async function clientRole(params: ClientParams): Promise<RoleInstance> {
     async request(request: ClientRequest): Promise<unknown> {
       if (request.kind === 'stats') return sumStats(clients.map((c) => c.client.stats()))
       const payload = new Uint8Array(request.size)
-      if (request.kind === 'cold') return coldFigures(operation(clients[0]!, 'rpc', payload), request)
+      if (request.kind === 'series') return series(operation(clients[0]!, 'rpc', payload), request.count)
       const ops =
         clients.length > 1
           ? clients.map((c) => operation(c, request.op, payload))

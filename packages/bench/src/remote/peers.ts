@@ -3,6 +3,7 @@ import { loadCrypto, type PavillionCrypto, parsePsk } from '@pavillion/crypto'
 import { ClientPubSub, ServerPubSub } from '@pavillion/pubsub'
 import { RpcClient, RpcServer } from '@pavillion/rpc'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
+import { cpuMsSince, STARTED } from '../measure.ts'
 import type { RoleInstance } from '../scenario.ts'
 
 /** Every child of a two-process scenario talks through this interface only. */
@@ -62,7 +63,12 @@ export async function serverRole(params: ServerParams): Promise<RoleInstance> {
   })
   return {
     info: { port: transport.listenAddress().port },
-    request: async () => ({ received, sessions: server.sessions().length, ...server.stats() }),
+    request: async () => ({
+      received,
+      sessions: server.sessions().length,
+      cpuMs: cpuMsSince(STARTED),
+      ...server.stats(),
+    }),
     async close() {
       pubsub.close()
       rpc.close()

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { once } from 'node:events'
-import { type Budget, type Latencies, summarize, timeEach, windowed } from '../measure.ts'
+import { type Budget, cpuMsSince, STARTED, series, windowed } from '../measure.ts'
 import type { RoleInstance } from '../scenario.ts'
 import { LOOPBACK, RECEIVE_BUFFER } from './peers.ts'
 
@@ -24,6 +24,7 @@ export async function rawServerRole(params: RawServerParams): Promise<RoleInstan
   listen.on('message', (bytes, from) => reply.send(bytes, from.port, from.address))
   return {
     info: { port: listen.address().port },
+    request: async () => ({ cpuMs: cpuMsSince(STARTED) }),
     async close() {
       await Promise.all([
         new Promise<void>((r) => listen.close(() => r())),
@@ -45,13 +46,7 @@ export interface RawClientParams {
 /** Requests a raw client answers. */
 export type RawRequest =
   | { readonly kind: 'rate'; readonly size: number; readonly window: number; readonly budget: Budget }
-  | {
-      readonly kind: 'cold'
-      readonly size: number
-      readonly first: number
-      readonly skip: number
-      readonly warm: number
-    }
+  | { readonly kind: 'series'; readonly size: number; readonly count: number }
 
 /** The baseline client: one socket, round trips matched by a 4-byte sequence number, each complete when every server answered. */
 export async function rawClientRole(params: RawClientParams): Promise<RoleInstance> {
@@ -67,31 +62,13 @@ export async function rawClientRole(params: RawClientParams): Promise<RoleInstan
     async request(request: RawRequest): Promise<unknown> {
       if (request.kind === 'rate')
         return windowed(() => trips.roundTrip(request.size), request.window, request.budget)
-      return coldFigures(() => trips.roundTrip(request.size), request)
+      return series(() => trips.roundTrip(request.size), request.count)
     },
     async close() {
       trips.close()
       await new Promise<void>((r) => socket.close(() => r()))
     },
   }
-}
-
-/** First-calls and warm latency figures, the same for both sides of the cold-start row. */
-export interface ColdFigures {
-  /** The first `first` operations. */
-  readonly first: Latencies
-  /** `warm` operations after `skip` more. */
-  readonly warm: Latencies
-}
-
-/** Times the first operations of a fresh process, then (after `skip` more) warm ones. */
-export async function coldFigures(
-  operation: () => Promise<unknown>,
-  shape: { readonly first: number; readonly skip: number; readonly warm: number },
-): Promise<ColdFigures> {
-  const first = summarize(await timeEach(operation, shape.first))
-  await timeEach(operation, shape.skip)
-  return { first, warm: summarize(await timeEach(operation, shape.warm)) }
 }
 
 /**
