@@ -6,6 +6,10 @@ export interface Rate {
   readonly operations: number
   /** Wall time measured, ms. */
   readonly elapsedMs: number
+  /** Operations of the warm-up and the measurement together. */
+  readonly allOperations: number
+  /** CPU time of this process during the warm-up and the measurement, ms. */
+  readonly allCpuMs: number
 }
 
 /** Time budget of one measurement. */
@@ -38,7 +42,7 @@ export function windowed(operation: () => Promise<unknown>, window: number, budg
  * completion rate of the measured part.
  */
 export async function lanes(operations: readonly (() => Promise<unknown>)[], budget: Budget): Promise<Rate> {
-  const run = async (ms: number): Promise<Rate> => {
+  const run = async (ms: number) => {
     const start = performance.now()
     const end = start + ms
     let done = 0
@@ -52,8 +56,10 @@ export async function lanes(operations: readonly (() => Promise<unknown>)[], bud
     const elapsedMs = performance.now() - start
     return { perSecond: (done * 1000) / elapsedMs, operations: done, elapsedMs }
   }
-  await run(budget.warmupMs)
-  return run(budget.durationMs)
+  const cpu = process.cpuUsage()
+  const warmup = await run(budget.warmupMs)
+  const measured = await run(budget.durationMs)
+  return { ...measured, allOperations: warmup.operations + measured.operations, allCpuMs: cpuMsSince(cpu) }
 }
 
 /** Latency figures of a series of sequential operations, ms. */

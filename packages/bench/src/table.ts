@@ -19,7 +19,17 @@ function spread(r: Row): string {
 /** The rows as an aligned text table (Markdown-compatible pipes). */
 export function formatTable(rows: readonly Row[]): string {
   const lines = [
-    ['benchmark', 'payload', 'pavillion', 'raw dgram', 'ratio', 'runs', 'spread', 'unit'],
+    [
+      'benchmark',
+      'payload',
+      'pavillion',
+      'raw dgram',
+      'ratio',
+      'runs',
+      'spread',
+      'unit',
+      'CPU µs/op (ours / raw)',
+    ],
     ...rows.map((r) => [
       r.name,
       r.payload,
@@ -29,6 +39,7 @@ export function formatTable(rows: readonly Row[]): string {
       String(r.runs.pavillion.length),
       spread(r),
       r.unit,
+      r.cpu === undefined ? '' : `${r.cpu.pavillion.toFixed(1)} / ${r.cpu.raw.toFixed(1)}`,
     ]),
   ]
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)))

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Rate } from '../measure.ts'
 import type { Role } from '../scenario.ts'
 import { clientRole } from './client-role.ts'
 import { type RemoteRole, spawnRole } from './fork.ts'
@@ -37,4 +38,25 @@ export async function withRoles<T>(scenario: string, body: (spawn: Spawn) => Pro
   } finally {
     for (const remote of started.reverse()) await remote.close()
   }
+}
+
+/** A rate with the CPU time both sides spent per operation. */
+export interface Measured {
+  readonly perSecond: number
+  /** CPU time of the client and every server process per operation (warm-up included), µs. */
+  readonly cpuUs: number
+}
+
+/** Asks `client` to measure `request`, adding the CPU time `servers` spent meanwhile. */
+export async function measure(
+  servers: readonly RemoteRole[],
+  client: RemoteRole,
+  request: unknown,
+): Promise<Measured> {
+  const cpu = () => Promise.all(servers.map((server) => server.request<{ cpuMs: number }>({})))
+  const before = await cpu()
+  const rate = await client.request<Rate>(request)
+  const after = await cpu()
+  const serverMs = after.reduce((sum, { cpuMs }, i) => sum + cpuMs - before[i]!.cpuMs, 0)
+  return { perSecond: rate.perSecond, cpuUs: (1000 * (rate.allCpuMs + serverMs)) / rate.allOperations }
 }

@@ -1,6 +1,5 @@
-import type { Rate } from '../measure.ts'
-import { newPsk, PEER_ROLES, withRoles } from '../remote/roles.ts'
-import { type Row, row } from '../row.ts'
+import { measure, newPsk, PEER_ROLES, withRoles } from '../remote/roles.ts'
+import { measuredRow, type Row } from '../row.ts'
 import { defineScenario } from '../scenario.ts'
 import { OVERHEAD } from './remote-echo.ts'
 
@@ -25,8 +24,14 @@ export default defineScenario({
           const psk = newPsk()
           const server = await spawnFresh('server', { psk, clients })
           const client = await spawnFresh('client', { psk, port: server.port, clients })
-          const rpc = await client.request<Rate>({ kind: 'rate', op: 'rpc', size: SIZE, window: 1, budget })
-          const pub = await client.request<Rate>({
+          const rpc = await measure([server], client, {
+            kind: 'rate',
+            op: 'rpc',
+            size: SIZE,
+            window: 1,
+            budget,
+          })
+          const pub = await measure([server], client, {
             kind: 'rate',
             op: 'publish',
             size: SIZE,
@@ -35,15 +40,15 @@ export default defineScenario({
           })
           return { rpc, pub }
         })
-        const raw = await rawClient.request<Rate>({
+        const raw = await measure([rawServer], rawClient, {
           kind: 'rate',
           size: SIZE + OVERHEAD.rpc,
           window: clients,
           budget,
         })
         const who = `${clients} client${clients === 1 ? '' : 's'}, 1 in flight each (raw: window ${clients})`
-        rows.push(row(`RPC echo, ${who}`, `${SIZE} B`, ours.rpc.perSecond, raw.perSecond, 'calls/s'))
-        rows.push(row(`reliable publish, ${who}`, `${SIZE} B`, ours.pub.perSecond, raw.perSecond, 'msg/s'))
+        rows.push(measuredRow(`RPC echo, ${who}`, `${SIZE} B`, ours.rpc, raw, 'calls/s'))
+        rows.push(measuredRow(`reliable publish, ${who}`, `${SIZE} B`, ours.pub, raw, 'msg/s'))
       }
       return rows
     }),

@@ -1,7 +1,6 @@
-import type { Rate } from '../measure.ts'
 import type { ClientRequest } from '../remote/client-role.ts'
-import { newPsk, PEER_ROLES, withRoles } from '../remote/roles.ts'
-import { type Row, row } from '../row.ts'
+import { measure, newPsk, PEER_ROLES, withRoles } from '../remote/roles.ts'
+import { measuredRow, type Row } from '../row.ts'
 import { defineScenario } from '../scenario.ts'
 
 /** Bytes a Pavillion datagram adds to the payload, per operation (the raw baseline sends the same size). */
@@ -28,9 +27,12 @@ export default defineScenario({
       const rows: Row[] = []
       for (const shape of SHAPES) {
         const request: ClientRequest = { kind: 'rate', op: shape.op, size: shape.size, window: 32, budget }
-        const ours = await client.request<Rate>(request)
-        const base = await rawClient.request<Rate>({ ...request, size: shape.size + OVERHEAD[shape.op] })
-        rows.push(row(shape.name, `${shape.size} B`, ours.perSecond, base.perSecond, shape.unit))
+        const ours = await measure([server], client, request)
+        const base = await measure([rawServer], rawClient, {
+          ...request,
+          size: shape.size + OVERHEAD[shape.op],
+        })
+        rows.push(measuredRow(shape.name, `${shape.size} B`, ours, base, shape.unit))
       }
       return rows
     }),

@@ -1,6 +1,6 @@
-import type { Rate } from '../measure.ts'
-import { newPsk, PEER_ROLES, type Spawn, withRoles } from '../remote/roles.ts'
-import { type Row, row } from '../row.ts'
+import type { RemoteRole } from '../remote/fork.ts'
+import { type Measured, measure, newPsk, PEER_ROLES, type Spawn, withRoles } from '../remote/roles.ts'
+import { measuredRow, type Row, row } from '../row.ts'
 import { defineScenario } from '../scenario.ts'
 import { OVERHEAD } from './remote-echo.ts'
 
@@ -10,17 +10,19 @@ const RAW_GROUP = '239.255.77.2'
 const SIZE = 64
 const WINDOW = 32
 
-/** Starts `count` server processes of `role` sharing one port in `group`; resolves with the port. */
+/** Starts `count` server processes of `role` sharing one port in `group`. */
 async function group(
   spawn: Spawn,
   role: string,
   count: number,
   params: object,
   address: string,
-): Promise<number> {
+): Promise<RemoteRole[]> {
   const first = await spawn(role, { ...params, group: { address, port: 0 } })
-  for (let i = 1; i < count; i++) await spawn(role, { ...params, group: { address, port: first.port } })
-  return first.port
+  const members: RemoteRole[] = [first]
+  for (let i = 1; i < count; i++)
+    members.push(await spawn(role, { ...params, group: { address, port: first.port } }))
+  return members
 }
 
 /**
@@ -33,24 +35,26 @@ export default defineScenario({
   mode: 'two-process',
   roles: PEER_ROLES,
   async run({ budget }) {
-    const rates: { servers: number; ours: number; raw: number }[] = []
+    const rates: { servers: number; ours: Measured; raw: Measured }[] = []
     for (const servers of [1, 3]) {
       rates.push(
         await withRoles('remote-group', async (spawn) => {
           const psk = newPsk()
-          const port = await group(spawn, 'server', servers, { psk, clients: 1 }, PAVILLION_GROUP)
-          const rawPort = await group(spawn, 'raw-server', servers, {}, RAW_GROUP)
+          const members = await group(spawn, 'server', servers, { psk, clients: 1 }, PAVILLION_GROUP)
+          const rawMembers = await group(spawn, 'raw-server', servers, {}, RAW_GROUP)
+          const port = (members[0]!.info as { port: number }).port
+          const rawPort = (rawMembers[0]!.info as { port: number }).port
           const client = await spawn('client', { psk, port, group: PAVILLION_GROUP, servers })
           const rawClient = await spawn('raw-client', { port: rawPort, group: RAW_GROUP, servers })
           const request = { kind: 'rate', op: 'publish', size: SIZE, window: WINDOW, budget }
-          const ours = await client.request<Rate>(request)
-          const raw = await rawClient.request<Rate>({ ...request, size: SIZE + OVERHEAD.publish })
-          return { servers, ours: ours.perSecond, raw: raw.perSecond }
+          const ours = await measure(members, client, request)
+          const raw = await measure(rawMembers, rawClient, { ...request, size: SIZE + OVERHEAD.publish })
+          return { servers, ours, raw }
         }),
       )
     }
     const rows: Row[] = rates.map(({ servers, ours, raw }) =>
-      row(
+      measuredRow(
         `reliable publish to a group of ${servers}, all acknowledge, 32 in flight`,
         `${SIZE} B`,
         ours,
@@ -63,8 +67,8 @@ export default defineScenario({
       row(
         'group of 3 / group of 1 (rate)',
         `${SIZE} B`,
-        three!.ours / one!.ours,
-        three!.raw / one!.raw,
+        three!.ours.perSecond / one!.ours.perSecond,
+        three!.raw.perSecond / one!.raw.perSecond,
         'ratio',
       ),
     )
