@@ -8,6 +8,7 @@ import { checkedRandom, type RandomSource, uniformBigInt } from './random.ts'
 import { PresharedKey, type Secret, type SecretKey, SymmetricKey } from './secret.ts'
 import { counterSecretbox } from './secretbox.ts'
 import { readySodium } from './sodium.ts'
+import { warmUp } from './warm-up.ts'
 
 /** Options of {@link loadCrypto}. */
 export interface LoadCryptoOptions {
@@ -217,7 +218,9 @@ export interface PavillionCrypto {
 
 /**
  * Loads libsodium (once per process), chooses the backend (once per process, see
- * {@link PavillionCrypto.backend}) and returns the cipher suites. Await it once at start-up;
+ * {@link PavillionCrypto.backend}), runs the per-packet secretbox a few hundred times on
+ * throwaway data (once per process, about a millisecond, so the first packets do not pay for
+ * the JIT's first tiers) and returns the cipher suites. Await it once at start-up;
  * everything on the result is synchronous.
  *
  * @throws TypeError (as a rejected promise) when `options.random` is given but not a function
@@ -230,6 +233,8 @@ export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<Pavil
     a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && sodium.memcmp(a, b)
   const hash = keyedHash(sodium)
   const box = publicKeyBox(sodium, backend.native)
+  const secretbox = counterSecretbox(sodium, backend.native)
+  warmUp(secretbox)
   /** Draws 32 bytes, hands them to `use` and zeroes them afterwards. */
   const withRandomKeyBytes = <T>(use: (bytes: Uint8Array) => T): T => {
     const bytes = random(KEY_LENGTH)
@@ -244,7 +249,7 @@ export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<Pavil
     random,
     hash,
     counterNonce,
-    ...counterSecretbox(sodium, backend.native),
+    ...secretbox,
     ...box,
     ...derivations(hash, equal),
     equal,
