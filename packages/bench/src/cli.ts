@@ -2,17 +2,12 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ProgressLine, wantsProgress } from '@pavillion/test-utils'
+import { loadScenarios } from './catalog.ts'
 import type { Budget } from './measure.ts'
-import { mqttBridgeThroughput } from './mqtt-bridge.ts'
 import { makeKeys } from './pair.ts'
-import { reliablePublishes } from './pubsub.ts'
-import { registerRates } from './registers.ts'
-import type { Row } from './row.ts'
-import { rpcCalls } from './rpc.ts'
-import { handshakes, memoryPerSession, reliableMessages } from './scenarios.ts'
-
-/** One group of benchmark rows. */
-type Group = (keys: Awaited<ReturnType<typeof makeKeys>>, budget: Budget) => Promise<Row[]>
+import { mergeRuns, type Row } from './row.ts'
+import type { BenchContext } from './scenario.ts'
+import { formatTable } from './table.ts'
 
 const { values } = parseArgs({
   // `pnpm bench -- --quick` passes the `--` through: skip it.
@@ -21,69 +16,67 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench-results.json' },
     only: { type: 'string' },
+    runs: { type: 'string' },
     sessions: { type: 'string', default: '10000' },
   },
 })
 
-const budget: Budget = values.quick ? { warmupMs: 200, durationMs: 700 } : { warmupMs: 500, durationMs: 2500 }
-const sizes = [64, 1024]
-const groups: Record<string, Group> = {
-  rpc: (keys, b) => rpcCalls(keys, b, sizes),
-  publish: (keys, b) => reliablePublishes(keys, b, sizes),
-  reliable: (keys, b) => reliableMessages(keys, b, sizes),
-  handshake: (keys, b) => handshakes(keys, b),
-  registers: (keys, b) => registerRates(keys, b),
-  memory: (keys) => memoryPerSession(keys, Number(values.sessions)),
-  mqtt: (_keys, b) => mqttBridgeThroughput(b),
+const budget: Budget = values.quick ? { warmupMs: 200, durationMs: 700 } : { warmupMs: 500, durationMs: 2000 }
+const runs = Number(values.runs ?? (values.quick ? 1 : 3))
+if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
+  console.error(`--runs expected an integer 1–20, got ${values.runs}`)
+  process.exit(2)
+}
+const only = values.only?.split(',')
+const scenarios = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.name))
+if (only !== undefined && scenarios.length !== only.length) {
+  console.error(`--only: unknown scenario among ${only.join(', ')}`)
+  process.exit(2)
 }
 
 const keys = await makeKeys()
-const rows: Row[] = []
-const chosen = Object.entries(groups).filter(
-  ([name]) => values.only === undefined || values.only.split(',').includes(name),
-)
+const context: BenchContext = {
+  keys,
+  budget,
+  sessions: Number(values.sessions),
+  backend: keys.crypto.backend,
+}
+const header = `node ${process.version}, crypto backend ${context.backend}, ${runs} run(s) of ${budget.durationMs} ms after ${budget.warmupMs} ms warm-up, loopback`
+console.log(header)
+const tables: Record<'two-process' | 'one-process', Row[]> = {
+  'two-process': [],
+  'one-process': [],
+}
 // A progress line on stderr for a person at a terminal; quiet with --json or when piped.
 const line = new ProgressLine(process.stderr, wantsProgress(process.stdout, process.argv.slice(2)))
-for (const [i, [name, group]] of chosen.entries()) {
-  const started = performance.now()
-  const draw = () =>
-    line.update(
-      `bench [${i + 1}/${chosen.length}] ${name} ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    )
-  draw()
-  const timer = setInterval(draw, 250)
-  try {
-    rows.push(...(await group(keys, budget)))
-  } finally {
-    clearInterval(timer)
+for (const [i, scenario] of scenarios.entries()) {
+  const perRun: Row[][] = []
+  for (let run = 1; run <= runs; run++) {
+    const started = performance.now()
+    const draw = () =>
+      line.update(
+        `bench [${i + 1}/${scenarios.length}] ${scenario.name} (run ${run}/${runs}) ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      )
+    draw()
+    const timer = setInterval(draw, 250)
+    try {
+      perRun.push(await scenario.run(context))
+    } finally {
+      clearInterval(timer)
+    }
   }
+  tables[scenario.mode].push(...mergeRuns(perRun))
 }
 line.clear()
 
-const fmt = (n: number | undefined) =>
-  n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2)
-const table = [
-  ['benchmark', 'payload', 'pavillion', 'raw dgram', 'ratio', 'unit'],
-  ...rows.map((r) => [
-    r.name,
-    r.payload,
-    fmt(r.pavillion),
-    fmt(r.raw),
-    r.ratio === undefined ? '' : r.ratio.toFixed(2),
-    r.unit,
-  ]),
-]
-const widths = table[0]!.map((_, i) => Math.max(...table.map((line) => line[i]!.length)))
-for (const [i, line] of table.entries()) {
-  console.log(
-    line
-      .map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
-      .join('  '),
-  )
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+for (const [mode, rows] of Object.entries(tables)) {
+  if (rows.length === 0) continue
+  const where =
+    mode === 'two-process' ? 'server and client in separate processes' : 'server and client in one process'
+  console.log(`\n${where}:\n\n${formatTable(rows)}`)
 }
 writeFileSync(
   values.json,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), budget, rows }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, backend: context.backend, date: new Date().toISOString(), budget, runs, tables }, null, 2)}\n`,
 )
 console.log(`\nwritten to ${values.json}`)

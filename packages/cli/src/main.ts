@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { loadCrypto } from 'pavillion/crypto'
 import { bench } from './commands/bench.ts'
 import { bridge } from './commands/bridge.ts'
 import { call } from './commands/call.ts'
@@ -50,6 +51,18 @@ export function version(): string {
   return manifest.version
 }
 
+/** `--version --verbose`: the version, the runtime and the crypto backend this process chose. */
+async function verboseVersion(): Promise<string> {
+  const { backend } = await loadCrypto()
+  const library = backend === 'native' ? 'sodium-native' : 'libsodium-wrappers, WebAssembly'
+  return [
+    `pavillion ${version()}`,
+    `node ${process.version} (${process.platform} ${process.arch})`,
+    `crypto backend: ${backend} (${library}); PAVILLION_CRYPTO=wasm|native forces one`,
+    '',
+  ].join('\n')
+}
+
 /**
  * Runs the CLI: `argv` without the node and script paths. Resolves with the
  * exit status — 0 success, 1 remote or runtime failure, 2 bad input, 130
@@ -60,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     if (name === undefined || name === '--help' || name === '-h') return printHelp('pavillion', io)
     if (name === '--version' || name === '-v') {
-      io.stdout.write(`${version()}\n`)
+      io.stdout.write(rest.includes('--verbose') ? await verboseVersion() : `${version()}\n`)
       return 0
     }
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined

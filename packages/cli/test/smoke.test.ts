@@ -51,6 +51,9 @@ describe('dist/bin.js', () => {
     const key = await run(['keygen', 'psk'])
     expect(key).toEqual({ status: 0, stdout: expect.stringMatching(/^[0-9a-f]{64}\n$/), stderr: '' })
     expect((await run(['--version'])).stdout).toBe('0.1.0\n')
+    expect((await run(['--version', '--verbose'])).stdout).toMatch(
+      /^pavillion 0\.1\.0\nnode v\S+ \(.+\)\ncrypto backend: (native|wasm) \(/,
+    )
     const unknown = await run(['frobnicate'])
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toBe(

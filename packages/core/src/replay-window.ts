@@ -6,9 +6,14 @@ export type ReplayVerdict = 'fresh' | 'duplicate' | 'stale'
 const BLOCK_BITS = 32
 
 /**
- * Anti-replay sliding window over u64 counters (RFC 6479 style): accepts each
- * counter at most once, in any order, as long as it is within `size` of the
- * newest accepted one and above the floor set at the handshake.
+ * Anti-replay sliding window over u64 counters: accepts each counter at most
+ * once, in any order, as long as it is within `size` of the newest accepted
+ * one and above the floor set at the handshake.
+ *
+ * The bitmap has exactly `size` bits (256 bytes for the default 2048): the
+ * counter c lives at bit c mod size, and moving the newest edge forward
+ * clears the bits of the counters it skips — bit by bit at the edges, a
+ * whole 32-bit block at a time in between — so no spare block is needed.
  *
  * Use `check()` before authenticating and `commit()` only after the MAC has
  * verified, so forged packets never move the window. Single-threaded; the
@@ -16,32 +21,28 @@ const BLOCK_BITS = 32
  */
 export class ReplayWindow {
   readonly #size: bigint
-  readonly #blocks: Uint32Array
-  /** Blocks − 1: the ring has a power-of-two length, so positions come from the counter's low 32 bits. */
+  readonly #bits: Uint32Array
+  /** size − 1: positions are the counter's low bits. */
   readonly #mask: number
-  /** A jump of this many counters or more clears the whole ring. */
-  readonly #span: bigint
   #newest: bigint
-  /** The low 32 bits of `#newest`. */
-  #newestLow: number
+  /** The position of `#newest`. */
+  #newestAt: number
   #floor: bigint
 
   /**
    * @param floor every counter ≤ floor is refused (the counter a handshake announced)
-   * @param size how many counters below the newest are remembered
+   * @param size how many counters up to the newest are remembered: a power of two, at least 32
+   * @throws RangeError for another size
    */
   constructor(floor = 0n, size = REPLAY_WINDOW_SIZE) {
-    if (!Number.isInteger(size) || size < BLOCK_BITS || size % BLOCK_BITS !== 0) {
-      throw new RangeError(`"size" expected a positive multiple of ${BLOCK_BITS}, got ${size}`)
+    if (!Number.isInteger(size) || size < BLOCK_BITS || size > 2 ** 30 || (size & (size - 1)) !== 0) {
+      throw new RangeError(`"size" expected a power of two from ${BLOCK_BITS} to 2^30, got ${size}`)
     }
     this.#size = BigInt(size)
-    // At least one spare block so the ring never overwrites bits still inside the window.
-    const blocks = 2 ** Math.ceil(Math.log2(size / BLOCK_BITS + 1))
-    this.#blocks = new Uint32Array(blocks)
-    this.#mask = blocks - 1
-    this.#span = BigInt(blocks * BLOCK_BITS)
+    this.#bits = new Uint32Array(size / BLOCK_BITS)
+    this.#mask = size - 1
     this.#newest = floor
-    this.#newestLow = lowBits(floor)
+    this.#newestAt = this.#positionOf(floor)
     this.#floor = floor
   }
 
@@ -54,50 +55,48 @@ export class ReplayWindow {
   check(counter: bigint): ReplayVerdict {
     if (counter <= this.#floor) return 'stale'
     if (counter > this.#newest) return 'fresh'
-    const behind = this.#newest - counter
-    if (behind >= this.#size) return 'stale'
-    const low = lowBits(counter)
-    return (this.#blocks[this.#index(low)]! & bitOf(low)) !== 0 ? 'duplicate' : 'fresh'
+    if (this.#newest - counter >= this.#size) return 'stale'
+    const at = this.#positionOf(counter)
+    return (this.#bits[at >>> 5]! & (1 << (at & 31))) !== 0 ? 'duplicate' : 'fresh'
   }
 
   /** Marks `counter` as seen. Call only for a counter `check()` called fresh and whose packet authenticated. */
   commit(counter: bigint): void {
-    const low = lowBits(counter)
+    const at = this.#positionOf(counter)
     if (counter > this.#newest) {
-      // Clear the blocks the newest edge moves into (all of them after a long jump).
       const ahead = counter - this.#newest
-      const blocks = this.#blocks.length
-      const advance =
-        ahead >= this.#span ? blocks : Math.min(blocks, ((this.#newestLow & 31) + Number(ahead)) >>> 5)
-      const oldIndex = this.#index(this.#newestLow)
-      for (let i = 1; i <= advance; i++) this.#blocks[(oldIndex + i) & this.#mask] = 0
+      if (ahead >= this.#size) this.#bits.fill(0)
+      else this.#clear((this.#newestAt + 1) & this.#mask, Number(ahead))
       this.#newest = counter
-      this.#newestLow = low
+      this.#newestAt = at
     }
-    const index = this.#index(low)
-    this.#blocks[index] = this.#blocks[index]! | bitOf(low)
+    this.#bits[at >>> 5]! |= 1 << (at & 31)
   }
 
   /** Forgets everything and refuses every counter ≤ floor (a new handshake with the same key). */
   reset(floor: bigint): void {
-    this.#blocks.fill(0)
+    this.#bits.fill(0)
     this.#newest = floor
-    this.#newestLow = lowBits(floor)
+    this.#newestAt = this.#positionOf(floor)
     this.#floor = floor
   }
 
-  /** The ring index of the block holding the counter whose low 32 bits are `low`. */
-  #index(low: number): number {
-    return (low >>> 5) & this.#mask
+  /** Clears `count` (< size) bits from position `from` on, wrapping around the end. */
+  #clear(from: number, count: number): void {
+    let at = from
+    let left = count
+    while (left > 0) {
+      const offset = at & 31
+      const run = Math.min(BLOCK_BITS - offset, left)
+      const bits = run === BLOCK_BITS ? 0xffff_ffff : ((1 << run) - 1) << offset
+      this.#bits[at >>> 5]! &= ~bits
+      at = (at + run) & this.#mask
+      left -= run
+    }
   }
-}
 
-/** The low 32 bits of a counter (enough to place it: the ring is a power-of-two number of blocks). */
-function lowBits(counter: bigint): number {
-  return Number(BigInt.asUintN(32, counter))
-}
-
-/** The bit of its block a counter occupies. */
-function bitOf(low: number): number {
-  return 1 << (low & 31)
+  /** The bit a counter occupies: its low bits (the size is a power of two at most 2^30). */
+  #positionOf(counter: bigint): number {
+    return Number(BigInt.asUintN(32, counter)) & this.#mask
+  }
 }

@@ -1,5 +1,6 @@
 import { assertBytes, assertInstance } from './check.ts'
 import { KEY_LENGTH, MAC_LENGTH, NONCE_LENGTH } from './constants.ts'
+import type { NativeSodium } from './native-sodium.ts'
 import { SecretKey } from './secret.ts'
 import type { Sodium } from './sodium.ts'
 import type { PavillionCrypto } from './suite.ts'
@@ -18,8 +19,35 @@ export type PublicKeyBox = Pick<
   'boxSeal' | 'boxOpen' | 'keyPairFromSeed' | 'keyPairFromSecretKey' | 'publicKeyOf'
 >
 
-/** Builds the crypto_box and X25519 key-pair operations. */
-export function publicKeyBox(sodium: Sodium): PublicKeyBox {
+/** crypto_box_easy / crypto_box_open_easy, from libsodium-wrappers or sodium-native (same contract). */
+interface BoxFunctions {
+  /** @throws Error for a low-order recipient key */
+  seal(message: Uint8Array, nonce: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array
+  /** @throws Error when the box does not open */
+  open(box: Uint8Array, nonce: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array
+}
+
+/** The box functions of the chosen backend. */
+function boxFunctions(sodium: Sodium, native: NativeSodium | undefined): BoxFunctions {
+  if (native === undefined) return { seal: sodium.crypto_box_easy, open: sodium.crypto_box_open_easy }
+  return {
+    seal(message, nonce, publicKey, secretKey) {
+      const box = new Uint8Array(message.length + MAC_LENGTH)
+      native.crypto_box_easy(box, message, nonce, publicKey, secretKey)
+      return box
+    },
+    open(box, nonce, publicKey, secretKey) {
+      const message = new Uint8Array(box.length - MAC_LENGTH)
+      if (!native.crypto_box_open_easy(message, box, nonce, publicKey, secretKey))
+        throw new Error('box did not open')
+      return message
+    },
+  }
+}
+
+/** Builds the crypto_box (through `native` when given) and X25519 key-pair operations. */
+export function publicKeyBox(sodium: Sodium, native?: NativeSodium): PublicKeyBox {
+  const boxes = boxFunctions(sodium, native)
   const publicKeyOf = (secretKey: SecretKey | Uint8Array): Uint8Array => {
     if (secretKey instanceof SecretKey) return sodium.crypto_scalarmult_base(secretKey.expose())
     assertBytes('secretKey', secretKey, KEY_LENGTH)
@@ -33,7 +61,7 @@ export function publicKeyBox(sodium: Sodium): PublicKeyBox {
       assertInstance('senderSecretKey', senderSecretKey, SecretKey)
       const secret = senderSecretKey.expose()
       try {
-        return sodium.crypto_box_easy(message, nonce, recipientPublicKey, secret)
+        return boxes.seal(message, nonce, recipientPublicKey, secret)
       } catch {
         throw new RangeError(
           '"recipientPublicKey" is a low-order point (such as all zeros) that crypto_box refuses',
@@ -47,7 +75,7 @@ export function publicKeyBox(sodium: Sodium): PublicKeyBox {
       if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_LENGTH) return undefined
       if (!(senderPublicKey instanceof Uint8Array) || senderPublicKey.length !== KEY_LENGTH) return undefined
       try {
-        return sodium.crypto_box_open_easy(box, nonce, senderPublicKey, secret)
+        return boxes.open(box, nonce, senderPublicKey, secret)
       } catch {
         return undefined
       }

@@ -19,6 +19,7 @@
  * console.log(`${psk}`) // [redacted]
  * ```
  */
+export { BACKEND_VARIABLE, type CryptoBackend } from './backend.ts'
 export type { KeyPair } from './box.ts'
 export { COUNTER_MAX, HASH_LENGTH, KEY_LENGTH, MAC_LENGTH, NONCE_LENGTH } from './constants.ts'
 export { fromBase64, fromHex, toBase64, toHex } from './encoding.ts'

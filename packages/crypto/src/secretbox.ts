@@ -1,5 +1,7 @@
 import { assertBigInt, assertBytes, assertInstance } from './check.ts'
 import { MAC_LENGTH } from './constants.ts'
+import { NativeSecretbox } from './native-secretbox.ts'
+import type { NativeSodium } from './native-sodium.ts'
 import { isMessageCounter, MESSAGE_COUNTER_RANGE, nonceWriter } from './nonce.ts'
 import { SymmetricKey } from './secret.ts'
 import type { Sodium } from './sodium.ts'
@@ -10,12 +12,18 @@ import { WasmSecretbox } from './wasm-secretbox.ts'
 export type CounterSecretbox = Pick<PavillionCrypto, 'seal' | 'open' | 'sealInto' | 'openInto'>
 
 /**
- * Builds seal/open over `crypto_secretbox_easy` with the counter nonce. Both write the nonce
+ * Builds seal/open over `crypto_secretbox_easy` with the counter nonce: through `native`
+ * (sodium-native) when given, else libsodium's WebAssembly. Both write the nonce
  * into one scratch array that libsodium copies; what they return is always a new array.
  */
-export function counterSecretbox(sodium: Sodium): CounterSecretbox {
-  // The hot path works straight on the module's memory; the wrappers serve builds that hide it.
-  const fast = WasmSecretbox.supported(sodium) ? new WasmSecretbox(sodium) : undefined
+export function counterSecretbox(sodium: Sodium, native?: NativeSodium): CounterSecretbox {
+  // The WebAssembly hot path works straight on the module's memory; the wrappers serve builds that hide it.
+  const fast =
+    native !== undefined
+      ? new NativeSecretbox(native)
+      : WasmSecretbox.supported(sodium)
+        ? new WasmSecretbox(sodium)
+        : undefined
   const nonceFor = nonceWriter()
   const sealInto: CounterSecretbox['sealInto'] = (target, offset, plaintext, counter, key) => {
     assertBytes('plaintext', plaintext)

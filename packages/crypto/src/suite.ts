@@ -1,3 +1,4 @@
+import { type CryptoBackend, chooseBackend } from './backend.ts'
 import { type KeyPair, publicKeyBox } from './box.ts'
 import { KEY_LENGTH } from './constants.ts'
 import { derivations } from './derive.ts'
@@ -7,6 +8,7 @@ import { checkedRandom, type RandomSource, uniformBigInt } from './random.ts'
 import { PresharedKey, type Secret, type SecretKey, SymmetricKey } from './secret.ts'
 import { counterSecretbox } from './secretbox.ts'
 import { readySodium } from './sodium.ts'
+import { warmUp } from './warm-up.ts'
 
 /** Options of {@link loadCrypto}. */
 export interface LoadCryptoOptions {
@@ -21,6 +23,12 @@ export interface LoadCryptoOptions {
  * `boxOpen` and the `verify…` methods, which report hostile input by their result instead.
  */
 export interface PavillionCrypto {
+  /**
+   * Where secretbox and crypto_box run: `native` (the optional `sodium-native`, used when it is
+   * installed) or `wasm` (libsodium-wrappers); `PAVILLION_CRYPTO=wasm|native` forces one. Both
+   * produce the same bytes; everything else always runs in libsodium-wrappers.
+   */
+  readonly backend: CryptoBackend
   /** The random source every key, seed and integer below is drawn from (checked: right length or throws). */
   readonly random: RandomSource
   /**
@@ -209,18 +217,24 @@ export interface PavillionCrypto {
 }
 
 /**
- * Loads libsodium (once per process) and returns the cipher suites. Await it once at start-up;
+ * Loads libsodium (once per process), chooses the backend (once per process, see
+ * {@link PavillionCrypto.backend}), runs the per-packet secretbox a few hundred times on
+ * throwaway data (once per process, about a millisecond, so the first packets do not pay for
+ * the JIT's first tiers) and returns the cipher suites. Await it once at start-up;
  * everything on the result is synchronous.
  *
  * @throws TypeError (as a rejected promise) when `options.random` is given but not a function
+ * @throws RangeError / Error (as a rejected promise) for a bad `PAVILLION_CRYPTO`, or `native` forced but not installed
  */
 export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<PavillionCrypto> {
-  const sodium = await readySodium()
+  const [sodium, backend] = await Promise.all([readySodium(), chooseBackend()])
   const random = checkedRandom(options.random ?? ((length) => sodium.randombytes_buf(length)))
   const equal = (a: Uint8Array, b: Uint8Array): boolean =>
     a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && sodium.memcmp(a, b)
   const hash = keyedHash(sodium)
-  const box = publicKeyBox(sodium)
+  const box = publicKeyBox(sodium, backend.native)
+  const secretbox = counterSecretbox(sodium, backend.native)
+  warmUp(secretbox)
   /** Draws 32 bytes, hands them to `use` and zeroes them afterwards. */
   const withRandomKeyBytes = <T>(use: (bytes: Uint8Array) => T): T => {
     const bytes = random(KEY_LENGTH)
@@ -231,10 +245,11 @@ export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<Pavil
     }
   }
   return Object.freeze({
+    backend: backend.name,
     random,
     hash,
     counterNonce,
-    ...counterSecretbox(sodium),
+    ...secretbox,
     ...box,
     ...derivations(hash, equal),
     equal,

@@ -1,6 +1,9 @@
 import type { LookupOneOptions } from 'node:dns'
 import { ipVersion, type SocketFamily } from './ip-address.ts'
 
+/** Literals remembered as checked, per socket. */
+const MAX_CHECKED = 4096
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void
 
 /**
@@ -13,16 +16,18 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
  */
 export function literalLookup(family: SocketFamily) {
   const version = family === 'udp4' ? 4 : 6
-  // Consecutive sends mostly go to the same peer: its literal is checked once (the check is a regular expression).
-  let lastChecked: string | undefined
+  // A server answers many peers in turn: each literal is checked once (the check is a regular
+  // expression), then found in a bounded set (emptied when full; the engine keeps one string per peer).
+  const checked = new Set<string>()
   return (address: string, _options: LookupOneOptions, callback: LookupCallback): void => {
-    if (address !== lastChecked) {
+    if (!checked.has(address)) {
       if (ipVersion(address) !== version) {
         throw new TypeError(
           `'${address}' is not an IPv${version} literal; a ${family} transport sends only to IPv${version} addresses and never resolves host names`,
         )
       }
-      lastChecked = address
+      if (checked.size >= MAX_CHECKED) checked.clear()
+      checked.add(address)
     }
     callback(null, address, version)
   }

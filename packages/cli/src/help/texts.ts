@@ -41,7 +41,7 @@ Commands:
   demo                  a tour on this machine only: servers, clients, calls, messages
 
 Run pavillion <command> --help for its options. Exit status: 0 success, 1 failure, 2 bad input.
-  --version             print the version`,
+  --version             print the version (with --verbose: Node.js and the crypto backend)`,
 
   keygen: `Usage: pavillion keygen psk|ecc [--json]
 

@@ -1,12 +1,13 @@
 import { RpcClient, RpcServer } from '@pavillion/rpc'
-import type { Budget } from './measure.ts'
-import { windowed } from './measure.ts'
-import { type Keys, startClient, startServer } from './pair.ts'
-import { RawEcho } from './raw-udp.ts'
-import { type Row, row } from './row.ts'
+import type { Budget } from '../measure.ts'
+import { windowed } from '../measure.ts'
+import { type Keys, startClient, startServer } from '../pair.ts'
+import { RawEcho } from '../raw-udp.ts'
+import { type Row, row } from '../row.ts'
+import { defineScenario } from '../scenario.ts'
 
 /** RPC echo calls per second, sequential and 32 in flight, beside a raw node:dgram ping-pong of the same size. */
-export async function rpcCalls(keys: Keys, budget: Budget, sizes: readonly number[]): Promise<Row[]> {
+async function rpcCalls(keys: Keys, budget: Budget, sizes: readonly number[]): Promise<Row[]> {
   const raw = await RawEcho.start()
   const { server, port } = await startServer(keys)
   const rpcServer = new RpcServer(server)
@@ -36,3 +37,9 @@ export async function rpcCalls(keys: Keys, budget: Budget, sizes: readonly numbe
     await Promise.all([client.close(), server.close(), raw.close()])
   }
 }
+
+export default defineScenario({
+  name: 'rpc',
+  mode: 'one-process',
+  run: ({ keys, budget }) => rpcCalls(keys, budget, [64, 1024]),
+})

@@ -1,16 +1,13 @@
 import { ClientPubSub, ServerPubSub } from '@pavillion/pubsub'
-import type { Budget } from './measure.ts'
-import { windowed } from './measure.ts'
-import { type Keys, startClient, startServer } from './pair.ts'
-import { RawEcho } from './raw-udp.ts'
-import { type Row, row } from './row.ts'
+import type { Budget } from '../measure.ts'
+import { windowed } from '../measure.ts'
+import { type Keys, startClient, startServer } from '../pair.ts'
+import { RawEcho } from '../raw-udp.ts'
+import { type Row, row } from '../row.ts'
+import { defineScenario } from '../scenario.ts'
 
 /** Reliable publishes (client → a subscribed server, acknowledged) per second, sequential and 32 in flight, beside raw ping-pong. */
-export async function reliablePublishes(
-  keys: Keys,
-  budget: Budget,
-  sizes: readonly number[],
-): Promise<Row[]> {
+async function reliablePublishes(keys: Keys, budget: Budget, sizes: readonly number[]): Promise<Row[]> {
   const raw = await RawEcho.start()
   const { server, port } = await startServer(keys)
   const serverPubSub = new ServerPubSub(server)
@@ -44,3 +41,9 @@ export async function reliablePublishes(
     await Promise.all([client.close(), server.close(), raw.close()])
   }
 }
+
+export default defineScenario({
+  name: 'publish',
+  mode: 'one-process',
+  run: ({ keys, budget }) => reliablePublishes(keys, budget, [64, 1024]),
+})
