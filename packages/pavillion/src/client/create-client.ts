@@ -95,7 +95,14 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
     })
     if (found !== undefined && redirect !== undefined)
       follower = await verifyAndFollow(core, redirect, found, options.discovery?.verifyTimeout ?? 3_000)
-    const client = new PavillionClient({ core, rpc, pubsub, registers, destination, ...(follower && { follower }) })
+    const client = new PavillionClient({
+      core,
+      rpc,
+      pubsub,
+      registers,
+      destination,
+      ...(follower && { follower }),
+    })
     if (signal !== undefined) {
       const close = () => void client.close()
       signal.addEventListener('abort', close, { once: true })
