@@ -42,6 +42,7 @@ export {
   type WriteContext,
   type Writer,
 } from './declared-register.ts'
+export type { RegisterInfo } from './descriptions.ts'
 export {
   REGISTER_REFUSALS,
   type RegisterErrorCode,
@@ -52,11 +53,10 @@ export {
 } from './errors.ts'
 export * from './limits.ts'
 export { RegisterObservation, type RegisterUpdate } from './observation.ts'
+export type { ReadAllResult } from './read-all.ts'
 export {
   type ObserveOptions,
   type RangeOptions,
-  type ReadAllResult,
-  type RegisterInfo,
   RegistersClient,
   type RegistersClientHost,
   type RegistersClientOptions,
