@@ -135,3 +135,12 @@ export class DeclaredRegister<D extends Datatype = Datatype> {
     this.#removed = true
   }
 }
+
+/** The directory register's value: the register numbers as u16 little-endian, ascending. */
+export function directoryBytes(registers: readonly number[]): Uint8Array {
+  const numbers = [...registers].sort((a, b) => a - b)
+  const bytes = new Uint8Array(numbers.length * 2)
+  const view = new DataView(bytes.buffer)
+  for (const [i, n] of numbers.entries()) view.setUint16(2 * i, n, true)
+  return bytes
+}

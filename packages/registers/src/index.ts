@@ -10,19 +10,41 @@
  *
  * @example
  * ```ts
+ * import { Client, MemoryClientRegistry, Server } from '@pavillion/core'
+ * import { loadCrypto } from '@pavillion/crypto'
  * import { RegistersClient, RegistersServer } from '@pavillion/registers'
+ * import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
  *
- * // server: a core Server; runtime: its Runtime (nodeRuntime() over UDP)
+ * const crypto = await loadCrypto()
+ * const clientId = new TextEncoder().encode('sensor-000000001')
+ * const psk = crypto.generatePsk()
+ * const runtime = nodeRuntime()
+ * const transport = await createUdpTransport({ bind: { address: '127.0.0.1' }, separateSendSocket: true })
+ * const server = new Server({ crypto, runtime, transport, clients: new MemoryClientRegistry().addPsk(clientId, psk) })
+ * const client = new Client({
+ *   crypto,
+ *   runtime,
+ *   destination: transport.listenAddress(),
+ *   credentials: { type: 'psk', clientId, psk },
+ *   transport: await createUdpTransport({ bind: { address: '127.0.0.1' } }),
+ * })
+ *
  * const registers = new RegistersServer(server, { runtime })
  * const temperature = registers.declare({ register: 100, name: 'temperature', datatype: 'f32', value: 21.5 })
- * registers.declare({ register: 101, name: 'dimmer', datatype: 'u8', writer: (level) => console.log(level) })
- * temperature.set(22)
+ * registers.declare({ register: 101, name: 'dimmer', datatype: 'u8', writer: (level) => console.log('dimmer', level) })
  *
- * // client: a core Client
  * const remote = new RegistersClient(client, { runtime })
- * await remote.read(100) // 22
- * await remote.write(101, 40) // resolves once applied
- * for await (const { value } of remote.observe(100, { rateLimitMs: 200 })) console.log(value)
+ * console.log(await remote.read(100)) // 21.5
+ * await remote.write(101, 40) // 'dimmer' 40, then resolves
+ * console.log((await remote.list()).map((r) => r.name)) // ['temperature', 'dimmer']
+ * for await (const { value } of remote.observe(100, { rateLimitMs: 200 })) {
+ *   console.log(value) // 21.5, then 22
+ *   if (value === 22) break
+ *   temperature.set(22)
+ * }
+ *
+ * await client.close()
+ * await server.close()
  * ```
  */
 export {
@@ -42,6 +64,7 @@ export {
   type WriteContext,
   type Writer,
 } from './declared-register.ts'
+export type { RegisterInfo } from './descriptions.ts'
 export {
   REGISTER_REFUSALS,
   type RegisterErrorCode,
@@ -52,11 +75,10 @@ export {
 } from './errors.ts'
 export * from './limits.ts'
 export { RegisterObservation, type RegisterUpdate } from './observation.ts'
+export type { ReadAllResult } from './read-all.ts'
 export {
   type ObserveOptions,
   type RangeOptions,
-  type ReadAllResult,
-  type RegisterInfo,
   RegistersClient,
   type RegistersClientHost,
   type RegistersClientOptions,

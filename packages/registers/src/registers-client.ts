@@ -1,20 +1,22 @@
 import { type AbortOptions, type Client, ClosedError, type Runtime, type ServerInfo } from '@pavillion/core'
 import { encodeApp, type RegisterMessage } from '@pavillion/wire'
-import { type Datatype, decodeValue, encodeValue, type RegisterValue } from './codecs.ts'
+import { decodeAnswer, readAnswerOf, statusOf } from './answers.ts'
+import { checkMs, checkObserve, checkRegister, checkU16 } from './checks.ts'
+import { type Datatype, encodeValue, type RegisterValue } from './codecs.ts'
 import { ANSWER_OPCODES, type RegisterPacket, receiveRegisters } from './core-message.ts'
-import { RegisterMalformedError, RegisterRefusedError } from './errors.ts'
+import { Descriptions, type RegisterInfo } from './descriptions.ts'
+import { RegisterRefusedError } from './errors.ts'
 import {
   DEFAULT_GATHER_TIMEOUT,
   DEFAULT_OBSERVE_DURATION,
   DEFAULT_REQUEST_TIMEOUT,
   DEFAULT_RETRY_INTERVAL,
   DIRECTORY_REGISTER,
-  MAX_OBSERVE_DURATION,
-  MAX_RATE_LIMIT,
 } from './limits.ts'
-import { RegisterObservation, type RegisterUpdate } from './observation.ts'
-import { Requests, type Verdict } from './requests.ts'
-import { parseDescription, parseStatus, type RegisterDescription, requestTag } from './texts.ts'
+import type { RegisterObservation } from './observation.ts'
+import { type ObservationContext, openObservation } from './open-observation.ts'
+import { gatherReads, type ReadAllResult } from './read-all.ts'
+import { Requests } from './requests.ts'
 
 /** What a `RegistersClient` needs of a core `Client` (a `Client` has all of it). */
 export type RegistersClientHost = Pick<Client, 'handle' | 'send' | 'signal' | 'now'>
@@ -60,20 +62,6 @@ export interface ObserveOptions extends AbortOptions {
   readonly timeout?: number
 }
 
-/** A register as one server describes it. */
-export interface RegisterInfo extends RegisterDescription {
-  readonly register: number
-  readonly server: ServerInfo
-}
-
-/** One server's answer to `readAll`. */
-export type ReadAllResult =
-  | { readonly server: ServerInfo; readonly value: RegisterValue; readonly bytes: Uint8Array }
-  | { readonly server: ServerInfo; readonly error: Error }
-
-/** Descriptions remembered per server and register at most; all are forgotten past it. */
-const MAX_DESCRIPTIONS = 4096
-
 /**
  * Reads, writes and observes a server's registers through a core `Client`
  * (opcodes 6–10; README, "Wire rules"). Values are typed by the register's
@@ -89,15 +77,15 @@ const MAX_DESCRIPTIONS = 4096
  */
 export class RegistersClient {
   readonly #host: RegistersClientHost
-  readonly #runtime: Pick<Runtime, 'setTimer'>
   readonly #timeout: number
   readonly #retryInterval: number
   readonly #requests: Requests
-  readonly #descriptions = new Map<string, RegisterDescription>()
+  readonly #descriptions: Descriptions
   readonly #observations = new Map<number, Set<(packet: RegisterPacket<ServerInfo>) => void>>()
   readonly #writes = new Map<number, Promise<unknown>>()
   readonly #lifetime = new AbortController()
   readonly #detach: () => void
+  readonly #observationContext: ObservationContext
 
   /**
    * Attaches to `client` (its opcode 7 and 10 handlers). Closing the client closes this too.
@@ -105,12 +93,20 @@ export class RegistersClient {
    */
   constructor(client: RegistersClientHost, options: RegistersClientOptions) {
     this.#host = client
-    this.#runtime = options.runtime
     this.#timeout = checkMs('timeout', options.timeout ?? DEFAULT_REQUEST_TIMEOUT)
     this.#retryInterval = checkMs('retryInterval', options.retryInterval ?? DEFAULT_RETRY_INTERVAL)
     if (this.#retryInterval === 0) throw new RangeError('"retryInterval" expected a number of ms > 0')
     this.#requests = new Requests(client, options.runtime, this.#lifetime.signal)
     this.#detach = receiveRegisters(client, ANSWER_OPCODES, (packet) => this.#onAnswer(packet))
+    this.#descriptions = new Descriptions(this.#requests, this.#retryInterval)
+    this.#observationContext = {
+      host: client,
+      runtime: options.runtime,
+      lifetime: this.#lifetime.signal,
+      describe: async (register, o) => (await this.#describe(undefined, register, o)).datatype,
+      status: (register, plaintext, what, o) => this.#status(register, plaintext, what, o),
+      listen: (register, listener) => this.#listen(register, listener),
+    }
     if (client.signal.aborted) this.close()
     else client.signal.addEventListener('abort', () => this.close(), { signal: this.#lifetime.signal })
   }
@@ -133,7 +129,7 @@ export class RegistersClient {
    */
   async read(register: number, options: TypedOptions = {}): Promise<RegisterValue> {
     const { server, bytes } = await this.#readRange(register, {}, options)
-    return this.#decode(
+    return decodeAnswer(
       register,
       options.type ?? (await this.#describe(server, register, options)).datatype,
       bytes,
@@ -154,43 +150,15 @@ export class RegistersClient {
    * 2000 ms; always lasts that long): one entry per server, its value or its
    * error. Rejects only on abort and close.
    */
-  async readAll(register: number, options: TypedOptions = {}): Promise<ReadAllResult[]> {
+  readAll(register: number, options: TypedOptions = {}): Promise<ReadAllResult[]> {
     const timeout = checkMs('timeout', options.timeout ?? DEFAULT_GATHER_TIMEOUT)
-    const message: RegisterMessage = { type: 'register-read', register: checkRegister(register) }
-    const plaintext = encodeApp(message)
-    const answers = new Map<string, { server: ServerInfo; bytes?: Uint8Array; error?: Error }>()
-    const results = await this.#requests.run({
-      register,
-      plaintext,
+    const type = options.type
+    return gatherReads(this.#requests, checkRegister(register), {
       timeout,
       retryInterval: this.#retryInterval,
       signal: options.signal,
-      what: `reading register ${register} from every server`,
-      gathered: () => [...answers.values()],
-      judge: (packet): Verdict<never> => {
-        if (answers.has(packet.sender.key)) return 'ignore'
-        const answer = this.#readAnswer(packet, plaintext, 0, undefined)
-        if (answer === undefined) return 'ignore'
-        answers.set(
-          packet.sender.key,
-          answer instanceof Error
-            ? { server: packet.sender, error: answer }
-            : { server: packet.sender, bytes: answer },
-        )
-        return 'kept'
-      },
+      datatypeOf: async (server) => type ?? (await this.#describe(server, register, options)).datatype,
     })
-    return Promise.all(
-      results.map(async ({ server, bytes, error }): Promise<ReadAllResult> => {
-        if (bytes === undefined) return { server, error: error as Error }
-        try {
-          const type = options.type ?? (await this.#describe(server, register, options)).datatype
-          return { server, value: this.#decode(register, type, bytes), bytes }
-        } catch (failure) {
-          return { server, error: failure as Error }
-        }
-      }),
-    )
   }
 
   /**
@@ -264,85 +232,16 @@ export class RegistersClient {
     checkRegister(register, true)
     const durationMs = options.durationMs ?? DEFAULT_OBSERVE_DURATION
     const rateLimitMs = options.rateLimitMs ?? 0
-    if (!Number.isInteger(durationMs) || durationMs < 100 || durationMs > MAX_OBSERVE_DURATION) {
-      throw new RangeError(
-        `"durationMs" expected an integer in 100–${MAX_OBSERVE_DURATION}, got ${String(durationMs)}`,
-      )
-    }
-    if (!Number.isInteger(rateLimitMs) || rateLimitMs < 0 || rateLimitMs > MAX_RATE_LIMIT) {
-      throw new RangeError(
-        `"rateLimitMs" expected an integer in 0–${MAX_RATE_LIMIT}, got ${String(rateLimitMs)}`,
-      )
-    }
+    checkObserve(durationMs, rateLimitMs)
     const timeout = checkMs('timeout', options.timeout ?? this.#timeout)
-    const observation = new RegisterObservation()
-    const plaintext = encodeApp({ type: 'observe', register, durationMs, rateLimitMs })
-    const stopRequests = new AbortController()
-    let cancelRenewal = () => {}
-    let type: Datatype | undefined = options.type
-    const onNotification = (packet: RegisterPacket<ServerInfo>) => {
-      const { message } = packet
-      if (message.type !== 'register-declaration' || message.offset !== 0 || type === undefined) return
-      let value: RegisterValue
-      try {
-        value = this.#decode(register, type, message.value)
-      } catch {
-        return // a server disagreeing on the datatype: not this observation's value
-      }
-      const update: RegisterUpdate = { register, server: packet.sender, value, bytes: message.value.slice() }
-      observation.push(update)
-    }
-    const request = (wait: number) =>
-      this.#status(register, plaintext, `observing register ${register}`, {
-        timeout: wait,
-        signal: stopRequests.signal,
-      })
-    const renewLater = () => {
-      cancelRenewal = this.#runtime.setTimer(this.#host.now() + durationMs / 2, () => {
-        request(durationMs / 2).then(renewLater, (error: unknown) => {
-          if (!stopRequests.signal.aborted) observation.fail(error)
-        })
-      })
-    }
-    const stop = () => {
-      stopRequests.abort()
-      cancelRenewal()
-      this.#observations.get(register)?.delete(onNotification)
-      if (this.#observations.get(register)?.size === 0) this.#observations.delete(register)
-      options.signal?.removeEventListener('abort', onAbort)
-      this.#lifetime.signal.removeEventListener('abort', closeWithClient)
-      if (this.closed) return
-      try {
-        this.#host.send(encodeApp({ type: 'observe', register, durationMs: 0, rateLimitMs: 0 }))
-      } catch {
-        // closed meanwhile: the server's grant expires by itself
-      }
-    }
-    const onAbort = () => observation.fail(options.signal?.reason)
-    const closeWithClient = () => observation.fail(new ClosedError('the registers client is closed'))
-    observation.attach({
-      start: async () => {
-        type ??= (
-          await this.#describe(undefined, register, {
-            timeout,
-            ...(options.signal ? { signal: options.signal } : {}),
-          })
-        ).datatype
-        let set = this.#observations.get(register)
-        if (set === undefined) {
-          set = new Set()
-          this.#observations.set(register, set)
-        }
-        set.add(onNotification)
-        await request(timeout)
-        renewLater()
-      },
-      stop,
+    return openObservation(this.#observationContext, {
+      register,
+      durationMs,
+      rateLimitMs,
+      timeout,
+      type: options.type,
+      signal: options.signal,
     })
-    if (options.signal?.aborted) observation.fail(options.signal.reason)
-    else options.signal?.addEventListener('abort', onAbort, { once: true })
-    this.#lifetime.signal.addEventListener('abort', closeWithClient, { once: true })
-    return observation
   }
 
   /** Detaches from the client and rejects every request in flight with `ClosedError`. Idempotent. */
@@ -357,6 +256,29 @@ export class RegistersClient {
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
+  }
+
+  /** The description of `register` on `server` (undefined: whoever answers first), remembered. */
+  #describe(
+    server: ServerInfo | undefined,
+    register: number,
+    options: RequestOptions,
+  ): Promise<RegisterInfo> {
+    const timeout = checkMs('timeout', options.timeout ?? this.#timeout)
+    return this.#descriptions.of(server, register, { timeout, signal: options.signal })
+  }
+
+  #listen(register: number, listener: (packet: RegisterPacket<ServerInfo>) => void): () => void {
+    let set = this.#observations.get(register)
+    if (set === undefined) {
+      set = new Set()
+      this.#observations.set(register, set)
+    }
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.#observations.get(register) === set) this.#observations.delete(register)
+    }
   }
 
   #onAnswer(packet: RegisterPacket<ServerInfo>): void {
@@ -390,47 +312,13 @@ export class RegistersClient {
       signal: options.signal,
       what: `reading register ${register}`,
       judge: (packet) => {
-        const answer = this.#readAnswer(packet, plaintext, offset ?? 0, length)
+        const answer = readAnswerOf(packet, plaintext, offset ?? 0, length)
         if (answer === undefined) return 'ignore'
         return answer instanceof Error
           ? { fail: answer }
           : { settle: { server: packet.sender, bytes: answer } }
       },
     })
-  }
-
-  /** A read's answer in `packet`: its bytes, the server's refusal, or undefined when the packet answers something else. */
-  #readAnswer(
-    packet: RegisterPacket<ServerInfo>,
-    plaintext: Uint8Array,
-    offset: number,
-    length: number | undefined,
-  ): Uint8Array | Error | undefined {
-    const { message } = packet
-    if (message.type === 'register-declaration') {
-      if (message.offset !== offset || (length !== undefined && message.value.length !== length))
-        return undefined
-      return message.value.slice()
-    }
-    return this.#refusal(packet, plaintext)
-  }
-
-  /** The refusal `packet` reports for the request `plaintext`, if it is one. */
-  #refusal(
-    packet: RegisterPacket<ServerInfo>,
-    plaintext: Uint8Array,
-  ): RegisterRefusedError<ServerInfo> | undefined {
-    const status = this.#statusOf(packet, plaintext)
-    if (status === undefined || status.outcome === 'ok') return undefined
-    return new RegisterRefusedError(packet.message.register, status.outcome, status.text, packet.sender)
-  }
-
-  #statusOf(packet: RegisterPacket<ServerInfo>, plaintext: Uint8Array) {
-    if (packet.message.type !== 'register-info') return undefined
-    const status = parseStatus(packet.message.info)
-    if (status === undefined || status.opcode !== plaintext[0] || status.tag !== requestTag(plaintext))
-      return undefined
-    return status
   }
 
   /** Sends a request whose answer is a status report: resolves on `ok`, rejects with the refusal. */
@@ -443,7 +331,7 @@ export class RegistersClient {
       signal: options.signal,
       what,
       judge: (packet) => {
-        const status = this.#statusOf(packet, plaintext)
+        const status = statusOf(packet, plaintext)
         if (status === undefined) return 'ignore'
         if (status.outcome === 'ok') return { settle: undefined }
         return { fail: new RegisterRefusedError(register, status.outcome, status.text, packet.sender) }
@@ -457,75 +345,4 @@ export class RegistersClient {
   }
 
   /** The description of `register` on `server` (undefined: whoever answers first), remembered. */
-  async #describe(
-    server: ServerInfo | undefined,
-    register: number,
-    options: RequestOptions,
-  ): Promise<RegisterInfo> {
-    if (server !== undefined) {
-      const known = this.#descriptions.get(`${server.key}|${register}`)
-      if (known !== undefined) return { ...known, register, server }
-    }
-    const plaintext = encodeApp({ type: 'register-info-request', register })
-    const answer = await this.#requests.run<RegisterInfo>({
-      register,
-      plaintext,
-      timeout: checkMs('timeout', options.timeout ?? this.#timeout),
-      retryInterval: this.#retryInterval,
-      signal: options.signal,
-      what: `asking for register ${register}'s description`,
-      judge: (packet) => {
-        if (packet.message.type !== 'register-info') return 'ignore'
-        if (server !== undefined && packet.sender.key !== server.key) return 'ignore'
-        const refusal = this.#refusal(packet, plaintext)
-        if (refusal !== undefined) return { fail: refusal }
-        if (packet.message.info.startsWith('!')) return 'ignore' // a status report for another request
-        const description = parseDescription(packet.message.info)
-        if (description === undefined) {
-          return {
-            fail: new RegisterMalformedError(
-              register,
-              `unreadable description ${JSON.stringify(packet.message.info.slice(0, 100))}`,
-            ),
-          }
-        }
-        return { settle: { ...description, register, server: packet.sender } }
-      },
-    })
-    if (this.#descriptions.size >= MAX_DESCRIPTIONS) this.#descriptions.clear()
-    const { register: _r, server: _s, ...description } = answer
-    this.#descriptions.set(`${answer.server.key}|${register}`, description)
-    return answer
-  }
-
-  #decode(register: number, type: Datatype, bytes: Uint8Array): RegisterValue {
-    try {
-      return decodeValue(type, bytes)
-    } catch (error) {
-      throw new RegisterMalformedError(register, `not a ${type} value: ${(error as Error).message}`, {
-        cause: error,
-      })
-    }
-  }
-}
-
-function checkRegister(register: number, directoryAllowed = false): number {
-  const max = directoryAllowed ? DIRECTORY_REGISTER : DIRECTORY_REGISTER - 1
-  if (!Number.isInteger(register) || register < 0 || register > max) {
-    throw new RangeError(`"register" expected an integer in 0–${max}, got ${String(register)}`)
-  }
-  return register
-}
-
-function checkU16(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
-    throw new RangeError(`"${name}" expected an integer in 0–65535, got ${String(value)}`)
-  }
-}
-
-function checkMs(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`"${name}" expected a finite number of ms ≥ 0, got ${String(value)}`)
-  }
-  return value
 }

@@ -1,8 +1,9 @@
 import { type ClientInfo, ClosedError, type Runtime, type Server } from '@pavillion/core'
 import { encodeApp, type RegisterMessage } from '@pavillion/wire'
-import { DATATYPES, type Datatype, decodeValue, encodeValue, isDatatype, valueProblem } from './codecs.ts'
+import { checkBound } from './checks.ts'
+import { DATATYPES, type Datatype, encodeValue, isDatatype, valueProblem } from './codecs.ts'
 import { REQUEST_OPCODES, type RegisterPacket, receiveRegisters } from './core-message.ts'
-import { DeclaredRegister, type RegisterDeclaration } from './declared-register.ts'
+import { DeclaredRegister, directoryBytes, type RegisterDeclaration } from './declared-register.ts'
 import { type RegisterRefusal, RegisterWriteError } from './errors.ts'
 import {
   DEFAULT_MAX_OBSERVERS_PER_REGISTER,
@@ -14,6 +15,7 @@ import {
 } from './limits.ts'
 import { ObservationTable } from './observations.ts'
 import { formatDescription, formatStatus, requestTag } from './texts.ts'
+import { Writes } from './writes.ts'
 
 /** What a `RegistersServer` needs of a core `Server` (a `Server` has all of it). */
 export type RegistersServerHost = Pick<Server, 'handle' | 'send' | 'signal' | 'now' | 'on'>
@@ -48,13 +50,6 @@ export interface RegistersServerStats {
   readonly observers: number
 }
 
-/** The last write applied to a register: repeated byte for byte by its session before any change, it is only confirmed. */
-interface LastWrite {
-  readonly client: string
-  readonly tag: string
-  readonly version: number
-}
-
 /**
  * Serves numbered, typed registers on a core `Server`: answers reads (6 → 7),
  * writes (7 → status), observations (8 → status, then 7 on every change,
@@ -73,14 +68,12 @@ export class RegistersServer {
   readonly #registers = new Map<number, DeclaredRegister>()
   readonly #directory: DeclaredRegister<'bytes'>
   readonly #observations: ObservationTable
-  readonly #lastWrites = new Map<number, LastWrite>()
-  readonly #writing = new Map<number, Promise<void>>()
-  readonly #running = new Set<string>()
+  readonly #writes = new Writes(() => !this.closed)
   readonly #maxRegisters: number
   readonly #minDuration: number
   readonly #lifetime = new AbortController()
   readonly #detach: () => void
-  readonly #stats = { reads: 0, writes: 0, applied: 0, observes: 0, infos: 0, refused: 0, notifications: 0 }
+  readonly #stats = { reads: 0, writes: 0, observes: 0, infos: 0, refused: 0, notifications: 0 }
 
   /**
    * Attaches to `server` (its opcode 6, 7, 8 and 9 handlers). Closing the server closes this too.
@@ -88,19 +81,23 @@ export class RegistersServer {
    */
   constructor(server: RegistersServerHost, options: RegistersServerOptions) {
     this.#host = server
-    this.#maxRegisters = bound('maxRegisters', options.maxRegisters ?? DEFAULT_MAX_REGISTERS, MAX_REGISTER)
-    this.#minDuration = bound(
+    this.#maxRegisters = checkBound(
+      'maxRegisters',
+      options.maxRegisters ?? DEFAULT_MAX_REGISTERS,
+      MAX_REGISTER,
+    )
+    this.#minDuration = checkBound(
       'minObserveDuration',
       options.minObserveDuration ?? DEFAULT_MIN_OBSERVE_DURATION,
       0xffff,
     )
     const limits = {
-      perRegister: bound(
+      perRegister: checkBound(
         'maxObserversPerRegister',
         options.maxObserversPerRegister ?? DEFAULT_MAX_OBSERVERS_PER_REGISTER,
         1e6,
       ),
-      perSession: bound(
+      perSession: checkBound(
         'maxObserversPerSession',
         options.maxObserversPerSession ?? DEFAULT_MAX_OBSERVERS_PER_SESSION,
         1e6,
@@ -168,7 +165,7 @@ export class RegistersServer {
     if (declared === undefined) return false
     declared.markRemoved()
     this.#registers.delete(register)
-    this.#lastWrites.delete(register)
+    this.#writes.forgetRegister(register)
     this.#observations.dropRegister(register)
     this.#updateDirectory()
     return true
@@ -186,7 +183,7 @@ export class RegistersServer {
 
   /** A snapshot of the counters. */
   stats(): RegistersServerStats {
-    return { ...this.#stats, observers: this.#observations.size }
+    return { ...this.#stats, applied: this.#writes.applied, observers: this.#observations.size }
   }
 
   /** Detaches from the server, ends every observation and timer. Idempotent. */
@@ -265,28 +262,19 @@ export class RegistersServer {
     const problem = valueProblem(declared.datatype, message.value)
     if (problem !== undefined) return this.#refuse(message, client, 'bad-value', problem)
     const tag = requestTag(encodeApp(message))
-    const key = `${message.register}|${client.key}|${tag}`
-    if (this.#running.has(key)) return // a repeat while its writer runs: the first answer will come
-    const last = this.#lastWrites.get(message.register)
-    if (
-      last !== undefined &&
-      last.client === client.key &&
-      last.tag === tag &&
-      last.version === declared.version
-    ) {
-      this.#status(client, message, 'ok', '') // already applied and unchanged since: confirm only
+    const repeated = this.#writes.repeated(declared, client.key, tag)
+    if (repeated === 'running') return // its answer comes when the writer finishes
+    if (repeated === 'applied') {
+      this.#status(client, message, 'ok', '') // applied, nothing changed since: confirm only
       return
     }
-    this.#running.add(key)
-    this.#apply(declared, message.value.slice(), client, tag)
-      .then(
-        () => this.#status(client, message, 'ok', ''),
-        (error: unknown) => {
-          const reason = error instanceof RegisterWriteError ? error.reason : 'failed'
-          this.#refuse(message, client, reason, error instanceof Error ? error.message : 'the writer failed')
-        },
-      )
-      .finally(() => this.#running.delete(key))
+    this.#writes.apply(declared, message.value.slice(), client, tag).then(
+      () => this.#status(client, message, 'ok', ''),
+      (error: unknown) => {
+        const reason = error instanceof RegisterWriteError ? error.reason : 'failed'
+        this.#refuse(message, client, reason, error instanceof Error ? error.message : 'the writer failed')
+      },
+    )
   }
 
   /**
@@ -307,37 +295,7 @@ export class RegistersServer {
     } catch (error) {
       throw new RegisterWriteError((error as Error).message, 'bad-value')
     }
-    await this.#apply(declared, bytes, client, undefined)
-  }
-
-  /** Runs the writer after the register's earlier writes, then sets the value (and remembers the write by `tag`). */
-  #apply(
-    declared: DeclaredRegister,
-    bytes: Uint8Array,
-    client: ClientInfo,
-    tag: string | undefined,
-  ): Promise<void> {
-    const { register, writer } = declared
-    const value = decodeValue(declared.datatype, bytes)
-    const previous = this.#writing.get(register) ?? Promise.resolve()
-    const run = previous.then(async () => {
-      if (this.closed || declared.removed)
-        throw new RegisterWriteError('no such register', 'unknown-register')
-      await writer?.(value as never, { client, register })
-      this.#stats.applied++
-      declared.setBytes(bytes)
-      if (tag === undefined) this.#lastWrites.delete(register)
-      else this.#lastWrites.set(register, { client: client.key, tag, version: declared.version })
-    })
-    const done = run.then(
-      () => {},
-      () => {},
-    )
-    this.#writing.set(register, done)
-    done.then(() => {
-      if (this.#writing.get(register) === done) this.#writing.delete(register)
-    })
-    return run
+    await this.#writes.apply(declared, bytes, client)
   }
 
   #onObserve(message: Extract<RegisterMessage, { type: 'observe' }>, client: ClientInfo): undefined {
@@ -389,7 +347,7 @@ export class RegistersServer {
   #status(client: ClientInfo, message: RegisterMessage, outcome: 'ok' | RegisterRefusal, text: string): void {
     const plaintext = encodeApp(message)
     const info = formatStatus({ opcode: plaintext[0]!, outcome, tag: requestTag(plaintext), text })
-    this.#send(client, encodeApp({ type: 'register-info', register: registerOf(message), info }))
+    this.#send(client, encodeApp({ type: 'register-info', register: message.register, info }))
   }
 
   #send(client: ClientInfo, plaintext: Uint8Array): void {
@@ -402,27 +360,11 @@ export class RegistersServer {
   }
 
   #updateDirectory(): void {
-    const numbers = [...this.#registers.keys()].sort((a, b) => a - b)
-    const bytes = new Uint8Array(numbers.length * 2)
-    const view = new DataView(bytes.buffer)
-    for (const [i, n] of numbers.entries()) view.setUint16(2 * i, n, true)
-    this.#directory.setBytes(bytes)
+    this.#directory.setBytes(directoryBytes([...this.#registers.keys()]))
   }
 
   #forgetSession(key: string): void {
     this.#observations.dropSession(key)
-    for (const [register, last] of this.#lastWrites)
-      if (last.client === key) this.#lastWrites.delete(register)
+    this.#writes.forgetSession(key)
   }
-}
-
-function registerOf(message: RegisterMessage): number {
-  return message.register
-}
-
-function bound(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`"${name}" expected an integer in 0–${max}, got ${String(value)}`)
-  }
-  return value
 }
