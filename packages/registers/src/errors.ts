@@ -1,4 +1,4 @@
-import { PavillionError, type PavillionErrorCode } from '@pavillion/core'
+import { PavillionError } from '@pavillion/core'
 
 /**
  * Why a server refused a register request, as it travels in its status text
@@ -31,15 +31,12 @@ export const REGISTER_REFUSALS: readonly RegisterRefusal[] = [
 /** The error codes this package raises (besides core's timeouts, closes and aborts). */
 export type RegisterErrorCode = 'ERR_REGISTER_REFUSED' | 'ERR_REGISTER_MALFORMED'
 
-// Core's code union is closed today; the open-engine rework gives each package its own union.
-const code = (c: RegisterErrorCode): PavillionErrorCode => c as PavillionErrorCode
-
 /**
  * A server refused a read, write or observe: `reason` says why, `text` is the
  * server's message, `register` the register number and `server` who answered.
  * Recognise it with `instanceof` (branded) or `err.code === 'ERR_REGISTER_REFUSED'`.
  */
-export class RegisterRefusedError<P = unknown> extends PavillionError {
+export class RegisterRefusedError<P = unknown> extends PavillionError<RegisterErrorCode> {
   /** The refusal in wire spelling. */
   readonly reason: RegisterRefusal
   /** The register that was asked for. */
@@ -52,7 +49,7 @@ export class RegisterRefusedError<P = unknown> extends PavillionError {
   static override readonly brand: symbol = Symbol.for('pavillion.error.RegisterRefusedError')
 
   constructor(register: number, reason: RegisterRefusal, text: string, server: P) {
-    super(code('ERR_REGISTER_REFUSED'), `register ${register}: ${reason}${text === '' ? '' : `: ${text}`}`)
+    super('ERR_REGISTER_REFUSED', `register ${register}: ${reason}${text === '' ? '' : `: ${text}`}`)
     this.name = 'RegisterRefusedError'
     this.reason = reason
     this.register = register
@@ -66,14 +63,14 @@ export class RegisterRefusedError<P = unknown> extends PavillionError {
  * datatype (or a description it cannot parse): the server is not following
  * this package's rules. `err.code === 'ERR_REGISTER_MALFORMED'`.
  */
-export class RegisterMalformedError extends PavillionError {
+export class RegisterMalformedError extends PavillionError<RegisterErrorCode> {
   /** The register concerned. */
   readonly register: number
 
   static override readonly brand: symbol = Symbol.for('pavillion.error.RegisterMalformedError')
 
   constructor(register: number, message: string, options?: ErrorOptions) {
-    super(code('ERR_REGISTER_MALFORMED'), `register ${register}: ${message}`, options)
+    super('ERR_REGISTER_MALFORMED', `register ${register}: ${message}`, options)
     this.name = 'RegisterMalformedError'
     this.register = register
   }
