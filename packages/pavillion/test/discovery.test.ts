@@ -128,6 +128,28 @@ describe.skipIf(skip !== undefined)(
       expect(client.servers()[0]?.publicKey).toEqual(real.publicKey)
     })
 
+    it('says no-answer for a record pointing where nothing listens', async () => {
+      closer.add(
+        await advertise({
+          interfaces: LO,
+          name: unique('ghost'),
+          port: 9,
+          addresses: ['127.0.0.10'],
+          info: { name: 'ghost', suites: ['psk'], version: '1' },
+        }),
+      )
+      const ghost = await createClient({
+        server: { name: 'ghost' },
+        discovery: { interfaces: LO, verifyTimeout: 800 },
+        clientId: ID,
+        psk: await generatePsk(),
+      }).catch((e: unknown) => e)
+      expect(ghost).toMatchObject({
+        reason: 'no-answer',
+        attempts: [{ address: '127.0.0.10', port: 9, outcome: 'no-answer' }],
+      })
+    })
+
     it('resolves a .local host name through mDNS, and says when no record matches', async () => {
       const psk = await generatePsk()
       const server = closer.add(
