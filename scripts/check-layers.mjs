@@ -46,6 +46,7 @@ const RULES = {
   'test-vectors': { allow: [NODE] },
   bench: { allow: ['*'] },
   'integration-tests': { allow: ['*'] },
+  'readme-tests': { allow: ['typescript', NODE] },
 }
 
 const IMPORT_RE =
