@@ -41,7 +41,12 @@ export {
   SERVICE_TYPE,
 } from './constants.ts'
 export { type DiscoverOptions, type DiscoveryEvent, discover } from './discover.ts'
-export { type DiscoveryAttempt, DiscoveryError, type DiscoveryFailure } from './errors.ts'
+export {
+  type DiscoveryAttempt,
+  DiscoveryError,
+  type DiscoveryErrorCode,
+  type DiscoveryFailure,
+} from './errors.ts'
 export type { LinkOptions } from './mdns-links.ts'
 export { RedirectTransport } from './redirect-transport.ts'
 export { isLocalName, type ResolveLocalOptions, resolveLocalName } from './resolve-local.ts'

@@ -102,7 +102,7 @@ describe.skipIf(skip !== undefined)(
       }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(DiscoveryError)
       expect(error).toMatchObject({
-        code: 'ERR_NOT_CONNECTED',
+        code: 'ERR_DISCOVERY_UNVERIFIED',
         reason: 'refused',
         attempts: [{ address: '127.0.0.6', port: impostor.address.port, outcome: 'refused' }],
       })
@@ -179,7 +179,7 @@ describe.skipIf(skip !== undefined)(
         psk,
       }).catch((e: unknown) => e)
       expect(missing).toBeInstanceOf(DiscoveryError)
-      expect(missing).toMatchObject({ code: 'ERR_TIMEOUT', reason: 'not-found' })
+      expect(missing).toMatchObject({ code: 'ERR_DISCOVERY_NOT_FOUND', reason: 'not-found' })
     })
 
     it('finds a server by its public key and verifies it in the handshake', async () => {
