@@ -40,6 +40,8 @@ export interface AdvertiseOptions extends LinkOptions {
   readonly info: ServiceInfo
   /** The host label the SRV record points at; default `pavillion-` and 8 random hex digits. */
   readonly host?: string
+  /** How often an `addresses` function is polled, ms. Default 5000. */
+  readonly pollInterval?: number
 }
 
 /** Events of an {@link Advertisement}. */
@@ -89,7 +91,8 @@ export class Advertisement {
     this.#addresses = typeof addresses === 'function' ? addresses : () => addresses
     this.#current = this.#addresses()
     links.onPacket((packet, from) => this.#onPacket(packet, from))
-    if (typeof addresses === 'function') this.#every(ADDRESS_POLL_INTERVAL, () => this.#pollAddresses())
+    if (typeof addresses === 'function')
+      this.#every(options.pollInterval ?? ADDRESS_POLL_INTERVAL, () => this.#pollAddresses())
     this.#probe()
   }
 

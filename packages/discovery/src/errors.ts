@@ -1,7 +1,7 @@
 import { PavillionError } from '@pavillion/core'
 
-/** Codes of the errors discovery raises: `ERR_TIMEOUT` (nothing found in time) or `ERR_NOT_CONNECTED` (found, but no server passed the handshake). */
-export type DiscoveryErrorCode = 'ERR_TIMEOUT' | 'ERR_NOT_CONNECTED'
+/** Codes of discovery's errors: nothing matched in time, or nothing that matched passed the handshake. */
+export type DiscoveryErrorCode = 'ERR_DISCOVERY_NOT_FOUND' | 'ERR_DISCOVERY_UNVERIFIED'
 
 /** Why discovery could not give a usable server. */
 export type DiscoveryFailure =
@@ -23,7 +23,7 @@ export interface DiscoveryAttempt {
  * Discovery found no server that passed the handshake. A record only says
  * where to try; `refused` means a server answered there but could not prove
  * the expected key (a forged or stale record), `no-answer` that nothing did.
- * Its `code` is `ERR_NOT_CONNECTED` (`ERR_TIMEOUT` for `not-found`).
+ * Its `code` is `ERR_DISCOVERY_NOT_FOUND` for `not-found`, else `ERR_DISCOVERY_UNVERIFIED`.
  */
 export class DiscoveryError extends PavillionError<DiscoveryErrorCode> {
   /** What went wrong. */
@@ -34,7 +34,7 @@ export class DiscoveryError extends PavillionError<DiscoveryErrorCode> {
   static override readonly brand: symbol = Symbol.for('pavillion.error.DiscoveryError')
 
   constructor(reason: DiscoveryFailure, message: string, attempts: readonly DiscoveryAttempt[] = []) {
-    super(reason === 'not-found' ? 'ERR_TIMEOUT' : 'ERR_NOT_CONNECTED', message)
+    super(reason === 'not-found' ? 'ERR_DISCOVERY_NOT_FOUND' : 'ERR_DISCOVERY_UNVERIFIED', message)
     this.name = 'DiscoveryError'
     this.reason = reason
     this.attempts = attempts

@@ -106,5 +106,30 @@ describe.skipIf(skip !== undefined)(
       socket.close()
       expect(browser.servers().filter((s) => s.instance.startsWith('fake-9'))).toEqual([])
     })
+
+    it('answers a flood of queries at most once a second per question', async () => {
+      const name = `q-${randomBytes(3).toString('hex')}`
+      await using ad = await advertise({
+        interfaces: LO,
+        name,
+        port: 43_100,
+        addresses: ['127.0.0.9'],
+        info: { name, suites: ['psk'], version: '1' },
+      })
+      await eventually(() => (ad.announced ? true : undefined), 5_000, 'announced')
+      await new Promise((resolve) => setTimeout(resolve, 1_200)) // the second announcement has left
+      const before = ad.stats().sent
+      const sender = await hostileSender()
+      const started = performance.now()
+      try {
+        const query = packet.encode({ type: 'query', questions: [{ name: SERVICE_TYPE, type: 'PTR' }] })
+        for (let i = 0; i < 500; i++) await sender.send(query)
+      } finally {
+        await sender.close()
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const seconds = (performance.now() - started) / 1000
+      expect(ad.stats().sent - before).toBeLessThanOrEqual(Math.ceil(seconds) + 1)
+    })
   },
 )

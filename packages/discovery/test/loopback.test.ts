@@ -97,5 +97,28 @@ describe.skipIf(skip !== undefined)(
         [`${name} (2)`, 42_001],
       ])
     })
+
+    it('re-announces when its polled addresses change (a DHCP move)', async () => {
+      const name = `ad-${Math.random().toString(16).slice(2, 8)}`
+      let addresses = ['127.0.0.20']
+      await using browser = await browse({ interfaces: LO })
+      await using ad = await advertise({
+        interfaces: LO,
+        name,
+        port: 44_000,
+        addresses: () => addresses,
+        pollInterval: 100,
+        info: info(name),
+      })
+      await eventually(() => browser.servers().find((s) => s.instance === name), 5_000, 'up')
+      addresses = ['127.0.0.21']
+      const moved = await eventually(
+        () => browser.servers().find((s) => s.instance === name && s.addresses.includes('127.0.0.21')),
+        5_000,
+        'the new address',
+      )
+      expect(moved.port).toBe(44_000)
+      expect(ad.announced).toBe(true)
+    })
   },
 )

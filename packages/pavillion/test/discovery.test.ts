@@ -102,7 +102,7 @@ describe.skipIf(skip !== undefined)(
       }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(DiscoveryError)
       expect(error).toMatchObject({
-        code: 'ERR_NOT_CONNECTED',
+        code: 'ERR_DISCOVERY_UNVERIFIED',
         reason: 'refused',
         attempts: [{ address: '127.0.0.6', port: impostor.address.port, outcome: 'refused' }],
       })
@@ -126,6 +126,28 @@ describe.skipIf(skip !== undefined)(
       )
       expect(client.servers()[0]?.address.address).toBe('127.0.0.9')
       expect(client.servers()[0]?.publicKey).toEqual(real.publicKey)
+    })
+
+    it('says no-answer for a record pointing where nothing listens', async () => {
+      closer.add(
+        await advertise({
+          interfaces: LO,
+          name: unique('ghost'),
+          port: 9,
+          addresses: ['127.0.0.10'],
+          info: { name: 'ghost', suites: ['psk'], version: '1' },
+        }),
+      )
+      const ghost = await createClient({
+        server: { name: 'ghost' },
+        discovery: { interfaces: LO, verifyTimeout: 800 },
+        clientId: ID,
+        psk: await generatePsk(),
+      }).catch((e: unknown) => e)
+      expect(ghost).toMatchObject({
+        reason: 'no-answer',
+        attempts: [{ address: '127.0.0.10', port: 9, outcome: 'no-answer' }],
+      })
     })
 
     it('resolves a .local host name through mDNS, and says when no record matches', async () => {
@@ -157,7 +179,7 @@ describe.skipIf(skip !== undefined)(
         psk,
       }).catch((e: unknown) => e)
       expect(missing).toBeInstanceOf(DiscoveryError)
-      expect(missing).toMatchObject({ code: 'ERR_TIMEOUT', reason: 'not-found' })
+      expect(missing).toMatchObject({ code: 'ERR_DISCOVERY_NOT_FOUND', reason: 'not-found' })
     })
 
     it('finds a server by its public key and verifies it in the handshake', async () => {
