@@ -66,7 +66,9 @@ describe('bridge configuration files', () => {
     const config = await readBridgeConfig(path)
     expect(Object.keys(config.links)).toEqual(['hall'])
     expect(config.server?.port).toBe(1783)
-    expect(Object.keys((config.server?.clients as { psk: object }).psk)).toEqual(['kitchen-sensor-1'])
+    expect(Object.keys((config.server?.clients as { psk: object } | undefined)?.psk ?? {})).toEqual([
+      'kitchen-sensor-1',
+    ])
     expect(config.options).toMatchObject({
       id: 'site-a',
       rpc: [{ to: 'hall', functions: [401] }],
