@@ -139,6 +139,28 @@ describe.skipIf(skipWithoutMosquitto)('publishes both ways through a real mosqui
     await own.close()
   })
 
+  it('refuses what Pavillion cannot carry without throwing or stopping', async () => {
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall: site.link },
+      { inbound: [{ filter: 'site/in/hall/#', to: 'hall' }] },
+    )
+    await bridge.ready()
+    const received: string[] = []
+    const stop = site.hall.subscribe('*', (m) => received.push(`${m.target}/${m.name}`))
+    const publisher = await Recorder.start(broker.url, [])
+    await settle(200)
+    await publisher.client.publishAsync('site/in/hall/lights/big', Buffer.alloc(5000), { qos: 1 }) // > one datagram
+    await publisher.client.publishAsync('site/in/hall/a%0Ab/x', 'newline in the target', { qos: 1 })
+    await publisher.client.publishAsync('site/in/hall/%E0%A4%A/x', 'malformed escape', { qos: 1 })
+    await publisher.client.publishAsync('site/in/hall/lights/small', 'on', { qos: 1 })
+    await until(() => bridge.stats().toPavillion.acknowledged === 1)
+    expect(received).toEqual(['lights/small'])
+    expect(bridge.stats().toPavillion).toMatchObject({ failed: 2, refused: 1 })
+    stop()
+    await publisher.close()
+  })
+
   it('lets nothing in from MQTT by default', async () => {
     await using bridge = bridgeFor(broker.url, { hall: site.link })
     await bridge.ready()
