@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Mosquitto, skipWithoutMosquitto } from '@pavillion/mqtt-bridge/testing'
 import { connectAsync } from 'mqtt'
-import { createServer, exportKey, generatePsk } from 'pavillion'
+import { createServer, exportKey, generateKeyPair, generatePsk } from 'pavillion'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readBridgeConfig } from '../src/bridge-config.ts'
 import { main } from '../src/main.ts'
 import { FakeIo, waitUntil } from './support/fake-io.ts'
 
@@ -47,6 +48,61 @@ describe('bridge: bad input exits 2', () => {
     const fake = new FakeIo()
     expect(await main(['bridge', '--mqtt', 'mqtt://127.0.0.1:1', '--config', path], fake.io)).toBe(2)
     expect(fake.stderr).not.toContain('hunter2')
+  })
+})
+
+describe('bridge configuration files', () => {
+  it("reads the README's example: links, a server of its own, rules, queues; secrets from files beside it", async () => {
+    await writeFile(join(dir, 'hall.psk'), exportKey(await generatePsk()))
+    await writeFile(join(dir, 'kitchen.psk'), exportKey(await generatePsk()))
+    const path = await configFile('example.json', {
+      id: 'site-a',
+      links: { hall: { address: '192.168.1.20:1783', clientId: 'bridge-site-a-01', psk: '@hall.psk' } },
+      server: { port: 1783, clients: { psk: { 'kitchen-sensor-1': '@kitchen.psk' } } },
+      inbound: [{ filter: 'site-a/in/hall/#', to: 'hall', targets: ['lights'] }],
+      rpc: [{ to: 'hall', functions: [401] }],
+      queues: { toMqtt: 10000 },
+    })
+    const config = await readBridgeConfig(path)
+    expect(Object.keys(config.links)).toEqual(['hall'])
+    expect(config.server?.port).toBe(1783)
+    expect(Object.keys((config.server?.clients as { psk: object } | undefined)?.psk ?? {})).toEqual([
+      'kitchen-sensor-1',
+    ])
+    expect(config.options).toMatchObject({
+      id: 'site-a',
+      rpc: [{ to: 'hall', functions: [401] }],
+      queues: { toMqtt: 10000 },
+    })
+    expect(JSON.stringify(config)).not.toContain(await readFile(join(dir, 'hall.psk'), 'utf8'))
+  })
+
+  it('takes ECC links (secret key from a file, the server key as is)', async () => {
+    const [mine, theirs] = [await generateKeyPair(), await generateKeyPair()]
+    await writeFile(join(dir, 'link.key'), exportKey(mine.secretKey))
+    const path = await configFile('ecc.json', {
+      id: 'site-b',
+      links: {
+        lab: { address: '127.0.0.1:1783', secretKey: '@link.key', serverKey: exportKey(theirs.publicKey) },
+      },
+    })
+    const config = await readBridgeConfig(path)
+    expect(config.links.lab).toHaveProperty('serverKey')
+  })
+
+  it.each([
+    [{ links: {} }, /id: missing/],
+    [{ id: 'a', links: { hall: { address: '127.0.0.1:1' } } }, /links\.hall: give "psk"/],
+    [
+      {
+        id: 'a',
+        links: { hall: { address: '127.0.0.1:1', clientId: 'bridge-site-a-01', psk: '@nope.psk' } },
+      },
+      /cannot read @nope\.psk/,
+    ],
+    [{ id: 'a', rpc: [{ to: 'hall', functions: ['x'] }] }, /rpc\[0\]\.functions/],
+  ])('refuses %j', async (content, message) => {
+    await expect(readBridgeConfig(await configFile('refused.json', content))).rejects.toThrow(message)
   })
 })
 

@@ -1,8 +1,8 @@
 import { type ClientInfo, type PavillionClient, type PavillionServer, toHex } from 'pavillion'
-import { Inbound } from './inbound.ts'
+import { Inbound, type Publisher } from './inbound.ts'
 import { LoopGuard } from './loop-guard.ts'
 import { type IncomingPublish, MqttLink, PUBACK } from './mqtt-link.ts'
-import { type MqttBridgeOptions, type ResolvedOptions, resolveOptions } from './options.ts'
+import { type MqttBridgeOptions, type ResolvedOptions, resolveOptions, SERVER_LINK } from './options.ts'
 import { type Origin, Outbound } from './outbound.ts'
 import { Presence } from './presence.ts'
 import { RpcBridge } from './rpc-bridge.ts'
@@ -17,7 +17,6 @@ export interface BridgeEndpoints {
 }
 
 const LINK_ID = /^[A-Za-z0-9_-]{1,64}$/
-const SERVER_LINK = '$server'
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 
@@ -32,6 +31,27 @@ export function identityText(client: ClientInfo): string {
     } catch {}
   }
   return toHex(bytes)
+}
+
+/** How inbound rules publish: through each link to its server, and through the bridge's server to its clients. */
+function publishers(
+  links: ReadonlyMap<string, PavillionClient>,
+  server: PavillionServer | undefined,
+): Map<string, Publisher> {
+  const map = new Map<string, Publisher>()
+  for (const [id, link] of links) {
+    map.set(id, async (target, name, payload, reliable, timeout) => {
+      const report = await link.publish(target, name, payload, reliable ? { timeout } : { reliable: false })
+      return !reliable || report.outcome === 'acknowledged'
+    })
+  }
+  if (server !== undefined) {
+    map.set(SERVER_LINK, async (target, name, payload, reliable, timeout) => {
+      const report = await server.publish(target, name, payload, reliable ? { timeout } : { reliable: false })
+      return !reliable || report.outcome === 'acknowledged'
+    })
+  }
+  return map
 }
 
 /**
@@ -68,10 +88,16 @@ export class MqttBridge {
     for (const id of this.#links.keys()) {
       if (!LINK_ID.test(id)) throw new TypeError(`link ID "${id}": expected 1–64 of A–Z a–z 0–9 _ -`)
     }
-    this.#options = resolveOptions(options, new Set(this.#links.keys()))
+    const server = endpoints.server
+    this.#options = resolveOptions(options, new Set(this.#links.keys()), server !== undefined)
     const guard = new LoopGuard(10_000, 4096)
     this.#presence = new Presence(this.#options, () => this.#mqtt)
-    this.#inbound = new Inbound(this.#options, this.#links, guard, this.#counters.toPavillion)
+    this.#inbound = new Inbound(
+      this.#options,
+      publishers(this.#links, server),
+      guard,
+      this.#counters.toPavillion,
+    )
     this.#rpc = new RpcBridge(this.#options, this.#links, () => this.#mqtt, this.#counters.rpc)
     let connected: () => void = () => {}
     this.#ready = new Promise((resolve) => {
@@ -92,7 +118,6 @@ export class MqttBridge {
     })
     const outbound = new Outbound(this.#options, this.#mqtt, guard, this.#counters.toMqtt)
     const signal = this.#stop.signal
-    const server = endpoints.server
     if (server !== undefined) {
       const origin = (client: ClientInfo): Origin => ({
         link: SERVER_LINK,

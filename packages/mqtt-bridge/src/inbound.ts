@@ -1,10 +1,22 @@
-import type { PavillionClient } from 'pavillion'
 import type { LoopGuard } from './loop-guard.ts'
 import { type IncomingPublish, PUBACK } from './mqtt-link.ts'
 import type { InboundRule, ResolvedOptions } from './options.ts'
 import type { ToPavillionStats } from './stats.ts'
 import { decodeLevels, fixedLevels, matchesFilter } from './topics.ts'
 import { crossed } from './user-properties.ts'
+
+/**
+ * Publishes into Pavillion through one link (or the bridge's own server);
+ * resolves true once every recipient acknowledged a reliable publish.
+ * @throws what the publish rejects with (no acknowledgement, backpressure, closed)
+ */
+export type Publisher = (
+  target: string,
+  name: string,
+  payload: Uint8Array,
+  reliable: boolean,
+  timeout: number,
+) => Promise<boolean>
 
 /**
  * MQTT → Pavillion publishes. A message on a topic matching an inbound rule
@@ -14,19 +26,19 @@ import { crossed } from './user-properties.ts'
  */
 export class Inbound {
   readonly #options: ResolvedOptions
-  readonly #links: ReadonlyMap<string, PavillionClient>
+  readonly #publishers: ReadonlyMap<string, Publisher>
   readonly #guard: LoopGuard
   readonly #counters: ToPavillionStats
   readonly #log: (line: string) => void
 
   constructor(
     options: ResolvedOptions,
-    links: ReadonlyMap<string, PavillionClient>,
+    publishers: ReadonlyMap<string, Publisher>,
     guard: LoopGuard,
     counters: ToPavillionStats,
   ) {
     this.#options = options
-    this.#links = links
+    this.#publishers = publishers
     this.#guard = guard
     this.#counters = counters
     const logger = options.logger
@@ -73,26 +85,30 @@ export class Inbound {
       this.#log(`refused ${topic}: target "${target}" is not allowed through ${rule.filter}`)
       return PUBACK.notAuthorized
     }
-    const link = this.#links.get(rule.to)
-    if (link === undefined) return PUBACK.unspecifiedError // resolveOptions checked the rule's link
+    const publish = this.#publishers.get(rule.to)
+    if (publish === undefined) return PUBACK.unspecifiedError // resolveOptions checked the rule's link
     // Recorded before sending: the echo may come back before the acknowledgement.
     this.#guard.injected(rule.to, target, name, payload, performance.now())
     c.bridged++
+    const { timeout } = this.#options
     if (qos === 0) {
-      await link.publish(target, name, payload, { reliable: false }).catch((error: Error) => {
+      await publish(target, name, payload, false, timeout).catch((error: Error) => {
         this.#log(`${target}/${name} to ${rule.to} not sent: ${error.message}`)
       })
       return PUBACK.success
     }
+    let outcome: string
     try {
-      await link.publish(target, name, payload, { timeout: this.#options.timeout })
-      c.acknowledged++
-      this.#log(`${topic} → ${rule.to} ${target}/${name}: acknowledged`)
-      return PUBACK.success
+      outcome = (await publish(target, name, payload, true, timeout)) ? 'acknowledged' : 'partly acknowledged'
     } catch (error) {
+      outcome = (error as Error).message
+    }
+    this.#log(`${topic} → ${rule.to} ${target}/${name}: ${outcome}`)
+    if (outcome !== 'acknowledged') {
       c.failed++
-      this.#log(`${topic} → ${rule.to} ${target}/${name}: ${(error as Error).message}`)
       return PUBACK.unspecifiedError
     }
+    c.acknowledged++
+    return PUBACK.success
   }
 }

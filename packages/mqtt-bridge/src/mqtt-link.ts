@@ -12,7 +12,6 @@ export const PUBACK = {
   unspecifiedError: 0x80,
   notAuthorized: 0x87,
   topicNameInvalid: 0x90,
-  quotaExceeded: 0x97,
 } as const
 
 /** A message from the broker; `qos` 0 needs no answer. */

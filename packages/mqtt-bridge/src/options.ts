@@ -38,7 +38,8 @@ export interface OutboundAllow {
 
 /**
  * One way in from MQTT: messages on topics matching `filter` are published
- * to the Pavillion server of link `to`. The levels after the filter's fixed
+ * to the Pavillion server of link `to` — or, with `to: '$server'`, by the
+ * bridge's own server to its clients. The levels after the filter's fixed
  * prefix give the target (unless `target` is set) and the name (the rest).
  */
 export interface InboundRule {
@@ -87,6 +88,9 @@ export interface MqttBridgeOptions {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/
 
+/** The name inbound rules give the bridge's own server (`to: '$server'`: publish to its clients). */
+export const SERVER_LINK = '$server'
+
 function positive(path: string, value: number | undefined, fallback: number, max = 2 ** 31 - 1): number {
   if (value === undefined) return fallback
   if (!Number.isInteger(value) || value < 1 || value > max)
@@ -111,7 +115,11 @@ export interface ResolvedOptions {
  * Checks the options and fills in the defaults.
  * @throws BridgeConfigError naming the first bad option
  */
-export function resolveOptions(options: MqttBridgeOptions, links: ReadonlySet<string>): ResolvedOptions {
+export function resolveOptions(
+  options: MqttBridgeOptions,
+  links: ReadonlySet<string>,
+  hasServer = false,
+): ResolvedOptions {
   if (!ID.test(options.id)) throw new BridgeConfigError('id', 'expected 1–64 of A–Z a–z 0–9 _ -')
   const prefix = options.prefix ?? 'pavillion'
   if (prefix === '' || filterProblem(prefix) !== undefined || /[+#]/.test(prefix) || prefix.startsWith('$'))
@@ -121,7 +129,7 @@ export function resolveOptions(options: MqttBridgeOptions, links: ReadonlySet<st
   for (const [i, rule] of inbound.entries()) {
     const problem = filterProblem(rule.filter)
     if (problem !== undefined) throw new BridgeConfigError(`inbound[${i}].filter`, problem)
-    if (!links.has(rule.to))
+    if (!links.has(rule.to) && !(hasServer && rule.to === SERVER_LINK))
       throw new BridgeConfigError(
         `inbound[${i}].to`,
         `no link named "${rule.to}"; links: ${[...links].join(', ') || 'none'}`,
@@ -139,7 +147,8 @@ export function resolveOptions(options: MqttBridgeOptions, links: ReadonlySet<st
   }
   const rpc = options.rpc ?? []
   for (const [i, rule] of rpc.entries()) {
-    if (!links.has(rule.to)) throw new BridgeConfigError(`rpc[${i}].to`, `no link named "${rule.to}"`)
+    if (!links.has(rule.to) && !(hasServer && rule.to === SERVER_LINK))
+      throw new BridgeConfigError(`rpc[${i}].to`, `no link named "${rule.to}"`)
     for (const fn of rule.functions)
       if (!Number.isInteger(fn) || fn < 0 || fn > 65535)
         throw new BridgeConfigError(`rpc[${i}].functions`, `expected integers in 0–65535, got ${String(fn)}`)

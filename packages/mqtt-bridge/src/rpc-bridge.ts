@@ -79,33 +79,36 @@ export class RpcBridge {
     }
     const link = this.#links.get(request.link)!
     this.#running++
-    link.call(request.fn, message.payload, { timeout: this.#options.timeout }).then(
-      (result) => {
-        this.#running--
-        c.answered++
-        this.#answer(responseTopic, correlation, '0', 'ok', message.qos, result)
-      },
-      (error: Error) => {
-        this.#running--
-        c.errors++
-        const remote = error instanceof RemoteError
-        const status = remote
-          ? String(error.status)
-          : (error as { code?: string }).code === 'ERR_TIMEOUT'
-            ? 'timeout'
-            : 'failed'
-        const text = remote ? error.text : error.message
-        this.#log(`${request.link} fn ${request.fn}: ${remote ? rpcStatusName(error.status) : status}`)
-        this.#answer(
-          responseTopic,
-          correlation,
-          status,
-          remote ? rpcStatusName(error.status) : status,
-          message.qos,
-          new TextEncoder().encode(text),
-        )
-      },
-    )
+    // Arguments too large throw synchronously: as a rejection they are answered like any failure.
+    Promise.resolve()
+      .then(() => link.call(request.fn, message.payload, { timeout: this.#options.timeout }))
+      .then(
+        (result) => {
+          this.#running--
+          c.answered++
+          this.#answer(responseTopic, correlation, '0', 'ok', message.qos, result)
+        },
+        (error: Error) => {
+          this.#running--
+          c.errors++
+          const remote = error instanceof RemoteError
+          const status = remote
+            ? String(error.status)
+            : (error as { code?: string }).code === 'ERR_TIMEOUT'
+              ? 'timeout'
+              : 'failed'
+          const text = remote ? error.text : error.message
+          this.#log(`${request.link} fn ${request.fn}: ${remote ? rpcStatusName(error.status) : status}`)
+          this.#answer(
+            responseTopic,
+            correlation,
+            status,
+            remote ? rpcStatusName(error.status) : status,
+            message.qos,
+            new TextEncoder().encode(text),
+          )
+        },
+      )
   }
 
   #answer(

@@ -79,25 +79,3 @@ export function filterProblem(filter: string): string | undefined {
   }
   return undefined
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: true })
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-/**
- * How an identity (a 16-byte client ID, a guest's 32-byte hash) is named in
- * topics: its text when it is printable UTF-8 without trailing NULs, else
- * lower-case hex — always one encoded level.
- */
-export function identityLevel(identity: Uint8Array): string {
-  let text: string | undefined
-  try {
-    text = decoder.decode(identity)
-  } catch {
-    text = undefined
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (text === undefined || text === '' || /[\u0000-\u001f\u007f]/.test(text)) {
-    text = Array.from(identity, (b) => HEX[b]).join('')
-  }
-  return encodeLevel(text)
-}

@@ -103,6 +103,64 @@ describe.skipIf(skipWithoutMosquitto)('publishes both ways through a real mosqui
     await watcher.close()
   })
 
+  it("publishes into the bridge's own server's clients with to: '$server', PUBACKed once they acknowledged", async () => {
+    const psk = await generatePsk()
+    const own = await createServer({
+      bind: '127.0.0.1',
+      port: 0,
+      clients: { psk: { 'kitchen-lamp-001': psk } },
+      reserved: {},
+    })
+    const lamp = await createClient({
+      address: `127.0.0.1:${own.address.port}`,
+      clientId: 'kitchen-lamp-001',
+      psk,
+      bind: '127.0.0.1',
+    })
+    await lamp.waitForServer({ timeout: 5000 })
+    const received: string[] = []
+    lamp.subscribe('lights', (m) => received.push(`${m.name}=${text(m.payload)}`))
+    await using bridge = bridgeFor(
+      broker.url,
+      {},
+      { inbound: [{ filter: 'site/in/lamps/#', to: '$server' }] },
+      own,
+    )
+    await bridge.ready()
+    const publisher = await Recorder.start(broker.url, [])
+    await settle(200)
+    await publisher.client.publishAsync('site/in/lamps/lights/kitchen', 'on', { qos: 1 })
+    await until(() => bridge.stats().toPavillion.acknowledged === 1)
+    await settle()
+    expect(received).toEqual(['kitchen=on'])
+    await publisher.close()
+    await bridge.close()
+    await lamp.close()
+    await own.close()
+  })
+
+  it('refuses what Pavillion cannot carry without throwing or stopping', async () => {
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall: site.link },
+      { inbound: [{ filter: 'site/in/hall/#', to: 'hall' }] },
+    )
+    await bridge.ready()
+    const received: string[] = []
+    const stop = site.hall.subscribe('*', (m) => received.push(`${m.target}/${m.name}`))
+    const publisher = await Recorder.start(broker.url, [])
+    await settle(200)
+    await publisher.client.publishAsync('site/in/hall/lights/big', Buffer.alloc(5000), { qos: 1 }) // > one datagram
+    await publisher.client.publishAsync('site/in/hall/a%0Ab/x', 'newline in the target', { qos: 1 })
+    await publisher.client.publishAsync('site/in/hall/%E0%A4%A/x', 'malformed escape', { qos: 1 })
+    await publisher.client.publishAsync('site/in/hall/lights/small', 'on', { qos: 1 })
+    await until(() => bridge.stats().toPavillion.acknowledged === 1)
+    expect(received).toEqual(['lights/small'])
+    expect(bridge.stats().toPavillion).toMatchObject({ failed: 2, refused: 1 })
+    stop()
+    await publisher.close()
+  })
+
   it('lets nothing in from MQTT by default', async () => {
     await using bridge = bridgeFor(broker.url, { hall: site.link })
     await bridge.ready()

@@ -49,9 +49,12 @@ describe.skipIf(skipWithoutMosquitto)('RPC and presence through a real mosquitto
     const failed = await ask(402, '')
     expect(failed.properties?.userProperties?.['pavillion-status']).toBe('7')
     expect(text(failed.payload)).toBe('the valve is stuck')
+    const tooLarge = await ask(401, 'x'.repeat(5000)) // more than a Pavillion call carries
+    expect(tooLarge.properties?.userProperties?.['pavillion-status']).toBe('failed')
     const refused = await ask(403, '') // not in the allow-list: never called
     expect(refused.properties?.userProperties?.['pavillion-status']).toBe('refused')
-    expect(bridge.stats().rpc).toMatchObject({ requests: 3, answered: 1, errors: 1, refused: 1 })
+    expect(bridge.stats().rpc).toMatchObject({ requests: 4, answered: 1, errors: 2, refused: 1 })
+    expect(text((await ask(401, 'ok')).payload)).toBe('ko') // and it goes on
     await caller.close()
   })
 

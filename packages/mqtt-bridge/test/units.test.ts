@@ -74,7 +74,7 @@ describe('LoopGuard', () => {
 
 describe('debug namespaces', () => {
   it('follow the debug package conventions', () => {
-    expect([...enabledNamespaces('bridge:*')]).toHaveLength(6)
+    expect([...enabledNamespaces('bridge:*')]).toHaveLength(5)
     expect([...enabledNamespaces('bridge:*,-bridge:mqtt')]).not.toContain('bridge:mqtt')
     expect([...enabledNamespaces('bridge:in bridge:rpc')]).toEqual(['bridge:in', 'bridge:rpc'])
     expect(enabledNamespaces('pavillion:*').size).toBe(0)

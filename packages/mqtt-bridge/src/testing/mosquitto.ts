@@ -133,6 +133,10 @@ export class Mosquitto {
       this.#log += chunk.toString()
     })
     this.#child = child
-    await accepting(this.port, 10_000)
+    try {
+      await accepting(this.port, 10_000)
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; it said: ${this.#log.trim() || 'nothing'}`)
+    }
   }
 }
