@@ -39,7 +39,8 @@ describe.skipIf(skip !== undefined)(
       const client = closer.add(
         await createClient({
           server: { name: names[1] ?? '' },
-          discovery: { interfaces: LO },
+          // Generous: a handshake slower than this (a loaded machine) would read as a refusal.
+          discovery: { interfaces: LO, verifyTimeout: 10_000 },
           clientId: ID,
           psk,
         }),
@@ -63,7 +64,7 @@ describe.skipIf(skip !== undefined)(
       }
       const first = await start()
       const client = closer.add(
-        await createClient({ server: { name }, discovery: { interfaces: LO }, clientId: ID, psk }),
+        await createClient({ server: { name }, discovery: { interfaces: LO, verifyTimeout: 10_000 }, clientId: ID, psk }),
       )
       const moves: ServerMovedDetail[] = []
       client.addEventListener('server:moved', (e) => moves.push(e.detail))
@@ -120,7 +121,7 @@ describe.skipIf(skip !== undefined)(
       const client = closer.add(
         await createClient({
           server: { publicKey: real.publicKey },
-          discovery: { interfaces: LO, verifyTimeout: 1500 },
+          discovery: { interfaces: LO, verifyTimeout: 5_000 },
           secretKey: me.secretKey,
         }),
       )
@@ -197,7 +198,7 @@ describe.skipIf(skip !== undefined)(
       const client = closer.add(
         await createClient({
           server: { publicKey: keys.publicKey },
-          discovery: { interfaces: LO },
+          discovery: { interfaces: LO, verifyTimeout: 10_000 },
           secretKey: me.secretKey,
         }),
       )
