@@ -32,6 +32,7 @@ const FLAGS = {
   'allow-guests': { type: 'boolean' },
   echo: { type: 'string', multiple: true },
   broker: { type: 'boolean' },
+  'no-broker': { type: 'boolean' },
   files: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -53,10 +54,11 @@ export async function serve(argv: readonly string[], io: CliIo): Promise<number>
     for (const fn of echoes) server.rpc.handle(fn, served(out, fn), { name: fn === 0 ? 'core.echo' : 'echo' })
     report(server, out)
     const { address, port } = server.address
+    const broker = options.broker === true
     out.record(
       'listening',
-      { address, port, sendPort: server.sendAddress.port, group: options.multicast?.group ?? null },
-      `listening on ${address}:${port}${options.multicast ? ` in group ${options.multicast.group}` : ''} (sending from port ${server.sendAddress.port})`,
+      { address, port, sendPort: server.sendAddress.port, group: options.multicast?.group ?? null, broker },
+      `listening on ${address}:${port}${options.multicast ? ` in group ${options.multicast.group}` : ''} (sending from port ${server.sendAddress.port}); ${broker ? 'relaying messages between clients (--no-broker to stop)' : 'not relaying messages between clients (--no-broker)'}`,
     )
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }))
@@ -96,12 +98,15 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
       '--multicast needs --interface ADDR, the IP address of the interface that joins the group (e.g. 192.168.1.10, or 127.0.0.1 for this host only)',
     )
   }
+  if (values.broker === true && values['no-broker'] === true) {
+    throw new UsageError('--broker and --no-broker contradict each other: give one (relaying is the default)')
+  }
   if (values.files !== undefined) await checkDirectory(values.files)
   return {
     port: integerFlag('port', values.port, 1783, 0, 65535),
     clients,
     allowGuests,
-    broker: values.broker === true,
+    broker: values['no-broker'] !== true, // a newcomer's `sub` and `pub` meet through `serve`
     reserved: { whatIs: true, descriptors: true },
     ...(values.bind === undefined ? {} : { bind: values.bind }),
     ...(values.multicast === undefined || values.interface === undefined

@@ -54,7 +54,8 @@ default: the environment variable PAVILLION_SECRET_KEY).
 
 Runs a server until SIGINT or SIGTERM, then closes cleanly (exit 0). Prints one
 line per event: listening (first, with the bound port), session opened/closed,
-message received, RPC served. Serves echo at function 0.
+message received, RPC served. Serves echo at function 0. Relays each client's
+messages to the other clients, so that pub and sub meet through it.
   --port PORT           listening port (default 1783; 0: any free port)
   --bind ADDR           listening address (default 0.0.0.0)
   --multicast GROUP     join a multicast group, e.g. 239.255.28.12 (needs --interface)
@@ -65,7 +66,8 @@ message received, RPC served. Serves echo at function 0.
   --secret-key KEY      the server's X25519 secret key, for ECC (env PAVILLION_SECRET_KEY)
   --allow-guests        accept ECC clients with unknown keys (needs --secret-key)
   --echo FN             also serve echo at function FN (repeatable)
-  --broker              re-publish each client's messages to the other clients
+  --no-broker           do not relay each client's messages to the other clients
+                        (relaying, --broker, is the default)
   --files DIR           serve the file functions (10-14) from DIR
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
