@@ -19,6 +19,7 @@ import type {
 } from '@pavillion/pubsub'
 import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileOptions } from '@pavillion/rpc'
 import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
+import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
 
@@ -78,6 +79,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   /** Where new packets go: the server, or the multicast group. */
   readonly destination: PeerAddress
   #closing: Promise<void> | undefined
+  readonly #inFlight = new InFlight()
 
   /** Use `createClient()`; this wires already-built parts together. */
   constructor(parts: ClientParts) {
@@ -138,7 +140,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
-    return this.rpc.call(fn, bytesOf(args, 'args'), options)
+    return this.#inFlight.track(this.rpc.call(fn, bytesOf(args, 'args'), options))
   }
 
   /**
@@ -208,7 +210,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     payload: Payload,
     options?: ClientPublishOptions,
   ): Promise<PublishReport<ServerInfo>> {
-    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+    return this.#inFlight.track(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options))
   }
 
   /** Calls `handler` for every message servers send to `target` (`'*'`: every target). Returns the remover. */
@@ -226,9 +228,14 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     return { engine: this.core.stats(), pubsub: this.pubsub.stats() }
   }
 
-  /** Says goodbye (quit), rejects pending calls with `ClosedError`, releases the socket. Idempotent. */
+  /**
+   * Says goodbye (quit), rejects pending calls and publishes with
+   * `ClosedError`, releases the socket. Idempotent. A publish or call still
+   * in flight that nobody awaits rejects quietly (no unhandled rejection).
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#inFlight.release()
       this.pubsub.close()
       this.rpc.close()
       await this.core.close()

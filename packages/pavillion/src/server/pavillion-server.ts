@@ -17,6 +17,7 @@ import type {
   StreamOptions,
 } from '@pavillion/pubsub'
 import type { RpcServer, RpcServerStats } from '@pavillion/rpc'
+import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
 
@@ -79,6 +80,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   readonly sendAddress: PeerAddress
   readonly #cleanup: () => void
   #closing: Promise<void> | undefined
+  readonly #inFlight = new InFlight()
 
   /** Use `createServer()`; this wires already-built parts together. */
   constructor(parts: ServerParts) {
@@ -127,7 +129,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     payload: Payload,
     options?: ServerPublishOptions,
   ): Promise<PublishReport<ClientInfo>> {
-    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+    return this.#inFlight.track(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options))
   }
 
   /**
@@ -151,10 +153,12 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
 
   /**
    * Tells every client goodbye (quit), settles pending sends, stops the RPC
-   * and pub/sub layers and releases the sockets. Idempotent.
+   * and pub/sub layers and releases the sockets. Idempotent. A publish still
+   * in flight that nobody awaits rejects quietly with `ClosedError`.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#inFlight.release()
       this.#cleanup()
       this.pubsub.close()
       this.rpc.close()
