@@ -11,6 +11,7 @@ import {
 import { clientIdArg, pskArg, publicKeyArg, secretKeyArg } from '../args/keys.ts'
 import { integerFlag, type ParsedCommand, parseCommand, positionals } from '../args/parse.ts'
 import { secretText } from '../args/secret.ts'
+import { serveConfigArgs } from '../args/serve-config.ts'
 import { bytesField, bytesText } from '../bytes.ts'
 import { debugEnabled, debugTracer } from '../debug-trace.ts'
 import { clientField, clientLabel } from '../describe.ts'
@@ -28,6 +29,7 @@ const FLAGS = {
   'psk-client': { type: 'string', multiple: true },
   'ecc-client': { type: 'string', multiple: true },
   clients: { type: 'string' },
+  config: { type: 'string' },
   'secret-key': { type: 'string' },
   'allow-guests': { type: 'boolean' },
   echo: { type: 'string', multiple: true },
@@ -43,8 +45,12 @@ const FLAGS = {
  * (or NDJSON object) per event; the first is `listening` with the bound port.
  */
 export async function serve(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals: args } = parseCommand('serve', argv, FLAGS)
-  if (values.help === true) return printHelp('serve', io)
+  const given = parseCommand('serve', argv, FLAGS)
+  if (given.values.help === true) return printHelp('serve', io)
+  // The config file's settings come first: the command line's own win, and add to lists.
+  const config = given.values.config
+  const { values, positionals: args } =
+    config === undefined ? given : parseCommand('serve', [...(await serveConfigArgs(config)), ...argv], FLAGS)
   positionals('serve', args, [])
   const out = new Output(io, values.json === true)
   const options = await serverOptions(values, io)

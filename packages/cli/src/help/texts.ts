@@ -63,6 +63,8 @@ messages to the other clients, so that pub and sub meet through it.
   --psk-client ID=KEY   accept a PSK client (repeatable; KEY may be @FILE)
   --ecc-client ID=PUB   accept an ECC client by its public key (repeatable)
   --clients FILE        JSON {"psk":{"ID":"KEY"},"ecc":{"ID":"PUB"}}
+  --config FILE         JSON with any of the settings above (see the README);
+                        flags given as well win, and add to repeatable ones
   --secret-key KEY      the server's X25519 secret key, for ECC (env PAVILLION_SECRET_KEY)
   --allow-guests        accept ECC clients with unknown keys (needs --secret-key)
   --echo FN             also serve echo at function FN (repeatable)
