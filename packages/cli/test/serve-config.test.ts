@@ -63,7 +63,7 @@ describe('serve --config FILE', () => {
       'pavillion serve: --config bad.json, line 3: not valid JSON (Expected double-quoted property name)',
     )
     expect(await refused('{\n  "bind": "127.0.0.1",\n  "prot": 1783\n}')).toBe(
-      'pavillion serve: --config bad.json, line 3: unknown key "prot"; the keys are port, bind, multicast, interface, secretKey, allowGuests, broker, echo, files, clients',
+      'pavillion serve: --config bad.json, line 3: unknown key "prot"; the keys are port, bind, multicast, interface, secretKey, allowGuests, broker, echo, files, logLevel, clients',
     )
     expect(await refused('{\n\n  "port": "1783"\n}')).toBe(
       'pavillion serve: --config bad.json, line 3: "port" expected an integer',
@@ -85,5 +85,31 @@ describe('serve --config FILE', () => {
     const keyless = new FakeIo()
     expect(await main(['serve', '--config', path], keyless.io)).toBe(2)
     expect(keyless.stderr).toMatch(/missing\.psk: cannot read the file \(ENOENT\)/)
+  })
+})
+
+describe('serve --log-level', () => {
+  it("writes the server's log to stderr from the level asked; bad levels are refused", async () => {
+    server = await startServe([
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--psk-client',
+      `${ID}=${KEY}`,
+      '--log-level',
+      'info',
+    ])
+    const call = new FakeIo()
+    expect(
+      await main(['call', `127.0.0.1:${server.port}`, '0', 'hi', '--client-id', ID, '--psk', KEY], call.io),
+    ).toBe(0)
+    const running = server
+    expect(running.fake.stderr).toMatch(
+      /^info: session opened with kitchen-sensor-1 \(127\.0\.0\.1:\d+, psk\)$/m,
+    )
+    const bad = new FakeIo()
+    expect(await main(['serve', '--log-level', 'loud', '--psk-client', `${ID}=${KEY}`], bad.io)).toBe(2)
+    expect(bad.stderr).toMatch(/--log-level expected debug, info, warn, error, got "loud"/)
   })
 })

@@ -13,6 +13,7 @@ const KEYS = {
   broker: { kind: 'boolean', flag: '--broker' },
   echo: { kind: 'integers', flag: '--echo' },
   files: { kind: 'path', flag: '--files' },
+  logLevel: { kind: 'string', flag: '--log-level' },
   clients: { kind: 'clients', flag: '' },
 } as const
 

@@ -36,6 +36,7 @@ const FLAGS = {
   broker: { type: 'boolean' },
   'no-broker': { type: 'boolean' },
   files: { type: 'string' },
+  'log-level': { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const
@@ -121,7 +122,24 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     ...(serverSecret === undefined ? {} : { secretKey: secretKeyArg('--secret-key', serverSecret) }),
     ...(values.files === undefined ? {} : { files: values.files }),
     ...(debugEnabled(values.debug, io.env) ? { debug: debugTracer(io) } : {}),
+    // Sessions and messages are records of their own (below); the server's log adds its warnings.
+    log: {
+      logger: ({ level, message }) =>
+        io.stderr.write(`${level === 'warn' ? 'warning' : level}: ${message}\n`),
+      level: logLevelFlag(values['log-level']),
+    },
   }
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+
+/** `--log-level`: what the server's log writes to stderr. Default `warn` (sessions are records already). */
+function logLevelFlag(text: string | undefined): (typeof LOG_LEVELS)[number] {
+  if (text === undefined) return 'warn'
+  const level = LOG_LEVELS.find((candidate) => candidate === text)
+  if (level === undefined)
+    throw new UsageError(`--log-level expected ${LOG_LEVELS.join(', ')}, got "${text}"`)
+  return level
 }
 
 interface ClientLists {
@@ -219,14 +237,6 @@ function report(server: PavillionServer, out: Output): void {
       { client: clientField(client), reason },
       `${style.yellow('session closed')}  ${clientLabel(client)} ${style.dim(`(${client.key})`)}: ${reason}`,
     ),
-  )
-  server.addEventListener('security:leaked-secret-key', ({ detail }) =>
-    out.note(
-      `warning: client ${bytesText(detail.clientId, false)} sent its secret key in a handshake (reference client defect D1): replace its key pair`,
-    ),
-  )
-  server.addEventListener('error', ({ detail }) =>
-    out.note(`warning: ${detail.error instanceof Error ? detail.error.message : String(detail.error)}`),
   )
   server.subscribe('*', (m) =>
     out.record(

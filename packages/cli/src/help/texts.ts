@@ -71,6 +71,7 @@ messages to the other clients, so that pub and sub meet through it.
   --no-broker           do not relay each client's messages to the other clients
                         (relaying, --broker, is the default)
   --files DIR           serve the file functions (10-14) from DIR
+  --log-level LEVEL     the server's log on stderr: debug, info, warn (default), error
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help`,

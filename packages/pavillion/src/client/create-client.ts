@@ -3,6 +3,7 @@ import { ClientPubSub } from '@pavillion/pubsub'
 import { RpcClient } from '@pavillion/rpc'
 import { createUdpTransport, nodeRuntime, type UdpTransportOptions } from '@pavillion/transport-node'
 import { checkIpLiteral, parseAddress, resolveAddress } from '../address.ts'
+import { logClient } from '../log.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import type { PavillionClientOptions } from './client-options.ts'
@@ -65,6 +66,7 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
     const rpc = new RpcClient(core, options.timeout === undefined ? {} : { timeout: options.timeout })
     const pubsub = new ClientPubSub(core, options.pubsub)
     const client = new PavillionClient({ core, rpc, pubsub, destination })
+    if (options.log !== undefined) logClient(client, options.log)
     if (signal !== undefined) {
       const close = () => void client.close()
       signal.addEventListener('abort', close, { once: true })
