@@ -12,7 +12,7 @@ afterEach(async () => {
   server = undefined
 })
 
-async function newcomer(serveFlags: string[]) {
+async function newcomer(serveFlags: string[], subTimeout: number) {
   const psk = new FakeIo()
   await main(['keygen', 'psk'], psk.io)
   const key = psk.stdout.trim()
@@ -29,7 +29,7 @@ async function newcomer(serveFlags: string[]) {
   const credentials = ['--client-id', ID, '--psk', key]
   const sub = new FakeIo()
   const subscribed = main(
-    ['sub', address, 'lights', '--count', '1', '--timeout', '3000', ...credentials],
+    ['sub', address, 'lights', '--count', '1', '--timeout', String(subTimeout), ...credentials],
     sub.io,
   )
   const running = server
@@ -42,7 +42,7 @@ async function newcomer(serveFlags: string[]) {
 
 describe("a newcomer's serve + sub + pub", () => {
   it('delivers: serve relays between clients by default and says so when it starts', async () => {
-    const { listening, sub, subscribed, pub, published, started } = await newcomer([])
+    const { listening, sub, subscribed, pub, published, started } = await newcomer([], 20_000)
     expect(JSON.parse(listening)).toMatchObject({ event: 'listening', broker: true })
     expect(published).toBe(0)
     expect(pub.stderr).toBe('')
@@ -50,13 +50,14 @@ describe("a newcomer's serve + sub + pub", () => {
     const elapsed = performance.now() - started
     expect(sub.lines()).toEqual([expect.stringMatching(/^lights\/kitchen "on" from 127\.0\.0\.1:\d+$/)])
     expect(sub.stderr).toBe('')
-    // About 10 ms on an idle machine; the bound only keeps a loaded one from failing the test.
+    // About 150 ms on an idle machine, the pub's handshake included (well within the second a newcomer
+    // waits); the bound is ten times looser than that second, so that a loaded machine cannot fail it.
     console.info(`newcomer: pub to sub's line in ${elapsed.toFixed(1)} ms`)
-    expect(elapsed).toBeLessThan(3000)
+    expect(elapsed).toBeLessThan(10_000)
   })
 
   it('with --no-broker, the listening line says that messages are not relayed, and how to have them', async () => {
-    const { listening, subscribed } = await newcomer(['--no-broker'])
+    const { listening, subscribed } = await newcomer(['--no-broker'], 1000)
     expect(JSON.parse(listening)).toMatchObject({ event: 'listening', broker: false })
     expect(await subscribed).toBe(1) // --timeout passed without the message
   })
