@@ -1,6 +1,6 @@
 import { Client, MemoryClientRegistry, Server, type ServerInfo } from '@pavillion/core'
 import { loadCrypto } from '@pavillion/crypto'
-import { encodeApp } from '@pavillion/wire'
+import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, nodeRuntime } from '../src/index.ts'
 import { freePort } from './support/network.ts'
@@ -51,8 +51,9 @@ describe.each([
     const { server, client } = await setup(ecc)
     const received: string[] = []
     server.on('message', (e) => {
-      if (e.message.type === 'reliable')
-        received.push(`${new TextDecoder().decode(e.peer.clientId)}:${e.message.target}`)
+      const message = decodeAppPayload(e.opcode, e.payload)
+      if (message.type === 'reliable')
+        received.push(`${new TextDecoder().decode(e.sender.clientId)}:${message.target}`)
     })
     await client.waitForServer({ timeout: 2000 })
     const report = await client.sendTracked(
@@ -68,7 +69,7 @@ describe.each([
     await server.close()
     const reborn = await startServer(port)
     const received: string[] = []
-    reborn.server.on('message', (e) => received.push(e.message.type))
+    reborn.server.on('message', (e) => received.push(decodeAppPayload(e.opcode, e.payload).type))
     const connected: ServerInfo[] = []
     client.on('server:connected', (e) => connected.push(e.server))
     const report = await client.sendTracked(
