@@ -248,7 +248,7 @@ describe('bad input exits 2 with one line that says what to do', () => {
     [['call', '127.0.0.1:1', '0', '--secret-key', 'ab'.repeat(32)], /--secret-key needs --server-key/],
     [['call', '239.255.28.12:1783', '0'], /multicast group: give --interface ADDR/],
     [['call', 'not an address', '0'], /"ADDR": "not an address" is neither an IP address nor a host name/],
-    [['call', '127.0.0.1:1', '70000'], /--FN expected an integer 0–65535/],
+    [['call', '127.0.0.1:1', '70000'], /: FN expected an integer 0–65535/],
     [['call', '127.0.0.1:1', '0', 'x', '--stdin'], /not both/],
     [['pub', '127.0.0.1:1', 't'], /missing NAME/],
     [['pub', '127.0.0.1:1', 't', 'n', '--expect', 'all'], /--expect expected subscribers, connected, any/],

@@ -57,7 +57,7 @@ describe('keygen and pubkey', () => {
     const cases: [string[], RegExp][] = [
       [['keygen', 'rsa'], /keygen makes "psk" or "ecc" keys/],
       [['keygen'], /missing psk\|ecc/],
-      [['pubkey', secret], /SECRET: secret key: a 63-character string is neither hex nor valid base64/],
+      [['pubkey', secret], /SECRET: secret key: a 63-character hex string has an odd number of digits/],
       [['pubkey'], /give the secret key/],
       [['pubkey', `@${join(dir, 'missing')}`], /cannot read the file \(ENOENT\)/],
       [['keygen', 'psk', '--frob'], /Unknown option '--frob'.*see pavillion keygen --help/],

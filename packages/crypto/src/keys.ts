@@ -30,6 +30,11 @@ function decodeKey(what: string, input: unknown): Uint8Array {
       )
     return fromHex(input)
   }
+  // A string of hex digits only is a hex key of the wrong length (a 32-byte base64 key ends in '=').
+  if (input.length > 0 && isHex(input))
+    throw new RangeError(
+      `${what}: a ${input.length}-character hex string ${input.length % 2 === 0 ? `gives ${input.length / 2} bytes, not ${KEY_LENGTH}` : 'has an odd number of digits'}; give ${KEY_FORMS}`,
+    )
   let bytes: Uint8Array
   try {
     bytes = fromBase64(input)

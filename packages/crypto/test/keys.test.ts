@@ -92,6 +92,15 @@ describe('parsePsk / parseSecretKey return secrets', () => {
     expect(() => parsePsk('short')).toThrow(/64 hex characters, or standard base64 with padding/)
     expect(() => parsePsk(new Uint8Array(16))).toThrow('PSK must be 32 bytes, got 16 bytes')
   })
+
+  it('a hex string of the wrong length is called hex, never base64', () => {
+    expect(() => parsePsk('0011')).toThrow(/^PSK: a 4-character hex string gives 2 bytes, not 32; give /)
+    expect(() => parsePsk(KEY_HEX.slice(1))).toThrow(
+      /^PSK: a 63-character hex string has an odd number of digits/,
+    )
+    expect(() => parsePsk(`${KEY_HEX}00`)).toThrow(/^PSK: a 66-character hex string gives 33 bytes, not 32/)
+    expect(() => parsePsk('abc$')).toThrow(/neither hex nor valid base64/)
+  })
 })
 
 describe('parseClientId', () => {

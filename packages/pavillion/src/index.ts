@@ -63,6 +63,7 @@ export {
   type KeyInput,
   publicKeyOf,
 } from './keys.ts'
+export { type Logger, type LogLevel, type LogOption, type LogRecord, logClient, logServer } from './log.ts'
 export { describeDatagram, type PacketTrace, type PacketTracer } from './packet-trace.ts'
 export type { Payload } from './payload.ts'
 export type { ServerAdvertiseOptions } from './server/advertise-server.ts'

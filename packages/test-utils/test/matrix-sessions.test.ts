@@ -13,8 +13,9 @@ describe('50 new sessions under 30% loss each way', () => {
     // A handshake attempt needs 4 datagrams in a row to survive (0.7^4 ≈ 24 % under 30 % loss each way).
     // The loss pattern is not left to chance: the proxy draws each client's fates from that client's own
     // seeded generator, so with seed 50 every run sees the same drops whatever the interleaving — the
-    // slowest client connects after about 7.3 s (its 15th attempt with a 500 ms retry cap) and 94 of
-    // the 100 messages are acknowledged. The 20 s budget only absorbs a slow or busy machine.
+    // slowest client connects after about 7.3 s (its 15th attempt with a 500 ms retry cap) and 93 or 94
+    // of the 100 messages are acknowledged (the count moves only when the engine's datagrams change).
+    // The 20 s budget and the bar of 80 only absorb a slow or busy machine.
     cell = await Cell.start({
       seed: 50,
       clients: 50,

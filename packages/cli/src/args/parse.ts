@@ -69,7 +69,12 @@ export function integerFlag(
   if (text === undefined) return fallback
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} expected an integer ${min}–${max}, got "${text}"`)
+    throw new UsageError(`${label(flag)} expected an integer ${min}–${max}, got "${text}"`)
   }
   return value
+}
+
+/** How an error names an option (`--count`) or a positional argument (`FN`, upper case as in the usage line). */
+function label(name: string): string {
+  return /^[A-Z]+$/.test(name) ? name : `--${name}`
 }

@@ -1,6 +1,7 @@
 import { type CallAllResult, toHex } from 'pavillion'
 import { addressArg } from '../args/address.ts'
 import { CLIENT_FLAGS, timeoutFlag, withClient } from '../args/client-flags.ts'
+import { CALL_LIMIT } from '../args/limits.ts'
 import { integerFlag, parseCommand, positionals } from '../args/parse.ts'
 import { payloadArg } from '../args/payload.ts'
 import { bytesField, textOf } from '../bytes.ts'
@@ -32,7 +33,7 @@ export async function call(argv: readonly string[], io: CliIo): Promise<number> 
   const [addressText = '', fnText = '', payloadText] = positionals('call', args, ['ADDR', 'FN', 'PAYLOAD'], 1)
   const address = addressArg(addressText)
   const fn = integerFlag('FN', fnText, 0, 0, 65535)
-  const payload = await payloadArg(payloadText, values, io)
+  const payload = await payloadArg(payloadText, values, io, CALL_LIMIT)
   const all = values.all === true
   const timeout = timeoutFlag(values, all ? CALL_ALL_TIMEOUT : CALL_TIMEOUT)
   const out = new Output(io, values.json === true)

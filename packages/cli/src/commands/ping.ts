@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { addressArg } from '../args/address.ts'
 import { CLIENT_FLAGS, timeoutFlag, withClient } from '../args/client-flags.ts'
+import { CALL_LIMIT, checkPayloadSize } from '../args/limits.ts'
 import { integerFlag, parseCommand, positionals } from '../args/parse.ts'
 import { EXIT } from '../exit-status.ts'
 import type { CliIo } from '../io.ts'
@@ -32,7 +33,8 @@ export async function ping(argv: readonly string[], io: CliIo): Promise<number> 
   const count = integerFlag('count', values.count, 4, 1, 1_000_000)
   const interval = integerFlag('interval', values.interval, 200, 0, 3_600_000)
   const fn = integerFlag('fn', values.fn, 0, 0, 65535)
-  const size = integerFlag('size', values.size, 16, 0, 4000)
+  const size = integerFlag('size', values.size, 16, 0, Number.MAX_SAFE_INTEGER)
+  checkPayloadSize('--size', size, CALL_LIMIT)
   const timeout = timeoutFlag(values, PING_TIMEOUT)
   const out = new Output(io, values.json === true)
   return withClient(address, values, io, async (client, signal) => {

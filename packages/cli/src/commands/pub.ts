@@ -6,8 +6,10 @@ import {
 } from 'pavillion'
 import { addressArg } from '../args/address.ts'
 import { CLIENT_FLAGS, timeoutFlag, withClient } from '../args/client-flags.ts'
+import { messageLimit } from '../args/limits.ts'
 import { integerFlag, parseCommand, positionals } from '../args/parse.ts'
 import { payloadArg } from '../args/payload.ts'
+import { textArg } from '../args/text.ts'
 import { reportFields, reportText } from '../describe.ts'
 import { EXIT } from '../exit-status.ts'
 import type { CliIo } from '../io.ts'
@@ -46,14 +48,16 @@ function isExpectation(value: string): value is (typeof EXPECTATIONS)[number] {
 export async function pub(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals: args } = parseCommand('pub', argv, FLAGS)
   if (values.help === true) return printHelp('pub', io)
-  const [addressText = '', target = '', name = '', payloadText] = positionals(
+  const [addressText = '', targetText = '', nameText = '', payloadText] = positionals(
     'pub',
     args,
     ['ADDR', 'TARGET', 'NAME', 'PAYLOAD'],
     1,
   )
   const address = addressArg(addressText)
-  const payload = await payloadArg(payloadText, values, io)
+  const target = textArg('TARGET', targetText)
+  const name = textArg('NAME', nameText)
+  const payload = await payloadArg(payloadText, values, io, messageLimit(target, name))
   const count = integerFlag('count', values.count, 1, 1, 1_000_000)
   const timeout = timeoutFlag(values, PUBLISH_TIMEOUT)
   const settle = integerFlag('wait', values.wait, GROUP_SETTLE, 0, 60_000)

@@ -12,6 +12,7 @@ import { clientIdArg, pskArg, publicKeyArg, secretKeyArg } from '../args/keys.ts
 import { integerFlag, type ParsedCommand, parseCommand, positionals } from '../args/parse.ts'
 import { type RegisterFlag, registerFlag, valueField, valueText } from '../args/register-args.ts'
 import { secretText } from '../args/secret.ts'
+import { serveConfigArgs } from '../args/serve-config.ts'
 import { bytesField, bytesText } from '../bytes.ts'
 import { debugEnabled, debugTracer } from '../debug-trace.ts'
 import { clientField, clientLabel } from '../describe.ts'
@@ -30,12 +31,15 @@ const FLAGS = {
   'psk-client': { type: 'string', multiple: true },
   'ecc-client': { type: 'string', multiple: true },
   clients: { type: 'string' },
+  config: { type: 'string' },
   'secret-key': { type: 'string' },
   'allow-guests': { type: 'boolean' },
   echo: { type: 'string', multiple: true },
   broker: { type: 'boolean' },
+  'no-broker': { type: 'boolean' },
   files: { type: 'string' },
   register: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const
@@ -45,8 +49,12 @@ const FLAGS = {
  * (or NDJSON object) per event; the first is `listening` with the bound port.
  */
 export async function serve(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals: args } = parseCommand('serve', argv, FLAGS)
-  if (values.help === true) return printHelp('serve', io)
+  const given = parseCommand('serve', argv, FLAGS)
+  if (given.values.help === true) return printHelp('serve', io)
+  // The config file's settings come first: the command line's own win, and add to lists.
+  const config = given.values.config
+  const { values, positionals: args } =
+    config === undefined ? given : parseCommand('serve', [...(await serveConfigArgs(config)), ...argv], FLAGS)
   positionals('serve', args, [])
   const out = new Output(io, values.json === true)
   const options = await serverOptions(values, io)
@@ -61,10 +69,11 @@ export async function serve(argv: readonly string[], io: CliIo): Promise<number>
       out.record('advertised', { name }, `advertised over mDNS as "${name}" (_pavillion._udp)`),
     )
     const { address, port } = server.address
+    const broker = options.broker === true
     out.record(
       'listening',
-      { address, port, sendPort: server.sendAddress.port, group: options.multicast?.group ?? null },
-      `listening on ${address}:${port}${options.multicast ? ` in group ${options.multicast.group}` : ''} (sending from port ${server.sendAddress.port})`,
+      { address, port, sendPort: server.sendAddress.port, group: options.multicast?.group ?? null, broker },
+      `listening on ${address}:${port}${options.multicast ? ` in group ${options.multicast.group}` : ''} (sending from port ${server.sendAddress.port}); ${broker ? 'relaying messages between clients (--no-broker to stop)' : 'not relaying messages between clients (--no-broker)'}`,
     )
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }))
@@ -104,12 +113,15 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
       '--multicast needs --interface ADDR, the IP address of the interface that joins the group (e.g. 192.168.1.10, or 127.0.0.1 for this host only)',
     )
   }
+  if (values.broker === true && values['no-broker'] === true) {
+    throw new UsageError('--broker and --no-broker contradict each other: give one (relaying is the default)')
+  }
   if (values.files !== undefined) await checkDirectory(values.files)
   return {
     port: integerFlag('port', values.port, 1783, 0, 65535),
     clients,
     allowGuests,
-    broker: values.broker === true,
+    broker: values['no-broker'] !== true, // a newcomer's `sub` and `pub` meet through `serve`
     reserved: { whatIs: true, descriptors: true },
     config: (values.register ?? []).length > 0,
     ...(values.bind === undefined ? {} : { bind: values.bind }),
@@ -120,6 +132,12 @@ async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionS
     ...(serverSecret === undefined ? {} : { secretKey: secretKeyArg('--secret-key', serverSecret) }),
     ...(values.files === undefined ? {} : { files: values.files }),
     ...(debugEnabled(values.debug, io.env) ? { debug: debugTracer(io) } : {}),
+    // Sessions and messages are records of their own (below); the server's log adds its warnings.
+    log: {
+      logger: ({ level, message }) =>
+        io.stderr.write(`${level === 'warn' ? 'warning' : level}: ${message}\n`),
+      level: logLevelFlag(values['log-level']),
+    },
   }
 }
 
@@ -135,6 +153,17 @@ function advertiseOf(values: ServeValues): Pick<PavillionServerOptions, 'adverti
     )
   }
   return { advertise: name }
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+
+/** `--log-level`: what the server's log writes to stderr. Default `warn` (sessions are records already). */
+function logLevelFlag(text: string | undefined): (typeof LOG_LEVELS)[number] {
+  if (text === undefined) return 'warn'
+  const level = LOG_LEVELS.find((candidate) => candidate === text)
+  if (level === undefined)
+    throw new UsageError(`--log-level expected ${LOG_LEVELS.join(', ')}, got "${text}"`)
+  return level
 }
 
 interface ClientLists {
@@ -255,14 +284,6 @@ function report(server: PavillionServer, out: Output): void {
       { client: clientField(client), reason },
       `${style.yellow('session closed')}  ${clientLabel(client)} ${style.dim(`(${client.key})`)}: ${reason}`,
     ),
-  )
-  server.addEventListener('security:leaked-secret-key', ({ detail }) =>
-    out.note(
-      `warning: client ${bytesText(detail.clientId, false)} sent its secret key in a handshake (reference client defect D1): replace its key pair`,
-    ),
-  )
-  server.addEventListener('error', ({ detail }) =>
-    out.note(`warning: ${detail.error instanceof Error ? detail.error.message : String(detail.error)}`),
   )
   server.subscribe('*', (m) =>
     out.record(

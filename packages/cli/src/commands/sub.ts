@@ -2,6 +2,7 @@ import type { Message, ServerInfo } from 'pavillion'
 import { addressArg } from '../args/address.ts'
 import { CLIENT_FLAGS, withClient } from '../args/client-flags.ts'
 import { integerFlag, parseCommand } from '../args/parse.ts'
+import { textArg } from '../args/text.ts'
 import { bytesField, bytesText } from '../bytes.ts'
 import { EXIT } from '../exit-status.ts'
 import type { CliIo } from '../io.ts'
@@ -23,7 +24,8 @@ const FLAGS = {
 export async function sub(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals: args } = parseCommand('sub', argv, FLAGS)
   if (values.help === true) return printHelp('sub', io)
-  const [addressText, ...targets] = args
+  const [addressText, ...targetTexts] = args
+  const targets = targetTexts.map((target) => textArg('TARGET', target))
   if (addressText === undefined || targets.length === 0) {
     throw new UsageError(
       'missing ADDR or TARGET; usage: pavillion sub ADDR TARGET... (see pavillion sub --help)',

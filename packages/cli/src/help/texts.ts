@@ -63,7 +63,8 @@ default: the environment variable PAVILLION_SECRET_KEY).
 
 Runs a server until SIGINT or SIGTERM, then closes cleanly (exit 0). Prints one
 line per event: listening (first, with the bound port), session opened/closed,
-message received, RPC served. Serves echo at function 0.
+message received, RPC served. Serves echo at function 0. Relays each client's
+messages to the other clients, so that pub and sub meet through it.
   --port PORT           listening port (default 1783; 0: any free port)
   --bind ADDR           listening address (default 0.0.0.0)
   --multicast GROUP     join a multicast group, e.g. 239.255.28.12 (needs --interface)
@@ -71,17 +72,21 @@ message received, RPC served. Serves echo at function 0.
   --psk-client ID=KEY   accept a PSK client (repeatable; KEY may be @FILE)
   --ecc-client ID=PUB   accept an ECC client by its public key (repeatable)
   --clients FILE        JSON {"psk":{"ID":"KEY"},"ecc":{"ID":"PUB"}}
+  --config FILE         JSON with any of the settings above (see the README);
+                        flags given as well win, and add to repeatable ones
   --secret-key KEY      the server's X25519 secret key, for ECC (env PAVILLION_SECRET_KEY)
   --advertise NAME      advertise over mDNS as NAME (DNS-SD _pavillion._udp), on --interface
                         or on the --bind address
   --allow-guests        accept ECC clients with unknown keys (needs --secret-key)
   --echo FN             also serve echo at function FN (repeatable)
-  --broker              re-publish each client's messages to the other clients
+  --no-broker           do not relay each client's messages to the other clients
+                        (relaying, --broker, is the default)
   --files DIR           serve the file functions (10-14) from DIR
   --register N:NAME:TYPE[=VALUE]
                         declare a writable register, e.g. 100:temperature:f32=21.5
                         (TYPE: bytes utf8 u8 u16 u32 i32 f32 f64 bool json; repeatable);
                         also serves getConfig/setConfig (24/25) by register name
+  --log-level LEVEL     the server's log on stderr: debug, info, warn (default), error
   --json                one JSON object per line (NDJSON)
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help`,

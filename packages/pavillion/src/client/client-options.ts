@@ -3,6 +3,7 @@ import type { PresharedKey, SecretKey } from '@pavillion/crypto'
 import type { ClientPubSubOptions } from '@pavillion/pubsub'
 import type { AddressInput } from '../address.ts'
 import type { KeyInput } from '../keys.ts'
+import type { LogOption } from '../log.ts'
 import type { PacketTracer } from '../packet-trace.ts'
 import type { ClientDiscoveryOptions, ServerSelector } from './discovered-server.ts'
 
@@ -49,4 +50,9 @@ export interface PavillionClientOptions extends AbortOptions {
   readonly timing?: Partial<ClientTiming>
   /** Called for every datagram in and out (size, counter, kind; never key material). */
   readonly debug?: PacketTracer
+  /**
+   * A logger for what people operating it want to read (sessions or servers coming and going,
+   * rejections, security warnings, non-fatal errors), at `info` and above unless `{ logger, level }`.
+   */
+  readonly log?: LogOption
 }

@@ -5,6 +5,7 @@ import { RegistersClient } from '@pavillion/registers'
 import { RpcClient } from '@pavillion/rpc'
 import { createUdpTransport, nodeRuntime, type UdpTransportOptions } from '@pavillion/transport-node'
 import { checkIpLiteral, parseAddress, resolveAddress } from '../address.ts'
+import { logClient } from '../log.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import type { PavillionClientOptions } from './client-options.ts'
@@ -103,6 +104,7 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
       destination,
       ...(follower && { follower }),
     })
+    if (options.log !== undefined) logClient(client, options.log)
     if (signal !== undefined) {
       const close = () => void client.close()
       signal.addEventListener('abort', close, { once: true })

@@ -20,6 +20,7 @@ import type {
 import type { RegistersClient } from '@pavillion/registers'
 import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileOptions } from '@pavillion/rpc'
 import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
+import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
 import type { ServerFollower, ServerMovedDetail } from './discovered-server.ts'
@@ -88,6 +89,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   readonly destination: PeerAddress
   readonly #follower: ServerFollower | undefined
   #closing: Promise<void> | undefined
+  readonly #inFlight = new InFlight()
 
   /** Use `createClient()`; this wires already-built parts together. */
   constructor(parts: ClientParts) {
@@ -151,7 +153,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
-    return this.rpc.call(fn, bytesOf(args, 'args'), options)
+    return this.#inFlight.track(this.rpc.call(fn, bytesOf(args, 'args'), options))
   }
 
   /**
@@ -221,7 +223,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     payload: Payload,
     options?: ClientPublishOptions,
   ): Promise<PublishReport<ServerInfo>> {
-    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+    return this.#inFlight.track(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options))
   }
 
   /** Calls `handler` for every message servers send to `target` (`'*'`: every target). Returns the remover. */
@@ -239,9 +241,14 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     return { engine: this.core.stats(), pubsub: this.pubsub.stats() }
   }
 
-  /** Says goodbye (quit), rejects pending calls with `ClosedError`, releases the socket. Idempotent. */
+  /**
+   * Says goodbye (quit), rejects pending calls and publishes with
+   * `ClosedError`, releases the socket. Idempotent. A publish or call still
+   * in flight that nobody awaits rejects quietly (no unhandled rejection).
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#inFlight.release()
       this.registers.close()
       this.pubsub.close()
       this.rpc.close()

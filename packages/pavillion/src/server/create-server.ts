@@ -6,6 +6,7 @@ import { RpcServer } from '@pavillion/rpc'
 import { type FileServiceOptions, serveFiles } from '@pavillion/rpc/files'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
 import { secretKeyOf } from '../keys.ts'
+import { logServer } from '../log.ts'
 import { tracedTransport } from '../packet-trace.ts'
 import { sharedCrypto } from '../shared-crypto.ts'
 import { advertiseServer } from './advertise-server.ts'
@@ -96,6 +97,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
       },
       advertisement,
     })
+    if (options.log !== undefined) logServer(server, options.log)
     if (signal !== undefined) {
       const close = () => void server.close()
       signal.addEventListener('abort', close, { once: true })

@@ -19,6 +19,7 @@ import type {
 } from '@pavillion/pubsub'
 import type { RegistersServer, RegistersServerStats } from '@pavillion/registers'
 import type { RpcServer, RpcServerStats } from '@pavillion/rpc'
+import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
 
@@ -89,6 +90,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   readonly advertisement: Advertisement | undefined
   readonly #cleanup: () => void | Promise<void>
   #closing: Promise<void> | undefined
+  readonly #inFlight = new InFlight()
 
   /** Use `createServer()`; this wires already-built parts together. */
   constructor(parts: ServerParts) {
@@ -139,7 +141,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     payload: Payload,
     options?: ServerPublishOptions,
   ): Promise<PublishReport<ClientInfo>> {
-    return this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)
+    return this.#inFlight.track(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options))
   }
 
   /**
@@ -168,10 +170,12 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
 
   /**
    * Tells every client goodbye (quit), settles pending sends, stops the RPC
-   * and pub/sub layers and releases the sockets. Idempotent.
+   * and pub/sub layers and releases the sockets. Idempotent. A publish still
+   * in flight that nobody awaits rejects quietly with `ClosedError`.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#inFlight.release()
       await this.#cleanup()
       this.registers.close()
       this.pubsub.close()

@@ -16,6 +16,7 @@ import type { UdpTransportOptions } from '@pavillion/transport-node'
 import type { StatusInput } from '@pavillion/wire'
 import { checkIpLiteral } from '../address.ts'
 import type { KeyInput } from '../keys.ts'
+import type { LogOption } from '../log.ts'
 import type { PacketTracer } from '../packet-trace.ts'
 import type { ServerAdvertiseOptions } from './advertise-server.ts'
 
@@ -94,6 +95,11 @@ export interface PavillionServerOptions extends AbortOptions {
   readonly sessionTimeout?: number
   /** Called for every datagram in and out (size, counter, kind; never key material). */
   readonly debug?: PacketTracer
+  /**
+   * A logger for what people operating it want to read (sessions or servers coming and going,
+   * rejections, security warnings, non-fatal errors), at `info` and above unless `{ logger, level }`.
+   */
+  readonly log?: LogOption
 }
 
 /** Reserved functions a server answers unless told otherwise. */

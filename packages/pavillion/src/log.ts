@@ -1,0 +1,97 @@
+import { addressKey, type ClientInfo, type PeerAddress, type ServerInfo } from '@pavillion/core'
+import { toHex } from '@pavillion/crypto'
+import type { PavillionClient } from './client/pavillion-client.ts'
+import type { PavillionServer } from './server/pavillion-server.ts'
+
+/** How much a record matters, least first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+/** One line a client or server reports: a level, the event it comes from, and a sentence. */
+export interface LogRecord {
+  readonly level: LogLevel
+  /** The event's name (`session:opened`, `server:invalid-client-id`, `error`, …). */
+  readonly event: string
+  /** A sentence for people: who, what, why. Never key material. */
+  readonly message: string
+}
+
+/** Receives the records at or above the chosen level. */
+export type Logger = (record: LogRecord) => void
+
+/**
+ * The `log` option of `createServer` and `createClient`: a logger (which
+ * hears `info` and above) or a logger with its level.
+ */
+export type LogOption = Logger | { readonly logger: Logger; readonly level?: LogLevel }
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+
+/**
+ * Checks a `log` option and returns the function that logs what passes its level.
+ * @throws TypeError for anything else than a function or `{ logger, level? }`
+ */
+export function loggerOf(option: LogOption): (level: LogLevel, event: string, message: string) => void {
+  const logger = typeof option === 'function' ? option : option?.logger
+  const level = typeof option === 'function' ? 'info' : (option?.level ?? 'info')
+  if (typeof logger !== 'function') throw new TypeError('"log" expected a function or { logger, level? }')
+  const min = LEVELS.indexOf(level)
+  if (min < 0) throw new TypeError(`"log.level" expected one of ${LEVELS.join(', ')}, got ${String(level)}`)
+  return (at, event, message) => {
+    if (LEVELS.indexOf(at) >= min) logger({ level: at, event, message })
+  }
+}
+
+/** Reports a server's sessions, security warnings and non-fatal errors to `option`. */
+export function logServer(server: PavillionServer, option: LogOption): void {
+  const log = loggerOf(option)
+  server.addEventListener('session:opened', ({ detail: { client } }) =>
+    log(
+      'info',
+      'session:opened',
+      `session opened with ${clientName(client)} (${client.key}, ${suite(client)})`,
+    ),
+  )
+  server.addEventListener('session:closed', ({ detail: { client, reason } }) =>
+    log('info', 'session:closed', `session with ${clientName(client)} (${client.key}) closed: ${reason}`),
+  )
+  server.addEventListener('security:leaked-secret-key', ({ detail }) =>
+    log(
+      'warn',
+      'security:leaked-secret-key',
+      `client ${idName(detail.clientId)} (${addressKey(detail.address)}) sent its secret key in a handshake (reference client defect D1): replace its key pair`,
+    ),
+  )
+  server.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+}
+
+/** Reports a client's servers, its rejections and non-fatal errors to `option`. */
+export function logClient(client: PavillionClient, option: LogOption): void {
+  const log = loggerOf(option)
+  client.addEventListener('server:connected', ({ detail: { server } }) =>
+    log('info', 'server:connected', `connected to ${serverName(server)}`),
+  )
+  client.addEventListener('server:disconnected', ({ detail: { server, reason } }) =>
+    log('info', 'server:disconnected', `disconnected from ${serverName(server)}: ${reason}`),
+  )
+  client.addEventListener('server:invalid-client-id', ({ detail: { address } }) =>
+    log('warn', 'server:invalid-client-id', `${where(address)} does not know this client ID`),
+  )
+  client.addEventListener('time:sync', ({ detail: { server, offset } }) =>
+    log('debug', 'time:sync', `clock of ${serverName(server)} is ${offset} µs off`),
+  )
+  client.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+}
+
+/** A client as people read it: its ID as text when printable, else hex; a guest by its identity's prefix. */
+function clientName(client: ClientInfo): string {
+  return client.guest ? `guest ${toHex(client.identity).slice(0, 16)}…` : idName(client.clientId)
+}
+
+function idName(id: Uint8Array): string {
+  return id.every((byte) => byte >= 0x20 && byte < 0x7f) ? new TextDecoder().decode(id) : toHex(id)
+}
+
+const suite = (client: ClientInfo) => (client.suite === 1 ? 'psk' : 'ecc')
+const serverName = (server: ServerInfo) => `server ${server.key}`
+const where = (address: PeerAddress) => `server ${addressKey(address)}`
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
