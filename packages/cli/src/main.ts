@@ -10,6 +10,7 @@ import { pub } from './commands/pub.ts'
 import { pubkey } from './commands/pubkey.ts'
 import { serve } from './commands/serve.ts'
 import { sub } from './commands/sub.ts'
+import { ui } from './commands/ui.ts'
 import { failureOf } from './exit-status.ts'
 import type { CliIo } from './io.ts'
 import { UsageError } from './usage-error.ts'
@@ -23,6 +24,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   pub,
   sub,
   ping,
+  ui,
   bench,
   demo,
   help,

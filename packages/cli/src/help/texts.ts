@@ -28,6 +28,7 @@ Commands:
                         publish a message
   sub ADDR TARGET...    print the messages servers send
   ping ADDR             measure round trips with the echo function
+  ui [ADDR...]          a web dashboard on 127.0.0.1:8080: servers, messages, calls, counters
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
 
@@ -123,6 +124,25 @@ ${ADDRESS}
   --size BYTES          payload size (default 16)
   --timeout MS          per call and for the first connection (default 2000)
 ${CLIENT_FLAGS}
+${KEY_FLAGS}`,
+
+  ui: `Usage: pavillion ui [ADDR...] [options]
+
+Serves a web dashboard until SIGINT or SIGTERM: the servers and clients this
+node knows (RTT, status bytes, last seen), live messages, forms to call a
+function and to publish, and live counter charts. It runs one client per ADDR,
+all with the same credentials, and with --listen a server of its own whose
+sessions it shows. Prints the URL first. Nothing is loaded from the network.
+${ADDRESS}
+  --port PORT           the dashboard's HTTP port (default 8080; 0: any free port)
+  --bind ADDR           its HTTP address (default 127.0.0.1); any other address
+                        needs the one-time token printed in the URL
+  --listen ADDR:PORT    also run a PSK server there (needs --psk-client)
+  --psk-client ID=KEY   a client the --listen server accepts (repeatable)
+  --interface ADDR      interface for a multicast group ADDR (required then)
+  --json                the URL as {"event":"listening","url":…}
+  --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
+  -h, --help            this help
 ${KEY_FLAGS}`,
 
   bench: `Usage: pavillion bench [ARGS...]
