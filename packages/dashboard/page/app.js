@@ -91,6 +91,7 @@ function addMessage(m) {
 /** Counters become per-second rates between two samples. */
 function addSample(sample) {
   const previous = state.previous
+  if (previous !== undefined && sample.at <= previous.at) return // replayed after a reconnection
   state.previous = sample
   if (previous === undefined) return
   const seconds = Math.max(0.001, (sample.at - previous.at) / 1000)
@@ -105,6 +106,7 @@ function onHello(hello) {
   state.chart ??= new LiveChart($('counters-chart'), state.names)
   for (const sample of hello.counters.samples) addSample(sample)
   showNodes(hello.nodes)
+  $('messages').tBodies[0].replaceChildren() // a reconnection replays the recent ones
   for (const m of hello.messages) addMessage(m)
 }
 
