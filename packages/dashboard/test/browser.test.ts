@@ -33,6 +33,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
       port: 0,
       sampleInterval: 250,
     })
+    // A fresh profile each run: launchPersistentContext passes it as --user-data-dir.
     profile = await mkdtemp(join(tmpdir(), 'pavillion-chromium-'))
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
