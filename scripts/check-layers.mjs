@@ -45,6 +45,7 @@ const RULES = {
   'test-vectors': { allow: [NODE] },
   bench: { allow: ['*'] },
   'integration-tests': { allow: ['*'] },
+  'readme-tests': { allow: ['typescript', NODE] },
 }
 
 const IMPORT_RE =

@@ -1,4 +1,4 @@
-import type { DeliveryReport } from './events.ts'
+import type { DeliveryReport, OpcodeEvent } from './events.ts'
 import { SequenceMap } from './sequence-map.ts'
 import type { PeerAddress } from './transport.ts'
 
@@ -26,7 +26,7 @@ export interface TrackerHost<P> {
   rto(key: string | undefined, attempt: number): number
   /** A round-trip sample for one peer (Karn's rule already applied). */
   sampleRtt(key: string, rtt: number): void
-  report(report: DeliveryReport<P>, internal: boolean): void
+  report(report: DeliveryReport<P>, internal: boolean, token: unknown): void
   setTimer(id: number, at: number): void
   clearTimer(id: number): void
   countRetransmission(): void
@@ -39,8 +39,11 @@ export type AckKey = string | bigint
 export interface TrackParams<P> {
   /** Keys acknowledgements are matched by (see `DeliveryTracker.acknowledge`): one per distinct counter. */
   readonly ackKeys: readonly AckKey[]
-  /** The application opcode of the packet: an acknowledgement names the kind of packet it answers. */
-  readonly opcode: number
+  /**
+   * The application opcode that answers the packet: 2 (ack) for a reliable
+   * message, or a layer's reply opcode. Only an answer of this opcode counts.
+   */
+  readonly answeredBy: number
   /** The plaintext, when the packet may have to be sealed again for a peer met later (client sends). */
   readonly plaintext?: Uint8Array
   readonly counter: bigint
@@ -55,6 +58,10 @@ export interface TrackParams<P> {
   readonly internal?: boolean
   /** The targets are "every connected peer": peers keyed later join, peers that leave stop being awaited. */
   readonly autoTargets?: boolean
+  /** Handed back with the report, untouched (the facade's promise of it). */
+  readonly token?: unknown
+  /** Sends with the same owner end together with `cancelOwned` (a layer closing). */
+  readonly owner?: object | undefined
 }
 
 interface TargetState<P> {
@@ -78,6 +85,8 @@ interface Tracked<P> {
   /** The awaited peers by key; undefined while there are none (a send to whoever answers first). */
   targets: Map<string, TargetState<P>> | undefined
   readonly acked: P[]
+  /** A layer's answers, in arrival order (acks are not kept). */
+  answers: OpcodeEvent<P>[] | undefined
   firstSentAt: number
   transmissions: number
 }
@@ -117,6 +126,7 @@ export class DeliveryTracker<P> {
       resealedKeys: undefined,
       targets,
       acked: [],
+      answers: undefined,
       firstSentAt: now,
       transmissions: 0,
     }
@@ -169,24 +179,35 @@ export class DeliveryTracker<P> {
   }
 
   /**
-   * Records that `peer` (at `peerKey`) acknowledged the send matched by
-   * `ackKey`, which must be a packet of opcode `opcode` (an ack answers a
-   * reliable message, an RPC response a call). Returns the send's ticket, or
-   * undefined when nothing was waiting for this acknowledgement (late,
-   * duplicate, of another kind, or from a peer nobody expected).
+   * Records that `peer` (at `peerKey`) answered the send matched by `ackKey`
+   * with a packet of opcode `opcode`, which must be the send's `answeredBy`.
+   * `answer`, a layer's reply, goes into the report. Returns true when it
+   * counted; false when nothing was waiting for it (late, duplicate, of
+   * another kind, or from a peer nobody expected).
    */
-  acknowledge(now: number, ackKey: AckKey, opcode: number, peerKey: string, peer: P): number | undefined {
+  acknowledge(
+    now: number,
+    ackKey: AckKey,
+    opcode: number,
+    peerKey: string,
+    peer: P,
+    answer?: OpcodeEvent<P>,
+  ): boolean {
     const id = this.#ticketOf(ackKey)
     const send = id === undefined ? undefined : this.#sends.get(id)
-    if (send === undefined || send.params.opcode !== opcode) return undefined
+    if (send === undefined || send.params.answeredBy !== opcode) return false
     const state = send.targets?.get(peerKey)
-    if (state?.acked === true) return undefined
+    if (state?.acked === true) return false
     if (state !== undefined) state.acked = true
-    else if (send.params.expect === 'all' || send.acked.some((p) => p === peer)) return undefined
+    else if (send.params.expect === 'all' || send.acked.some((p) => p === peer)) return false
     send.acked.push(peer)
+    if (answer !== undefined) {
+      send.answers ??= []
+      send.answers.push(answer)
+    }
     if (send.transmissions === 1) this.#host.sampleRtt(peerKey, now - send.firstSentAt)
     if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
-    return send.id
+    return true
   }
 
   /** Fires the retransmission or deadline of send `id`. */
@@ -205,6 +226,12 @@ export class DeliveryTracker<P> {
   cancel(now: number, id: number, outcome: 'cancelled' | 'closed' = 'cancelled'): void {
     const send = this.#sends.get(id)
     if (send !== undefined) this.#finish(now, send, outcome)
+  }
+
+  /** Ends every send of `owner` early: its reports say `cancelled`. */
+  cancelOwned(now: number, owner: object): void {
+    for (const send of [...this.#sends.values()])
+      if (send.params.owner === owner) this.#finish(now, send, 'cancelled')
   }
 
   /** Ends every send (endpoint closing). */
@@ -274,8 +301,10 @@ export class DeliveryTracker<P> {
         missing,
         transmissions: send.transmissions,
         elapsed: now - send.firstSentAt,
+        answers: send.answers ?? NO_ANSWERS,
       },
       send.params.internal === true,
+      send.params.token,
     )
   }
 
@@ -296,3 +325,5 @@ export class DeliveryTracker<P> {
     else this.#byName.set(ackKey, id)
   }
 }
+
+const NO_ANSWERS: readonly never[] = Object.freeze([])

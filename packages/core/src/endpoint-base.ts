@@ -6,11 +6,13 @@ import {
   decodeSetup,
   HEADER_SIZE,
   MAC_SIZE,
+  MAX_PLAINTEXT_SIZE,
+  readU64,
   type SetupMessage,
   WireDecodeError,
 } from '@pavillion/wire'
-import { DeliveryTracker } from './delivery-tracker.ts'
-import type { DeliveryReport, Transmit } from './events.ts'
+import { type AckKey, DeliveryTracker, type Expectation } from './delivery-tracker.ts'
+import type { DeliveryReport, MessageEvent, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
 import { type EndpointStats, emptyStats } from './stats.ts'
 import { TimerTable } from './timer-table.ts'
@@ -18,6 +20,30 @@ import { addressKey, type PeerAddress } from './transport.ts'
 
 /** A named engine timer, or a tracked send's id. */
 export type TimerKey = string | number
+
+/** Route flags of one application opcode. */
+const CORE = 1
+const DUPLICATES = 2
+
+/** How a send is tracked: until when, whose acknowledgements, and what answers it. */
+export interface TrackRequest {
+  /** Absolute give-up time, ms. */
+  readonly deadline: number
+  readonly expect: Expectation
+  /**
+   * The application opcode that answers the packet; default 2 (ack). A
+   * layer's answer starts its payload with the u64 counter of the packet it
+   * answers; the matched answers come back in the report.
+   */
+  readonly answeredBy?: number | undefined
+  /** Handed back untouched with the delivery event. */
+  readonly token?: unknown
+  /** Sends with the same owner end together with `cancelOwned`. */
+  readonly owner?: object | undefined
+}
+
+/** What a layer's handler could not use, counted by the engine. */
+export type DroppedKind = 'malformed' | 'unknownOpcode'
 
 /**
  * The sans-I/O plumbing both endpoints share: output queues, the timer
@@ -29,7 +55,7 @@ export type TimerKey = string | number
  * `handleTimeout(now)` no earlier than that. Spurious `handleTimeout` calls
  * are harmless.
  */
-export abstract class EndpointBase<E, P> {
+export abstract class EndpointBase<E extends { readonly type: string }, P> {
   protected readonly crypto: PavillionCrypto
   protected readonly timers = new TimerTable<TimerKey>()
   protected readonly tracker: DeliveryTracker<P>
@@ -40,14 +66,18 @@ export abstract class EndpointBase<E, P> {
   #lastSource: PeerAddress | undefined
   #lastKey = ''
   readonly #events = new Queue<E>()
+  /** Per application opcode: decoded by the engine (CORE), duplicates wanted by its layer (DUPLICATES). */
+  readonly #routes = new Uint8Array(256)
 
-  constructor(crypto: PavillionCrypto) {
+  /** `coreOpcodes`: the application opcodes this role decodes itself; every other one goes to its layer. */
+  constructor(crypto: PavillionCrypto, coreOpcodes: readonly number[]) {
     this.crypto = crypto
+    for (const opcode of coreOpcodes) this.#routes[opcode] = CORE
     this.tracker = new DeliveryTracker<P>({
       transmit: (to, bytes) => this.transmit(to, bytes),
       rto: (key, attempt) => this.rto(key, attempt),
       sampleRtt: (key, rtt) => this.sampleRtt(key, rtt),
-      report: (report, internal) => this.onDelivery(report, internal),
+      report: (report, internal, token) => this.onDelivery(report, internal, token),
       setTimer: (id, at) => this.timers.set(id, at),
       clearTimer: (id) => this.timers.clear(id),
       countRetransmission: () => {
@@ -92,6 +122,70 @@ export abstract class EndpointBase<E, P> {
   /** Ends tracking of a send early; its report says `cancelled` (an aborted call). */
   cancel(now: number, id: number): void {
     this.tracker.cancel(now, id)
+  }
+
+  /** Ends every tracked send made with `owner`; their reports say `cancelled`. */
+  cancelOwned(now: number, owner: object): void {
+    this.tracker.cancelOwned(now, owner)
+  }
+
+  /** True for an application opcode the engine decodes itself (a layer cannot take it; opcode 1 aside). */
+  isCoreOpcode(opcode: number): boolean {
+    return (this.#routes[opcode]! & CORE) !== 0
+  }
+
+  /** Whether retransmissions of `opcode` are reported (as `duplicate: true` message events). */
+  setDuplicates(opcode: number, wanted: boolean): void {
+    this.#routes[opcode] = wanted ? this.#routes[opcode]! | DUPLICATES : this.#routes[opcode]! & ~DUPLICATES
+  }
+
+  /** Counts a message a layer could not use: its payload did not decode, or no layer takes its opcode. */
+  countDropped(kind: DroppedKind): void {
+    this.counters[kind]++
+  }
+
+  /**
+   * Sorts an authentic plaintext: `'core'` for an opcode the role decodes,
+   * `'layer'` for one it hands on, undefined (counted malformed) when it is
+   * empty or longer than any message can be.
+   */
+  protected routeOf(plaintext: Uint8Array): 'core' | 'layer' | undefined {
+    if (plaintext.length === 0 || plaintext.length > MAX_PLAINTEXT_SIZE) {
+      this.counters.malformed++
+      return undefined
+    }
+    return (this.#routes[plaintext[0]!]! & CORE) !== 0 ? 'core' : 'layer'
+  }
+
+  /**
+   * Hands an authentic layer message on: a fresh one that answers a tracked
+   * send made with `answeredBy` (its payload starts with the u64 counter it
+   * answers) goes into that send's report; other fresh ones to the layer as
+   * a message event, duplicates only when the layer asked for them.
+   */
+  protected deliver(
+    now: number,
+    plaintext: Uint8Array,
+    counter: bigint,
+    sender: P,
+    senderKey: string,
+    duplicate: boolean,
+  ): void {
+    const opcode = plaintext[0]!
+    if (duplicate && (this.#routes[opcode]! & DUPLICATES) === 0) return
+    const event: MessageEvent<P> = {
+      type: 'message',
+      opcode,
+      payload: plaintext.subarray(1),
+      counter,
+      sender,
+      duplicate,
+    }
+    if (!duplicate && plaintext.length >= 9 && this.tracker.size > 0) {
+      const answered = this.ackKey(senderKey, readU64(plaintext, 1))
+      if (this.tracker.acknowledge(now, answered, opcode, senderKey, sender, event)) return
+    }
+    this.#events.push(event as unknown as E)
   }
 
   protected transmit(to: PeerAddress, bytes: Uint8Array): void {
@@ -186,5 +280,7 @@ export abstract class EndpointBase<E, P> {
   protected abstract onTimer(now: number, key: string): void
   protected abstract rto(key: string | undefined, attempt: number): number
   protected abstract sampleRtt(key: string, rtt: number): void
-  protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean): void
+  protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean, token: unknown): void
+  /** How an answer from `peerKey` to our packet `counter` is looked up in the tracker. */
+  protected abstract ackKey(peerKey: string, counter: bigint): AckKey
 }

@@ -1,24 +1,25 @@
-/** Error codes of every Pavillion error, in Node/undici style. */
+/**
+ * Error codes of the engine's errors, in Node/undici style. Each layer has
+ * its own union (e.g. `RpcErrorCode`, `PubSubErrorCode`) for the codes it raises.
+ */
 export type PavillionErrorCode =
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_ABORTED'
   | 'ERR_TIMEOUT'
   | 'ERR_CLOSED'
-  | 'ERR_NO_ACKNOWLEDGEMENT'
   | 'ERR_BACKPRESSURE'
-  | 'ERR_NOT_CONNECTED'
   | 'ERR_COUNTER_EXHAUSTED'
-  | 'ERR_RPC_REMOTE'
 
 /**
  * Base class of every error Pavillion raises on purpose. Recognise it across
  * package copies with `err instanceof PavillionError` (branded) or `err.code`.
+ * `C` is the code union of the package that raises it.
  */
-export class PavillionError extends Error {
+export class PavillionError<C extends string = PavillionErrorCode> extends Error {
   /** Machine-readable reason. */
-  readonly code: PavillionErrorCode
+  readonly code: C
 
-  constructor(code: PavillionErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: C, message: string, options?: ErrorOptions) {
     super(message, options)
     this.code = code
     this.name = 'PavillionError'

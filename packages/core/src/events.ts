@@ -1,4 +1,4 @@
-import type { AppMessage, DeviceStatus } from '@pavillion/wire'
+import type { DeviceStatus } from '@pavillion/wire'
 import type { PeerAddress } from './transport.ts'
 
 /** A server as a client knows it: one per source address that completed a handshake. */
@@ -48,25 +48,38 @@ export interface DeliveryReport<P> {
   readonly transmissions: number
   /** Time from the first transmission to the report, ms. */
   readonly elapsed: number
+  /** The answers of a send made with `answeredBy` (one per peer, in arrival order); empty otherwise. */
+  readonly answers: readonly OpcodeEvent<P>[]
 }
 
-/** An authenticated application message, with its sender. */
-export interface MessageEvent<P> {
-  readonly type: 'message'
-  /** The authenticated sender. */
-  readonly peer: P
-  /** Its counter (u64). */
-  readonly counter: bigint
+/**
+ * An authenticated message of an opcode the engine does not decode itself,
+ * handed to the layer that registered it (`Client.handle` / `Server.handle`).
+ */
+export interface OpcodeEvent<P> {
   /** The application opcode (the first plaintext byte). */
   readonly opcode: number
-  /** The decoded payload. */
-  readonly message: AppMessage
   /**
-   * True when this counter was seen before (a retransmission). Reliable
-   * messages are then re-acknowledged by the engine and never reported;
-   * RPC calls are reported so the RPC layer can answer from its cache.
+   * The plaintext after the opcode byte, undecoded. A view that is never
+   * overwritten, so it may be kept; it can share its buffer with other
+   * packets, so `slice()` it to own the bytes alone.
+   */
+  readonly payload: Uint8Array
+  /** The sender's packet counter (u64). */
+  readonly counter: bigint
+  /** The authenticated sender. */
+  readonly sender: P
+  /**
+   * True when this counter was seen before (a retransmission). Reported only
+   * to handlers registered with `{ duplicates: true }`; the engine has already
+   * acknowledged a duplicate reliable message again.
    */
   readonly duplicate: boolean
+}
+
+/** An `OpcodeEvent` as the engine queues it. */
+export interface MessageEvent<P> extends OpcodeEvent<P> {
+  readonly type: 'message'
 }
 
 /** Events a client endpoint emits. */
@@ -76,7 +89,7 @@ export type ClientEvent =
   | { readonly type: 'server:status'; readonly server: ServerInfo; readonly status: DeviceStatus }
   | { readonly type: 'server:invalid-client-id'; readonly address: PeerAddress }
   | { readonly type: 'time:sync'; readonly server: ServerInfo; readonly offset: number }
-  | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo> }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo>; readonly token: unknown }
   | MessageEvent<ServerInfo>
 
 /** Events a server endpoint emits. */
@@ -88,7 +101,7 @@ export type ServerEvent =
       readonly clientId: Uint8Array
       readonly address: PeerAddress
     }
-  | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo> }
+  | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo>; readonly token: unknown }
   | MessageEvent<ClientInfo>
 
 /** A datagram the endpoint wants sent. */

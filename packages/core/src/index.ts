@@ -39,7 +39,7 @@ export {
   type ClientTrackedSendOptions,
 } from './api/client.ts'
 export { Emitter, type Listener } from './api/emitter.ts'
-export type { FacadeEventMap, TrackedSend } from './api/facade.ts'
+export type { FacadeEventMap, HandleOptions, OpcodeHandler, TrackedSend } from './api/facade.ts'
 export { type AbortOptions, DEFAULT_SEND_TIMEOUT, type TrackedSendOptions } from './api/options.ts'
 export { Server, type ServerEventMap, type ServerOptions, type ServerSendOptions } from './api/server.ts'
 export { ClientEndpoint, type ClientSendRequest } from './client/client-endpoint.ts'
@@ -67,6 +67,7 @@ export type {
   CloseReason,
   DeliveryReport,
   MessageEvent,
+  OpcodeEvent,
   ServerEvent,
   ServerInfo,
   Transmit,

@@ -1,4 +1,4 @@
-import { encodeApp } from '@pavillion/wire'
+import { type AppMessage, decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ClientInfo, MessageEvent, ServerInfo } from '../src/events.ts'
 import { text, World } from './support/world.ts'
@@ -13,11 +13,14 @@ afterEach(async () => {
   await world?.close()
 })
 
+/** The messages no layer took, decoded, with their senders. */
 function collect<P>(endpoint: {
   on(type: 'message', l: (e: MessageEvent<P>) => void): unknown
-}): MessageEvent<P>[] {
-  const seen: MessageEvent<P>[] = []
-  endpoint.on('message', (e) => seen.push(e))
+}): { message: AppMessage; peer: P; counter: bigint }[] {
+  const seen: { message: AppMessage; peer: P; counter: bigint }[] = []
+  endpoint.on('message', (e) =>
+    seen.push({ message: decodeAppPayload(e.opcode, e.payload), peer: e.sender, counter: e.counter }),
+  )
   return seen
 }
 

@@ -1,4 +1,5 @@
 import { hex, loadVectors, toHex } from '@pavillion/test-vectors'
+import { decodeAppPayload } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
 import { CLIENT_ADDRESS, drainEvents, drainHex, eccPair, SERVER_ADDRESS } from './support/vectors.ts'
 
@@ -103,7 +104,7 @@ describe('ECC race (a reference client defect): our client never re-keys for a s
     client.send(1, { plaintext: hex('0491016869') })
     server.handleDatagram(1, CLIENT_ADDRESS, hex(drainHex(client)[0]!))
     const call = drainEvents(server).find((e) => e.type === 'message')
-    expect(call?.type === 'message' && call.message.type).toBe('rpc-call')
+    expect(call?.type === 'message' && decodeAppPayload(call.opcode, call.payload).type).toBe('rpc-call')
     server.send(1, { plaintext: hex('05') })
     client.handleDatagram(1, SERVER_ADDRESS, hex(drainHex(server)[0]!))
     expect(client.stats().forged).toBe(0)

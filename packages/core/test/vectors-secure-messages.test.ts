@@ -1,6 +1,6 @@
 import { loadCrypto, SymmetricKey } from '@pavillion/crypto'
 import { type DatagramRecord, hex, loadVectors, toHex, u64 } from '@pavillion/test-vectors'
-import { decodeFrame } from '@pavillion/wire'
+import { decodeAppPayload, decodeFrame } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
 import type { ClientEndpoint } from '../src/client/client-endpoint.ts'
 import type { ServerEndpoint } from '../src/server/server-endpoint.ts'
@@ -96,7 +96,7 @@ describe('secure messages replay the reference session byte for byte', () => {
       server.handleDatagram(1, CLIENT_ADDRESS, hex(byStep(step)[0]!.hex))
     }
     const messages = drainEvents(server).filter((e) => e.type === 'message')
-    expect(messages.map((m) => m.type === 'message' && m.message)).toEqual([
+    expect(messages.map((m) => m.type === 'message' && decodeAppPayload(m.opcode, m.payload))).toEqual([
       {
         type: 'reliable',
         target: 'T',
@@ -106,7 +106,7 @@ describe('secure messages replay the reference session byte for byte', () => {
       expect.objectContaining({ type: 'unreliable', target: 'T', name: 'uhello' }),
     ])
     expect(
-      messages.every((m) => m.type === 'message' && toHex(m.peer.identity) === file.session.client_id),
+      messages.every((m) => m.type === 'message' && toHex(m.sender.identity) === file.session.client_id),
     ).toBe(true)
   })
 

@@ -1,5 +1,5 @@
-import type { AbortOptions, MessageEvent, ServerInfo } from '@pavillion/core'
-import { AppOpcode, CoreTarget, type DeviceStatus } from '@pavillion/wire'
+import type { AbortOptions, OpcodeEvent, ServerInfo } from '@pavillion/core'
+import { AppOpcode, CoreTarget, type DeviceStatus, decodeAppPayload } from '@pavillion/wire'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ClientFacade } from './facades.ts'
 import { InFlightLimiter } from './in-flight.ts'
@@ -250,16 +250,18 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
     }
   }
 
-  #learn(event: MessageEvent<ServerInfo>): void {
-    const { message, peer } = event
+  #learn(event: OpcodeEvent<ServerInfo>): void {
+    const message = decodeAppPayload(event.opcode, event.payload)
+    const peer = event.sender
     if (message.type !== 'subscribe' || message.target === '' || this.closed) return
     if (this.#subscribers.touch(message.target, peer, this.#client.now())) {
       this.events.emit('subscribed', { target: message.target, server: peer })
     }
   }
 
-  #unlearn(event: MessageEvent<ServerInfo>): void {
-    const { message, peer } = event
+  #unlearn(event: OpcodeEvent<ServerInfo>): void {
+    const message = decodeAppPayload(event.opcode, event.payload)
+    const peer = event.sender
     if (message.type !== 'unsubscribe' || this.closed) return
     const removed = this.#subscribers.remove(message.target, peer.key, this.#client.now())
     if (removed !== undefined) {

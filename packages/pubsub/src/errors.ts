@@ -1,13 +1,16 @@
 import { PavillionError } from '@pavillion/core'
 import type { PublishReport } from './report.ts'
 
+/** Codes of the errors the pub/sub layer raises (besides the engine's `PavillionErrorCode`s). */
+export type PubSubErrorCode = 'ERR_NO_ACKNOWLEDGEMENT'
+
 /**
  * A reliable publish that no peer acknowledged before its timeout (or that
  * had nobody to go to). `report` tells who was expected and that nobody
  * answered. Recognise it with `instanceof` (branded, works across package
  * copies) or `err.code === 'ERR_NO_ACKNOWLEDGEMENT'`.
  */
-export class NoAcknowledgementError<P = unknown> extends PavillionError {
+export class NoAcknowledgementError<P = unknown> extends PavillionError<PubSubErrorCode> {
   /** The delivery report: `acked` is empty, `missing` lists the expected peers. */
   readonly report: PublishReport<P>
 

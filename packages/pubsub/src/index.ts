@@ -51,7 +51,7 @@ export {
   type ClientPubSubOptions,
 } from './client-pubsub.ts'
 export { type CoreMessage, decodeCoreMessage, isCoreTarget, type TagUpdate } from './core-messages.ts'
-export { NoAcknowledgementError } from './errors.ts'
+export { NoAcknowledgementError, type PubSubErrorCode } from './errors.ts'
 export type { ClientFacade, ServerFacade } from './facades.ts'
 export * from './limits.ts'
 export type { Handler } from './listeners.ts'

@@ -1,5 +1,5 @@
-import type { MessageEvent } from '@pavillion/core'
-import { encodeApp } from '@pavillion/wire'
+import type { OpcodeEvent } from '@pavillion/core'
+import { AppOpcode, decodeMessagePayload, encodeApp } from '@pavillion/wire'
 
 /** A message delivered to a subscriber. */
 export interface Message<P> {
@@ -49,18 +49,14 @@ export function encodePublication(
   return plaintext
 }
 
-/** The message an engine event carries, or undefined for anything else (and for the keepalive). */
-export function messageOf<P>(event: MessageEvent<P>): Message<P> | undefined {
-  const { message } = event
-  if (message.type !== 'reliable' && message.type !== 'unreliable') return undefined
-  const reliable = message.type === 'reliable'
-  if (reliable && message.target === '' && message.name === '' && message.body.length === 0) return undefined
-  return {
-    sender: event.peer,
-    target: message.target,
-    name: message.name,
-    payload: message.body,
-    reliable,
-    counter: event.counter,
-  }
+/**
+ * The message an opcode 1 or 3 event carries, or undefined for the keepalive
+ * (which the engine does not hand on anyway).
+ * @throws WireDecodeError when the payload is malformed (the engine counts it)
+ */
+export function messageOf<P>(event: OpcodeEvent<P>): Message<P> | undefined {
+  const { target, name, body } = decodeMessagePayload(event.payload)
+  const reliable = event.opcode === AppOpcode.Reliable
+  if (reliable && target === '' && name === '' && body.length === 0) return undefined
+  return { sender: event.sender, target, name, payload: body, reliable, counter: event.counter }
 }

@@ -5,7 +5,7 @@ import {
   type DeliveryReport,
   Emitter,
   type Listener,
-  type MessageEvent,
+  type OpcodeEvent,
   type TrackedSend,
 } from '@pavillion/core'
 import {
@@ -253,7 +253,7 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
    * listener they are thrown at the end, and the endpoint reports them as its
    * own `error` event.
    */
-  protected receive(event: MessageEvent<P>, after?: (message: Message<P>) => void): void {
+  protected receive(event: OpcodeEvent<P>, after?: (message: Message<P>) => void): void {
     if (this.#closed) return
     const message = messageOf(event)
     if (message === undefined) return

@@ -1,6 +1,9 @@
 import { PavillionError, type ServerInfo } from '@pavillion/core'
 import { rpcStatusName } from '@pavillion/wire'
 
+/** Codes of the errors the RPC layer raises (besides the engine's `PavillionErrorCode`s). */
+export type RpcErrorCode = 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED'
+
 const RPC_ERROR_BRAND = Symbol.for('pavillion.error.RpcError')
 const MAX_STATUS = 0xffff
 /** How much of the remote text goes into `RemoteError.message` (the full text stays in `text`). */
@@ -52,7 +55,7 @@ export class RpcError extends Error {
  * reference server's 257, `'Unknown(n)'` for application codes), `text` the
  * server's message decoded as UTF-8 (malformed bytes become U+FFFD).
  */
-export class RemoteError extends PavillionError {
+export class RemoteError extends PavillionError<RpcErrorCode> {
   /** The wire status code (1–65535). */
   readonly status: number
   /** The `RpcStatus` name of `status`. */

@@ -29,7 +29,7 @@ export { RpcStatus, rpcStatusName } from '@pavillion/wire'
 export type { CallOptions } from './call-options.ts'
 export type { ReadFileOptions } from './client-helpers/read-file.ts'
 export type { WriteFileOptions } from './client-helpers/write-file.ts'
-export { RemoteError, RpcError } from './errors.ts'
+export { RemoteError, RpcError, type RpcErrorCode } from './errors.ts'
 export type { HandleOptions, RpcContext, RpcHandler } from './handler.ts'
 export {
   DEFAULT_CACHE_ENTRIES,

@@ -4,27 +4,31 @@ import {
   DEFAULT_SEND_TIMEOUT,
   type DeliveryReport,
   type Expectation,
-  type MessageEvent,
+  type OpcodeEvent,
   PavillionError,
-  SequenceMap,
   type ServerInfo,
   TimeoutError,
 } from '@pavillion/core'
-import { AppOpcode, type Descriptor, type FileEntry, type Identity, RpcStatus } from '@pavillion/wire'
+import {
+  AppOpcode,
+  type Descriptor,
+  decodeAppPayload,
+  type FileEntry,
+  type Identity,
+  type RpcResponse,
+  RpcStatus,
+} from '@pavillion/wire'
 import { utf8Lenient } from './bytes.ts'
 import { type CallOptions, checkTimeout, encodeCall } from './call-options.ts'
 import { deleteFile, listDir } from './client-helpers/directory.ts'
 import { descriptors, echo, identity, status, whatIs } from './client-helpers/info.ts'
 import { type ReadFileOptions, readFile } from './client-helpers/read-file.ts'
 import { type WriteFileOptions, writeFile } from './client-helpers/write-file.ts'
-import { RemoteError } from './errors.ts'
+import { RemoteError, type RpcErrorCode } from './errors.ts'
 import { DEFAULT_CALL_ALL_TIMEOUT } from './limits.ts'
 
 /** What an `RpcClient` needs of a core `Client` (a `Client` has all of it). */
-export type RpcClientHost = Pick<
-  Client,
-  'handle' | 'sendTracked' | 'acknowledge' | 'cancel' | 'signal' | 'now'
->
+export type RpcClientHost = Pick<Client, 'handle' | 'sendTracked' | 'cancelOwned' | 'signal' | 'now'>
 
 /** Options of an `RpcClient`. */
 export interface RpcClientOptions {
@@ -36,8 +40,6 @@ export interface RpcClientOptions {
 export type CallAllResult =
   | { readonly server: ServerInfo; readonly result: Uint8Array }
   | { readonly server: ServerInfo; readonly error: RemoteError }
-
-type ResponseSink = (server: ServerInfo, status: number, data: Uint8Array) => void
 
 const EMPTY = new Uint8Array(0)
 
@@ -58,7 +60,7 @@ const EMPTY = new Uint8Array(0)
 export class RpcClient {
   readonly #host: RpcClientHost
   readonly #timeout: number
-  readonly #pending = new SequenceMap<number, ResponseSink>()
+  #pending = 0
   readonly #lifetime = new AbortController()
   readonly #detach: () => void
 
@@ -69,7 +71,8 @@ export class RpcClient {
   constructor(client: RpcClientHost, options: RpcClientOptions = {}) {
     this.#host = client
     this.#timeout = checkTimeout(options.timeout ?? DEFAULT_SEND_TIMEOUT)
-    this.#detach = client.handle(AppOpcode.RpcResponse, (event) => this.#onResponse(event))
+    // Answers to our calls come back in their delivery reports; what reaches the handler is late or stray.
+    this.#detach = client.handle(AppOpcode.RpcResponse, (event) => this.#onStray(event))
     if (client.signal.aborted) this.close()
     else client.signal.addEventListener('abort', () => this.close(), { signal: this.#lifetime.signal })
   }
@@ -81,7 +84,7 @@ export class RpcClient {
 
   /** Calls in flight. */
   get pending(): number {
-    return this.#pending.size
+    return this.#pending
   }
 
   /**
@@ -96,18 +99,19 @@ export class RpcClient {
   call(fn: number, args: Uint8Array = EMPTY, options: CallOptions = {}): Promise<Uint8Array> {
     const plaintext = encodeCall(fn, args)
     const timeout = checkTimeout(options.timeout ?? this.#timeout)
-    return new Promise((resolve, reject) => {
-      let answered = false
-      const sink: ResponseSink = (server, status, data) => {
-        answered = true
-        if (status === RpcStatus.Ok) resolve(data)
-        else reject(new RemoteError(fn, status, utf8Lenient(data), server))
-      }
-      const started = this.#host.now()
-      this.#send(plaintext, 'any', timeout, options.signal, sink, reject, (report) => {
-        if (!answered) reject(this.#failure(fn, report, timeout, started))
-      })
-    })
+    const started = this.#host.now()
+    const { signal } = options
+    return this.#start(plaintext, 'any', timeout, signal).then(
+      (report) => {
+        this.#pending--
+        const answer = report.answers[0]
+        if (answer === undefined) throw this.#failure(fn, report, timeout, started)
+        const response = responseOf(fn, answer)
+        if (response.status === RpcStatus.Ok) return response.data
+        throw new RemoteError(fn, response.status, utf8Lenient(response.data), answer.sender)
+      },
+      (error: unknown) => this.#refused(error, signal),
+    )
   }
 
   /**
@@ -120,23 +124,22 @@ export class RpcClient {
   callAll(fn: number, args: Uint8Array = EMPTY, options: CallOptions = {}): Promise<CallAllResult[]> {
     const plaintext = encodeCall(fn, args)
     const timeout = checkTimeout(options.timeout ?? DEFAULT_CALL_ALL_TIMEOUT)
-    const results = new Map<string, CallAllResult>()
-    const sink: ResponseSink = (server, status, data) => {
-      if (results.has(server.key)) return
-      results.set(
-        server.key,
-        status === RpcStatus.Ok
-          ? { server, result: data }
-          : { server, error: new RemoteError(fn, status, utf8Lenient(data), server) },
-      )
-    }
-    return new Promise((resolve, reject) => {
-      this.#send(plaintext, 'until-deadline', timeout, options.signal, sink, reject, (report) => {
+    const { signal } = options
+    return this.#start(plaintext, 'until-deadline', timeout, signal).then(
+      (report) => {
+        this.#pending--
         if (report.outcome === 'closed')
-          reject(new ClosedError(`the client closed while function ${fn} was called`))
-        else resolve([...results.values()])
-      })
-    })
+          throw new ClosedError(`the client closed while function ${fn} was called`)
+        return report.answers.map((answer): CallAllResult => {
+          const { status, data } = responseOf(fn, answer)
+          const server = answer.sender
+          return status === RpcStatus.Ok
+            ? { server, result: data }
+            : { server, error: new RemoteError(fn, status, utf8Lenient(data), server) }
+        })
+      },
+      (error: unknown) => this.#refused(error, signal),
+    )
   }
 
   /** Echo (0): the server returns `data`. */
@@ -189,7 +192,7 @@ export class RpcClient {
     if (this.closed) return
     this.#lifetime.abort(new ClosedError('the RPC client is closed'))
     this.#detach()
-    for (const id of [...this.#pending.keys()]) this.#host.cancel(id)
+    this.#host.cancelOwned(this)
   }
 
   /** Same as `close()`, for `using`. */
@@ -198,61 +201,42 @@ export class RpcClient {
   }
 
   /**
-   * Starts one tracked call: `sink` receives each response the engine matches
-   * to it, `settled` its delivery report; `fail` gets why it could not start
-   * or was aborted (the signal's reason, or `ClosedError` when this client closed).
+   * Starts one tracked call answered by opcode 5: the promise of its delivery
+   * report (the engine puts the matched responses in it), or a rejection when
+   * it cannot start. Counts it in `pending`; the caller's reaction uncounts it.
    */
-  #send(
+  #start(
     plaintext: Uint8Array,
     expect: Expectation,
     timeout: number,
     signal: AbortSignal | undefined,
-    sink: ResponseSink,
-    fail: (reason: unknown) => void,
-    settled: (report: DeliveryReport<ServerInfo>) => void,
-  ): void {
-    if (this.closed || signal?.aborted) {
-      fail(signal?.aborted ? signal.reason : new ClosedError('the RPC client is closed'))
-      return
-    }
-    let tracked: ReturnType<RpcClientHost['sendTracked']>
+  ): Promise<DeliveryReport<ServerInfo>> {
+    this.#pending++
+    if (this.closed) return Promise.reject(new ClosedError('the RPC client is closed'))
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    const options = { expect, timeout, answeredBy: AppOpcode.RpcResponse, owner: this }
     try {
-      tracked = this.#host.sendTracked(
-        plaintext,
-        signal === undefined ? { expect, timeout } : { expect, timeout, signal },
-      )
+      return this.#host.sendTracked(plaintext, signal === undefined ? options : { ...options, signal }).done
     } catch (error) {
-      fail(error)
-      return
+      return Promise.reject(error)
     }
-    const { id, done } = tracked
-    this.#pending.set(id, sink)
-    done.then(
-      (report) => {
-        this.#pending.delete(id)
-        settled(report)
-      },
-      (error: unknown) => {
-        this.#pending.delete(id)
-        // close() cancels every call: report that, not the engine's generic abort.
-        fail(this.closed && !signal?.aborted ? this.#lifetime.signal.reason : error)
-      },
-    )
   }
 
-  // Runs inside the engine's dispatch.
-  #onResponse(event: MessageEvent<ServerInfo>): void {
-    const { message, peer } = event
-    if (message.type !== 'rpc-response') return
-    const id = this.#host.acknowledge(message.callCounter, AppOpcode.RpcCall, peer)
-    if (id === undefined) return // late, duplicate, or an answer to nothing we asked
-    this.#pending.get(id)?.(peer, message.status, message.data)
+  /** Why a call did not settle from a report: close() cancels every call, and says so. */
+  #refused(error: unknown, signal: AbortSignal | undefined): never {
+    this.#pending--
+    throw this.closed && !signal?.aborted ? this.#lifetime.signal.reason : error
+  }
+
+  /** A response nobody waits for (late, duplicate, or an answer to nothing we asked): checked, then dropped. */
+  #onStray(event: OpcodeEvent<ServerInfo>): void {
+    decodeAppPayload(event.opcode, event.payload) // a WireDecodeError is counted malformed
   }
 
   #failure(fn: number, report: DeliveryReport<ServerInfo>, timeout: number, started: number): Error {
     if (report.outcome === 'acknowledged') {
       // A server acknowledged the call packet (opcode 2) instead of answering it (opcode 5).
-      return new PavillionError(
+      return new PavillionError<RpcErrorCode>(
         'ERR_RPC_REMOTE',
         `function ${fn}: a server acknowledged the call without answering it`,
       )
@@ -267,6 +251,22 @@ export class RpcClient {
       `function ${fn}: no response within ${timeout} ms (${report.transmissions} transmissions)`,
       waited,
       report.transmissions,
+    )
+  }
+}
+
+/**
+ * The RPC response an answer (opcode 5) carries.
+ * @throws PavillionError `ERR_RPC_MALFORMED` when it does not decode
+ */
+function responseOf(fn: number, answer: OpcodeEvent<ServerInfo>): RpcResponse {
+  try {
+    return decodeAppPayload(answer.opcode, answer.payload) as RpcResponse
+  } catch (error) {
+    throw new PavillionError<RpcErrorCode>(
+      'ERR_RPC_MALFORMED',
+      `function ${fn}: ${answer.sender.key} answered with a malformed response`,
+      { cause: error },
     )
   }
 }

@@ -1,5 +1,5 @@
-import { type ClientInfo, ClosedError, type MessageEvent, type Server } from '@pavillion/core'
-import { AppOpcode, encodeApp, RpcStatus } from '@pavillion/wire'
+import { type ClientInfo, ClosedError, type OpcodeEvent, type Server } from '@pavillion/core'
+import { AppOpcode, decodeAppPayload, encodeApp, RpcStatus } from '@pavillion/wire'
 import { hexOf } from './bytes.ts'
 import { FunctionRegistry } from './function-registry.ts'
 import type { HandleOptions, RpcHandler } from './handler.ts'
@@ -72,7 +72,7 @@ export class RpcServer {
       options.cacheEntries ?? DEFAULT_CACHE_ENTRIES,
       options.cacheTtl ?? DEFAULT_CACHE_TTL,
     )
-    this.#detach = server.handle(AppOpcode.RpcCall, (event) => this.#onCall(event))
+    this.#detach = server.handle(AppOpcode.RpcCall, (event) => this.#onCall(event), { duplicates: true })
     if (server.signal.aborted) this.close()
     else server.signal.addEventListener('abort', () => this.close(), { signal: this.#lifetime.signal })
   }
@@ -119,9 +119,11 @@ export class RpcServer {
   }
 
   // Runs inside the engine's dispatch: decides synchronously, never awaits.
-  #onCall(event: MessageEvent<ClientInfo>): void {
-    const { message, peer, counter } = event
-    if (this.closed || message.type !== 'rpc-call') return
+  #onCall(event: OpcodeEvent<ClientInfo>): void {
+    if (this.closed) return
+    const message = decodeAppPayload(event.opcode, event.payload) // a WireDecodeError is counted malformed
+    const { sender: peer, counter } = event
+    if (message.type !== 'rpc-call') return
     this.#stats.calls++
     const caller = callerOf(peer)
     if (event.duplicate) {

@@ -147,6 +147,26 @@ describe('file service over real UDP', () => {
     expect((error as RemoteError).text).not.toContain(base) // never the server's real paths
   })
 
+  it('names the path and the reason in every refusal the client sees', async () => {
+    const { rpc } = await setup()
+    const message = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (e: RemoteError) => e.message,
+      )
+    expect(await message(rpc.writeFile('notes/today.txt', bytes('x')))).toContain(
+      "'notes/today.txt' cannot be created: the directory 'notes' does not exist (writes create files, not directories)",
+    )
+    expect(await message(rpc.readFile('notes/today.txt'))).toContain("'notes/today.txt' does not exist")
+    expect(await message(rpc.readFile('hello.txt/x'))).toContain(
+      "'hello.txt/x' does not exist: a part of it is a file, not a directory",
+    )
+    expect(await message(rpc.readFile('sub'))).toContain("'sub' is not a file")
+    expect(await message(rpc.readFile('../x'))).toContain("'../x' contains ..")
+    expect(await statusOf(rpc.writeFile('notes/today.txt', bytes('x')))).toBe(4)
+    await rpc.writeFile('today.txt', bytes('x')) // the shared directory itself always exists
+  })
+
   it('enforces the size limit, caps each read and serves only reads when read-only', async () => {
     const { rpc } = await setup({ maxFileSize: 2000 })
     expect(await statusOf(rpc.writeFile('big.bin', new Uint8Array(2001)))).toBe(3)

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ClosedError, PavillionError, TimeoutError } from '@pavillion/core'
+import { AppOpcode } from '@pavillion/wire'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient, RpcError, RpcServer, RpcStatus } from '../src/index.ts'
 import { bytes, text, UdpHarness } from './support/udp.ts'
@@ -186,7 +187,7 @@ describe('calls over real UDP on 127.0.0.1', () => {
   it('times out against a server that never answers, after several transmissions', async () => {
     const { server, port } = await h.server() // no RpcServer: calls reach nobody
     let seen = 0
-    server.on('message', () => seen++)
+    server.handle(AppOpcode.RpcCall, () => seen++, { duplicates: true })
     const client = await h.client({ address: '127.0.0.1', port })
     await client.waitForServer({ timeout: 2000 })
     const rpc = h.track(new RpcClient(client))

@@ -17,12 +17,16 @@ import { bindLoopback, closeSocket } from './sockets.ts'
 
 type Timer = ReturnType<typeof setTimeout>
 
-/** One direction's impairment, generator, burst state and counters. */
+/** One direction's impairment and counters. */
 interface Lane {
   impairment: ProxyImpairment
+  readonly stats: DirectionStats
+}
+
+/** The generator and burst state one flow draws its fates from, in one direction. */
+interface Draws {
   readonly random: SeededRandom
   readonly burst: BurstState
-  readonly stats: DirectionStats
 }
 
 /** A datagram held back until `remaining` later datagrams of its flow went past it. */
@@ -40,6 +44,7 @@ interface Flow {
   port: number | undefined
   closed: boolean
   readonly held: Record<Direction, HeldDatagram[]>
+  readonly draws: Record<Direction, Draws>
 }
 
 /** An upstream socket of the proxy: the client it speaks for and its local port. */
@@ -51,10 +56,12 @@ export interface Upstream {
 /**
  * A UDP proxy on 127.0.0.1 that impairs traffic between any number of
  * clients and one target: loss, Gilbert–Elliott burst loss, duplication,
- * reordering, delay with jitter, single-bit corruption and blackholes, each
- * direction with its own seeded generator. Every client source gets its own
- * upstream socket, so the target sees one address per client and its replies
- * go back to the right one. Start one with `startImpairmentProxy()`.
+ * reordering, delay with jitter, single-bit corruption and blackholes. Every
+ * client source gets its own upstream socket, so the target sees one address
+ * per client and its replies go back to the right one, and its own seeded
+ * generator per direction: a client's fates depend on the seed and on its own
+ * datagrams only, not on how its traffic interleaves with other clients'.
+ * Start one with `startImpairmentProxy()`.
  */
 export class ImpairmentProxy {
   readonly #listener: Socket
@@ -64,6 +71,8 @@ export class ImpairmentProxy {
   readonly #lanes: Record<Direction, Lane>
   readonly #flows = new Map<string, Flow>()
   readonly #timers = new Set<Timer>()
+  readonly #seed: number
+  #flowsMade = 0
   #held = 0
   #evicted = 0
   #foreign = 0
@@ -75,15 +84,10 @@ export class ImpairmentProxy {
     this.#address = { address: LOOPBACK, port: listener.address().port }
     this.#target = options.target
     this.#limits = options.limits
-    const lane = (impairment: ProxyImpairment, seed: number): Lane => ({
-      impairment,
-      random: createSeededRandom(seed),
-      burst: { bad: false },
-      stats: emptyDirectionStats(),
-    })
+    this.#seed = options.seed
     this.#lanes = {
-      toTarget: lane(options.toTarget, options.seed),
-      fromTarget: lane(options.fromTarget, (options.seed ^ 0x5bd1e995) >>> 0),
+      toTarget: { impairment: options.toTarget, stats: emptyDirectionStats() },
+      fromTarget: { impairment: options.fromTarget, stats: emptyDirectionStats() },
     }
     listener.on('error', () => this.#errors++)
     listener.on('message', (bytes, from) => this.#fromClient(bytes, from))
@@ -124,9 +128,8 @@ export class ImpairmentProxy {
    */
   setImpairment(direction: Direction, impairment: ProxyImpairment): void {
     checkProxyImpairment(impairment)
-    const lane = this.#lanes[direction]
-    lane.impairment = impairment
-    lane.burst.bad = false
+    this.#lanes[direction].impairment = impairment
+    for (const flow of this.#flows.values()) flow.draws[direction].burst.bad = false
   }
 
   /** The upstream sockets bound so far, least recently used first. */
@@ -194,6 +197,9 @@ export class ImpairmentProxy {
       this.#evicted++
     }
     const upstream = createSocket('udp4')
+    // The n-th flow's seed: the proxy's own for the first (a single client sees what it always
+    // saw), then spread by the golden-ratio constant so neighbouring flows share no pattern.
+    const seed = (this.#seed + Math.imul(this.#flowsMade++, 0x9e3779b1)) >>> 0
     const flow: Flow = {
       client,
       key,
@@ -201,6 +207,10 @@ export class ImpairmentProxy {
       port: undefined,
       closed: false,
       held: { toTarget: [], fromTarget: [] },
+      draws: {
+        toTarget: { random: createSeededRandom(seed), burst: { bad: false } },
+        fromTarget: { random: createSeededRandom((seed ^ 0x5bd1e995) >>> 0), burst: { bad: false } },
+      },
     }
     upstream.on('error', () => this.#errors++)
     upstream.on('message', (bytes, from) => this.#fromTarget(flow, bytes, from))
@@ -227,13 +237,14 @@ export class ImpairmentProxy {
   #process(direction: Direction, flow: Flow, bytes: Uint8Array): void {
     const lane = this.#lanes[direction]
     lane.stats.received++
-    const fate = decide(lane.impairment, lane.random, lane.burst)
+    const draws = flow.draws[direction]
+    const fate = decide(lane.impairment, draws.random, draws.burst)
     if (fate.dropped) {
       lane.stats.dropped++
       return
     }
     if (fate.corrupted) lane.stats.corrupted++
-    const first = fate.corrupted ? flipRandomBit(bytes, lane.random) : Uint8Array.from(bytes)
+    const first = fate.corrupted ? flipRandomBit(bytes, draws.random) : Uint8Array.from(bytes)
     this.#delayThenEmit(direction, flow, first, fate.holdback)
     if (fate.duplicated) {
       lane.stats.duplicated++
@@ -244,7 +255,7 @@ export class ImpairmentProxy {
   #delayThenEmit(direction: Direction, flow: Flow, bytes: Uint8Array, holdback: number): void {
     const lane = this.#lanes[direction]
     const { delay = 0, jitter = 0 } = lane.impairment
-    const wait = delay + (jitter > 0 ? lane.random.next() * jitter : 0)
+    const wait = delay + (jitter > 0 ? flow.draws[direction].random.next() * jitter : 0)
     if (wait <= 0) {
       this.#emit(direction, flow, bytes, holdback)
       return

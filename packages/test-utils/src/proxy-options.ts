@@ -30,7 +30,7 @@ export const DEFAULT_PROXY_LIMITS: ProxyLimits = { maxUpstreams: 1024, maxHeld: 
 export interface ImpairmentProxyOptions {
   /** The socket every client's datagrams go to. Must be on 127.0.0.1. */
   readonly target: PeerAddress
-  /** Seed of the generators behind every decision (one per direction). Default 1. */
+  /** Seed of the generators behind every decision (one per client and direction, derived from it). Default 1. */
   readonly seed?: number
   /** What happens to datagrams from clients to the target. Default: nothing. */
   readonly toTarget?: ProxyImpairment

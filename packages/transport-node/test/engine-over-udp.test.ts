@@ -1,8 +1,9 @@
 import { Client, MemoryClientRegistry, Server, type ServerInfo } from '@pavillion/core'
 import { loadCrypto } from '@pavillion/crypto'
-import { encodeApp } from '@pavillion/wire'
+import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, nodeRuntime } from '../src/index.ts'
+import { freePort } from './support/network.ts'
 
 const text = (value: string) => new TextEncoder().encode(value)
 const closables: { close(): Promise<void> }[] = []
@@ -50,8 +51,9 @@ describe.each([
     const { server, client } = await setup(ecc)
     const received: string[] = []
     server.on('message', (e) => {
-      if (e.message.type === 'reliable')
-        received.push(`${new TextDecoder().decode(e.peer.clientId)}:${e.message.target}`)
+      const message = decodeAppPayload(e.opcode, e.payload)
+      if (message.type === 'reliable')
+        received.push(`${new TextDecoder().decode(e.sender.clientId)}:${message.target}`)
     })
     await client.waitForServer({ timeout: 2000 })
     const report = await client.sendTracked(
@@ -67,7 +69,7 @@ describe.each([
     await server.close()
     const reborn = await startServer(port)
     const received: string[] = []
-    reborn.server.on('message', (e) => received.push(e.message.type))
+    reborn.server.on('message', (e) => received.push(decodeAppPayload(e.opcode, e.payload).type))
     const connected: ServerInfo[] = []
     client.on('server:connected', (e) => connected.push(e.server))
     const report = await client.sendTracked(
@@ -110,7 +112,7 @@ describe('more key scenarios over real UDP', () => {
     const clientId = text('udp-multicast-01')
     const psk = crypto.generatePsk()
     const clients = new MemoryClientRegistry().addPsk(clientId, psk)
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort() // not a random one: two runs side by side must not share a group port
     const group = '239.255.28.12'
     const servers = await Promise.all(
       [0, 1].map(async () => {

@@ -26,7 +26,13 @@
  */
 
 export type { Ack } from './app/ack.ts'
-export { type AppMessage, decodeApp, encodeApp, type UnknownAppMessage } from './app/app-message.ts'
+export {
+  type AppMessage,
+  decodeApp,
+  decodeAppPayload,
+  encodeApp,
+  type UnknownAppMessage,
+} from './app/app-message.ts'
 export type { BinaryDataUpdate } from './app/binary-data-update.ts'
 export {
   decodeMessagePayload,
@@ -86,6 +92,7 @@ export {
   type Frame,
   readCounter,
 } from './frame.ts'
+export { readU64 } from './int.ts'
 export {
   decodeGetConfigArgs,
   decodeSetConfigArgs,

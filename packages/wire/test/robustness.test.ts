@@ -6,7 +6,11 @@ import { concat, decodesOrRejects, someBytes, u8 } from './helpers.ts'
 // Every exported single-argument decoder, found by name so new ones are covered automatically.
 const decoders = (Object.entries(wire) as [string, unknown][])
   .filter(
-    ([name, value]) => name.startsWith('decode') && name !== 'decodeSetup' && typeof value === 'function',
+    ([name, value]) =>
+      name.startsWith('decode') &&
+      name !== 'decodeSetup' &&
+      name !== 'decodeAppPayload' &&
+      typeof value === 'function',
   )
   .map(([name, value]) => [name, value as (b: Uint8Array) => unknown] as const)
 
@@ -45,6 +49,18 @@ describe('every decoder is total', () => {
         someBytes(170),
         (opcode, data) => void decodesOrRejects((d) => wire.decodeSetup(opcode, d), data),
       ),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('decodeAppPayload: any opcode with a random payload decodes as decodeApp(opcode ‖ payload)', () => {
+    fc.assert(
+      fc.property(u8, someBytes(80), (opcode, payload) => {
+        const whole = decodesOrRejects(wire.decodeApp, concat(Uint8Array.of(opcode), payload))
+        const split = decodesOrRejects((p) => wire.decodeAppPayload(opcode, p), payload)
+        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ code: whole.code })
+        else expect(split).toEqual(whole)
+      }),
       { numRuns: 2000 },
     )
   })

@@ -126,25 +126,14 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
    * @throws ClosedError after close; BackpressureError when too many sends are in flight
    */
   sendTracked(plaintext: Uint8Array, options: ClientTrackedSendOptions = {}): TrackedSend<ServerInfo> {
-    options.signal?.throwIfAborted()
+    const { signal, servers, answeredBy, owner } = options
+    signal?.throwIfAborted()
     const timeout = timeoutOf(options)
     const expect = options.expect ?? 'all'
-    const { servers } = options
-    const id = this.driver.command((now) => {
-      const deadline = now + timeout
-      const track = servers === undefined ? { deadline, expect } : { deadline, expect, servers }
-      return this.endpoint.send(now, { plaintext, track })
-    }) as number
-    return this.track(id, options.signal)
-  }
-
-  /**
-   * Marks our packet `counter`, of application opcode `opcode`, as answered by
-   * `server` (e.g. an RPC response answers opcode 4); returns its ticket, or
-   * undefined when nothing of that kind was waiting.
-   */
-  acknowledge(counter: bigint, opcode: number, server: ServerInfo): number | undefined {
-    return this.driver.command((now) => this.endpoint.acknowledge(now, counter, opcode, server))
+    return this.track(signal, (now, token) => {
+      const track = { deadline: now + timeout, expect, servers, answeredBy, token, owner }
+      return this.endpoint.send(now, { plaintext, track }) as number
+    })
   }
 
   /** Asks the servers for their clocks; results arrive as `time:sync` events. */

@@ -1,16 +1,18 @@
-import { ClosedError } from '../errors.ts'
-import type { DeliveryReport, MessageEvent } from '../events.ts'
+import { AppOpcode, WireDecodeError } from '@pavillion/wire'
+import type { DroppedKind } from '../endpoint-base.ts'
+import { ClosedError, PavillionError } from '../errors.ts'
+import type { DeliveryReport, MessageEvent, OpcodeEvent } from '../events.ts'
 import { type DrivenEndpoint, Driver } from '../runtime/driver.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { EndpointStats } from '../stats.ts'
 import type { Transport } from '../transport.ts'
-import { Deliveries } from './deliveries.ts'
+import { DeliveryWaiter } from './delivery-waiter.ts'
 import { Emitter, type Listener } from './emitter.ts'
 import type { AbortOptions } from './options.ts'
 
 /** The events every endpoint facade emits besides its own. */
 export interface FacadeEventMap<P> {
-  /** An application message no registered opcode handler took. */
+  /** A message of an opcode no layer registered a handler for (counted as `unknownOpcode`). */
   message: MessageEvent<P>
   /** A transport problem that did not stop the endpoint, or a listener that threw. */
   error: { readonly error: unknown }
@@ -20,7 +22,25 @@ export interface FacadeEventMap<P> {
 export interface FacadeEndpoint<E> extends DrivenEndpoint<E> {
   close(now: number): void
   cancel(now: number, id: number): void
+  cancelOwned(now: number, owner: object): void
   stats(): EndpointStats
+  isCoreOpcode(opcode: number): boolean
+  setDuplicates(opcode: number, wanted: boolean): void
+  countDropped(kind: DroppedKind): void
+}
+
+/** What a layer's opcode handler receives: the sender, counter and undecoded payload. */
+export type OpcodeHandler<P> = (event: OpcodeEvent<P>) => void
+
+/** Options of `handle`. */
+export interface HandleOptions {
+  /** Also receive retransmissions the replay window recognised (`duplicate: true`). Default false. */
+  readonly duplicates?: boolean
+}
+
+interface Registered<P> {
+  readonly handler: OpcodeHandler<P>
+  readonly duplicates: boolean
 }
 
 /** An acknowledged send in flight. */
@@ -41,8 +61,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected readonly driver: Driver<E>
   protected readonly runtime: Runtime
   protected readonly events = new Emitter<M>((error) => this.events.emit('error', { error } as M['error']))
-  readonly #handlers = new Map<number, Listener<MessageEvent<P>>>()
-  readonly #deliveries = new Deliveries<P>()
+  readonly #handlers: (Registered<P> | undefined)[] = []
   readonly #lifetime = new AbortController()
   #closing: Promise<void> | undefined
 
@@ -75,16 +94,30 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   }
 
   /**
-   * Routes every authenticated message with application opcode `opcode` to
-   * `handler` (one handler per opcode; the RPC and pub/sub layers use this).
-   * Returns the function that removes it.
-   * @throws Error when the opcode already has a handler
+   * Hands every authenticated message of application opcode `opcode` to
+   * `handler`: how a layer (RPC, pub/sub, …) owns its opcodes. One handler
+   * per opcode. A handler that throws a `WireDecodeError` has its message
+   * counted as `malformed`; any other exception becomes an `error` event.
+   * Retransmissions reach it only with `{ duplicates: true }`. Returns the
+   * function that removes it.
+   * @throws PavillionError `ERR_INVALID_ARGUMENT` for an opcode outside 0–255,
+   *   one the engine decodes itself (opcode 1 aside: its acknowledgement is the
+   *   engine's, its content the layer's), or one that already has a handler
    */
-  handle(opcode: number, handler: Listener<MessageEvent<P>>): () => void {
-    if (this.#handlers.has(opcode)) throw new Error(`opcode ${opcode} already has a handler`)
-    this.#handlers.set(opcode, handler)
+  handle(opcode: number, handler: OpcodeHandler<P>, options: HandleOptions = {}): () => void {
+    if (!Number.isInteger(opcode) || opcode < 0 || opcode > 0xff)
+      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} is not an integer in 0–255`)
+    if (this.endpoint.isCoreOpcode(opcode) && opcode !== AppOpcode.Reliable)
+      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} is decoded by the engine itself`)
+    if (this.#handlers[opcode] !== undefined)
+      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} already has a handler`)
+    const registered: Registered<P> = { handler, duplicates: options.duplicates === true }
+    this.#handlers[opcode] = registered
+    if (registered.duplicates) this.endpoint.setDuplicates(opcode, true)
     return () => {
-      if (this.#handlers.get(opcode) === handler) this.#handlers.delete(opcode)
+      if (this.#handlers[opcode] !== registered) return
+      this.#handlers[opcode] = undefined
+      if (registered.duplicates) this.endpoint.setDuplicates(opcode, false)
     }
   }
 
@@ -95,6 +128,11 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
    */
   cancel(id: number): void {
     this.driver.command((now) => this.endpoint.cancel(now, id))
+  }
+
+  /** Ends every tracked send made with `{ owner }` as `cancel` ends one. */
+  cancelOwned(owner: object): void {
+    this.driver.command((now) => this.endpoint.cancelOwned(now, owner))
   }
 
   /** A snapshot of the engine's counters. */
@@ -123,33 +161,48 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
     return this.close()
   }
 
-  /** Wraps a ticket into a delivery promise that aborts with `signal`. */
-  protected track(id: number, signal: AbortSignal | undefined): TrackedSend<P> {
-    const done = this.#deliveries.wait(id, signal, () =>
-      this.driver.command((now) => this.endpoint.cancel(now, id)),
-    )
-    return { id, done }
+  /**
+   * Starts one tracked send: `start(now, token)` hands the engine the
+   * waiter as the send's token and returns its ticket; the waiter settles
+   * from the send's delivery event and cancels the send when `signal` aborts.
+   */
+  protected track(
+    signal: AbortSignal | undefined,
+    start: (now: number, token: DeliveryWaiter<P>) => number,
+  ): TrackedSend<P> {
+    const waiter = new DeliveryWaiter<P>()
+    const id = this.driver.command((now) => start(now, waiter))
+    if (signal !== undefined) waiter.watch(signal, () => this.cancel(id))
+    return { id, done: waiter.done }
   }
 
   /** Emits an engine event that is neither a message nor a delivery report. */
   protected abstract forward(event: E): void
 
   #dispatch(event: E): void {
-    if (event.type === 'message') {
-      const message = event as unknown as MessageEvent<P>
-      const handler = this.#handlers.get(message.opcode)
-      if (handler === undefined) this.events.emit('message', message as M['message'])
-      else {
-        try {
-          handler(message)
-        } catch (error) {
-          this.events.emit('error', { error } as M['error'])
-        }
-      }
-    } else if (event.type === 'delivery') {
-      this.#deliveries.settle((event as unknown as { report: DeliveryReport<P> }).report)
+    if (event.type === 'message') this.#deliver(event as unknown as MessageEvent<P>)
+    else if (event.type === 'delivery') {
+      const { report, token } = event as unknown as { report: DeliveryReport<P>; token: unknown }
+      if (token instanceof DeliveryWaiter) token.settle(report)
     } else {
       this.forward(event)
+    }
+  }
+
+  #deliver(message: MessageEvent<P>): void {
+    const registered = this.#handlers[message.opcode]
+    if (registered === undefined) {
+      if (message.duplicate) return
+      this.endpoint.countDropped('unknownOpcode')
+      this.events.emit('message', message as M['message'])
+      return
+    }
+    if (message.duplicate && !registered.duplicates) return
+    try {
+      registered.handler(message)
+    } catch (error) {
+      if (error instanceof WireDecodeError) this.endpoint.countDropped('malformed')
+      else this.events.emit('error', { error } as M['error'])
     }
   }
 }

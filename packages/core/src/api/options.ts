@@ -12,6 +12,15 @@ export interface TrackedSendOptions extends AbortOptions {
   readonly timeout?: number
   /** Whose acknowledgement completes the send. Default `all` (see `Expectation`). */
   readonly expect?: Expectation
+  /**
+   * The application opcode whose packets answer this one (default 2, the
+   * ack). An answer's payload starts with the u64 counter of the packet it
+   * answers; the engine matches it and puts it in the report's `answers`
+   * instead of handing it to the opcode's handler.
+   */
+  readonly answeredBy?: number
+  /** Groups sends so that `cancelOwned(owner)` ends them together (e.g. a layer closing). */
+  readonly owner?: object
 }
 
 /** Default timeout of acknowledged sends, ms. */

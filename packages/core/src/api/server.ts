@@ -82,25 +82,21 @@ export class Server extends Facade<ServerEvent, ServerEventMap, ClientInfo> {
     plaintext: Uint8Array,
     options: ServerSendOptions & TrackedSendOptions = {},
   ): { readonly recipients: readonly ClientInfo[]; readonly tracked: TrackedSend<ClientInfo> | undefined } {
-    options.signal?.throwIfAborted()
+    const { signal, to, answeredBy, owner } = options
+    signal?.throwIfAborted()
     const timeout = timeoutOf(options)
-    const { to } = options
-    const result = this.driver.command((now) =>
-      this.endpoint.send(now, {
-        plaintext,
-        ...(to === undefined ? {} : { to }),
-        track: { deadline: now + timeout, expect: options.expect ?? 'all' },
-      }),
-    )
-    return {
-      recipients: result.recipients,
-      tracked: result.id === undefined ? undefined : this.track(result.id, options.signal),
-    }
-  }
-
-  /** Marks our packet `counter` (of application opcode `opcode`) to client `key` as answered; returns its ticket, or undefined. */
-  acknowledge(key: string, counter: bigint, opcode: number): number | undefined {
-    return this.driver.command((now) => this.endpoint.acknowledge(now, key, counter, opcode))
+    const expect = options.expect ?? 'all'
+    let recipients: readonly ClientInfo[] = []
+    const tracked = this.track(signal, (now, token) => {
+      const track = { deadline: now + timeout, expect, answeredBy, token, owner }
+      const result = this.endpoint.send(
+        now,
+        to === undefined ? { plaintext, track } : { plaintext, to, track },
+      )
+      recipients = result.recipients
+      return result.id ?? 0
+    })
+    return { recipients, tracked: tracked.id === 0 ? undefined : tracked }
   }
 
   protected override forward(event: ServerEvent): void {

@@ -21,8 +21,8 @@ import {
   NONCE_REQUESTS_PER_WINDOW,
   NONCE_REQUESTS_PER_WINDOW_KEYED,
 } from '../constants.ts'
-import type { DeliveryTarget, Expectation, Resealed } from '../delivery-tracker.ts'
-import { EndpointBase } from '../endpoint-base.ts'
+import type { AckKey, DeliveryTarget, Resealed } from '../delivery-tracker.ts'
+import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
 import { Queue } from '../queue.ts'
@@ -43,11 +43,9 @@ export interface ClientSendRequest {
   /** Opcode ‖ payload, as `encodeApp` makes it. */
   readonly plaintext: Uint8Array
   /** Track acknowledgements and retransmit until `expect` is met or `deadline` (absolute ms) passes. */
-  readonly track?: {
-    readonly deadline: number
-    readonly expect: Expectation
+  readonly track?: TrackRequest & {
     /** Keys of the servers expected to acknowledge; default: every connected server. */
-    readonly servers?: readonly string[]
+    readonly servers?: readonly string[] | undefined
   }
 }
 
@@ -60,6 +58,15 @@ interface QueuedSend {
 const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(0) })
 const QUIT = encodeApp({ type: 'quit' })
 const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
+/** The application opcodes a client decodes itself: the reliable envelope, acks, quit, client accept, time sync. */
+const CLIENT_OPCODES = [
+  AppOpcode.Reliable,
+  AppOpcode.Ack,
+  AppOpcode.Quit,
+  AppOpcode.ClientAccept,
+  AppOpcode.TimeSyncRequest,
+  AppOpcode.TimeSyncResponse,
+]
 const ZERO_KEY = new Uint8Array(32)
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
@@ -105,7 +112,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #started = false
 
   constructor(options: ClientEndpointOptions) {
-    super(options.crypto)
+    super(options.crypto, CLIENT_OPCODES)
     const { crypto, credentials, fixed } = options
     this.#credentials = credentials
     this.#destination = options.destination
@@ -177,16 +184,6 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     return this.#send(now, request, false)
   }
 
-  /**
-   * Records that `server` answered our packet `counter`, of application opcode
-   * `opcode` (the RPC layer calls this with 4 for responses; the engine does
-   * it with 1 for acks). Returns the tracked send's ticket, or undefined when
-   * nothing of that kind was waiting for it.
-   */
-  acknowledge(now: number, counter: bigint, opcode: number, server: ServerInfo): number | undefined {
-    return this.tracker.acknowledge(now, counter, opcode, server.key, server)
-  }
-
   /** Ends a tracked send early, whether it is in flight or still waiting for a server; its report says `cancelled`. */
   override cancel(now: number, id: number): void {
     const kept = this.#queue.drain()
@@ -197,6 +194,17 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       } else this.#queue.push(queued)
     }
     super.cancel(now, id)
+  }
+
+  /** Ends every tracked send made with `owner`, in flight or still waiting for a server. */
+  override cancelOwned(now: number, owner: object): void {
+    for (const queued of this.#queue.drain()) {
+      if (queued.id !== undefined && queued.request.track?.owner === owner) {
+        this.timers.clear(`q:${queued.id}`)
+        this.#reportQueued(queued, 'cancelled')
+      } else this.#queue.push(queued)
+    }
+    super.cancelOwned(now, owner)
   }
 
   /** Asks the server(s) for their monotonic clock (opcode 20); answers arrive as `time:sync` events. */
@@ -436,31 +444,42 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       return
     }
     server.failuresInARow = 0
-    const message = this.decoded(decodeApp, plaintext)
-    if (message === undefined) {
+    const route = this.routeOf(plaintext)
+    const message = route === 'core' ? this.decoded(decodeApp, plaintext) : undefined
+    if (route === undefined || (route === 'core' && message === undefined)) {
       if (verdict === 'fresh') replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
     if (verdict === 'duplicate') {
       this.counters.duplicates++
-      if (message.type === 'reliable') this.#sendAck(now, server, counter)
+      if (message?.type === 'reliable') this.#sendAck(now, server, counter)
+      this.deliver(now, plaintext, counter, server.info, server.key, true)
       return
     }
     replay.commit(counter)
     this.#markFresh(now, server)
-    this.#dispatch(now, server, counter, plaintext[0] ?? 0, message)
+    if (message === undefined) this.deliver(now, plaintext, counter, server.info, server.key, false)
+    else this.#dispatch(now, server, counter, plaintext, message)
   }
 
-  #dispatch(now: number, server: KnownServer, counter: bigint, opcode: number, message: AppMessage): void {
+  /** A message of one of the engine's own opcodes (CLIENT_OPCODES). */
+  #dispatch(
+    now: number,
+    server: KnownServer,
+    counter: bigint,
+    plaintext: Uint8Array,
+    message: AppMessage,
+  ): void {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, message.counter, AppOpcode.Reliable, server.key, server.info)
+        this.tracker.acknowledge(now, message.counter, AppOpcode.Ack, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
-        if (message.target === '' && message.name === '' && message.body.length === 0) return
-        break
+        if (message.target !== '' || message.name !== '' || message.body.length > 0)
+          this.deliver(now, plaintext, counter, server.info, server.key, false)
+        return
       case 'time-sync-request':
         this.#sealAndSend(
           now,
@@ -487,11 +506,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         server.skey = undefined
         if (server.connected) this.#disconnect(now, server, 'quit')
         return
-      case 'unknown':
-        this.counters.unknownOpcode++
-        return
     }
-    this.emit({ type: 'message', peer: server.info, counter, opcode, message, duplicate: false })
   }
 
   #sendAck(now: number, server: KnownServer, counter: bigint): void {
@@ -557,7 +572,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       now,
       {
         ackKeys: [counter],
-        opcode: request.plaintext[0] ?? 0,
+        answeredBy: track.answeredBy ?? AppOpcode.Ack,
         plaintext: request.plaintext,
         counter,
         expect: track.expect,
@@ -566,6 +581,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         fallback: { to: this.#destination, bytes },
         internal,
         autoTargets: track.servers === undefined && track.expect !== 'any',
+        token: track.token,
+        owner: track.owner,
       },
       id,
     )
@@ -617,8 +634,18 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #reportQueued(queued: QueuedSend, outcome: 'deadline' | 'closed' | 'cancelled'): void {
     if (queued.id === undefined) return
     this.onDelivery(
-      { id: queued.id, counter: 0n, outcome, acked: [], missing: [], transmissions: 0, elapsed: 0 },
+      {
+        id: queued.id,
+        counter: 0n,
+        outcome,
+        acked: [],
+        missing: [],
+        transmissions: 0,
+        elapsed: 0,
+        answers: [],
+      },
       queued.internal,
+      queued.request.track?.token,
     )
   }
 
@@ -801,8 +828,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#servers.get(key)?.rtt.sample(rtt)
   }
 
-  protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean): void {
-    if (!internal) this.emit({ type: 'delivery', report })
+  protected override ackKey(_peerKey: string, counter: bigint): AckKey {
+    return counter // one counter sequence towards every server
+  }
+
+  protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean, token: unknown): void {
+    if (!internal) this.emit({ type: 'delivery', report, token })
   }
 
   #ensureOpen(): void {

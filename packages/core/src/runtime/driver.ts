@@ -25,6 +25,7 @@ export class Driver<E> {
   #timerAt: number | undefined
   #cancelTimer: (() => void) | undefined
   #stopped = false
+  #flushing = false
 
   /** `onError` receives what the transport throws when handed a datagram. */
   constructor(
@@ -59,20 +60,39 @@ export class Driver<E> {
     return result
   }
 
-  /** Sends what the endpoint queued, dispatches its events and re-arms the timer. */
+  /**
+   * Sends what the endpoint queued, dispatches its events and re-arms the
+   * timer. Never re-entered: a command a listener runs while events are
+   * dispatched only queues its output, which this loop then drains.
+   */
   flush(): void {
-    for (let t = this.#endpoint.pollTransmit(); t !== undefined; t = this.#endpoint.pollTransmit()) {
-      if (this.#stopped) continue
-      try {
-        this.#transport.send(t.to, t.bytes)
-      } catch (error) {
-        // A transport refusing one datagram (e.g. a group with no interface) must not strand the rest.
-        this.#onError(error)
+    if (this.#flushing) return
+    this.#flushing = true
+    try {
+      for (;;) {
+        const t = this.#endpoint.pollTransmit()
+        if (t !== undefined) {
+          this.#send(t.to, t.bytes)
+          continue
+        }
+        const e = this.#endpoint.pollEvent()
+        if (e === undefined) break
+        this.#dispatch(e)
       }
+    } finally {
+      this.#flushing = false
     }
-    for (let e = this.#endpoint.pollEvent(); e !== undefined; e = this.#endpoint.pollEvent())
-      this.#dispatch(e)
     this.#rearm(this.#endpoint.pollTimeout())
+  }
+
+  #send(to: PeerAddress, bytes: Uint8Array): void {
+    if (this.#stopped) return
+    try {
+      this.#transport.send(to, bytes)
+    } catch (error) {
+      // A transport refusing one datagram (e.g. a group with no interface) must not strand the rest.
+      this.#onError(error)
+    }
   }
 
   /** Stops the timer and closes the transport (after a final flush). Idempotent. */

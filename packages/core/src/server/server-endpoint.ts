@@ -23,8 +23,8 @@ import {
   UNRECOGNIZED_QUIET_SKIP,
   UNRECOGNIZED_SUPPRESS,
 } from '../constants.ts'
-import type { DeliveryTarget, Expectation } from '../delivery-tracker.ts'
-import { EndpointBase } from '../endpoint-base.ts'
+import type { AckKey, DeliveryTarget } from '../delivery-tracker.ts'
+import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
@@ -46,7 +46,7 @@ export interface ServerSendRequest {
   /** Keys of the sessions to send to; default: every live session. */
   readonly to?: readonly string[]
   /** Track acknowledgements and retransmit the same bytes until `expect` is met or `deadline` passes. */
-  readonly track?: { readonly deadline: number; readonly expect: Expectation }
+  readonly track?: TrackRequest
 }
 
 /** What a server send did. */
@@ -60,6 +60,8 @@ export interface ServerSendResult {
 const ANNOUNCEMENT = encodeSetup({ type: 'new-server-join' })
 const UNRECOGNIZED = encodeSetup({ type: 'unrecognized-client' })
 const QUIT = encodeApp({ type: 'quit' })
+/** The application opcodes a server decodes itself: the reliable envelope, acks, quit, time sync requests. */
+const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOpcode.TimeSyncRequest]
 
 /**
  * The server role as a sans-I/O state machine: many clients, each keyed by
@@ -83,7 +85,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   #started = false
 
   constructor(options: ServerEndpointOptions) {
-    super(options.crypto)
+    super(options.crypto, SERVER_OPCODES)
     this.#clients = options.clients
     this.#keyPair = options.keyPair
     this.#allowGuests = options.allowGuests ?? false
@@ -168,26 +170,17 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       now,
       {
         ackKeys,
-        opcode: request.plaintext[0] ?? 0,
+        answeredBy: track.answeredBy ?? AppOpcode.Ack,
         counter: firstCounter,
         expect: track.expect,
         deadline: track.deadline,
         targets,
+        token: track.token,
+        owner: track.owner,
       },
       id,
     )
     return { id, recipients }
-  }
-
-  /**
-   * Records that client `key` answered our packet `counter` of application
-   * opcode `opcode` (the engine does this for acks of reliable messages; a
-   * layer above may for its own replies). Returns the tracked send's ticket,
-   * or undefined when nothing of that kind was waiting for it.
-   */
-  acknowledge(now: number, key: string, counter: bigint, opcode: number): number | undefined {
-    const session = this.#sessions.get(key)
-    return session && this.tracker.acknowledge(now, `${key}|${counter}`, opcode, key, session.info)
   }
 
   /** Sends quit to every client, fails pending sends with `closed`, stops all timers. Idempotent. */
@@ -449,8 +442,9 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.#onUndecryptable(now, session, size)
       return
     }
-    const message = this.decoded(decodeApp, plaintext)
-    if (message === undefined) {
+    const route = this.routeOf(plaintext)
+    const message = route === 'core' ? this.decoded(decodeApp, plaintext) : undefined
+    if (route === undefined || (route === 'core' && message === undefined)) {
       if (verdict === 'fresh') session.replay.commit(counter) // authentic but unusable: its counter is spent
       return
     }
@@ -458,21 +452,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.duplicates++
       session.lastValidAt = now // authenticated: a retransmitting client is alive
       // PROTOCOL.md D6: re-acknowledge a retransmitted reliable message without delivering it again.
-      if (message.type === 'reliable') this.#sendAck(session, counter)
-      else if (message.type === 'rpc-call')
-        this.emit({
-          type: 'message',
-          peer: session.info,
-          counter,
-          message,
-          opcode: plaintext[0] ?? 0,
-          duplicate: true,
-        })
+      if (message?.type === 'reliable') this.#sendAck(session, counter)
+      this.deliver(now, plaintext, counter, session.info, session.key, true)
       return
     }
     session.replay.commit(counter)
     session.lastValidAt = now
-    this.#dispatch(now, session, counter, plaintext[0] ?? 0, message)
+    if (message === undefined) this.deliver(now, plaintext, counter, session.info, session.key, false)
+    else this.#dispatch(now, session, counter, plaintext, message)
   }
 
   /** PROTOCOL.md §8.5: tell the client to re-handshake, unless it was valid a moment ago; then stay quiet a while. */
@@ -490,19 +477,25 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.transmitUnauthenticated(session.address, UNRECOGNIZED)
   }
 
-  #dispatch(now: number, session: Session, counter: bigint, opcode: number, message: AppMessage): void {
+  /** A message of one of the engine's own opcodes (SERVER_OPCODES). */
+  #dispatch(
+    now: number,
+    session: Session,
+    counter: bigint,
+    plaintext: Uint8Array,
+    message: AppMessage,
+  ): void {
     switch (message.type) {
       case 'reliable':
-        if (message.target !== '' || message.name !== '' || message.body.length > 0) {
-          this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
-        }
+        if (message.target !== '' || message.name !== '' || message.body.length > 0)
+          this.deliver(now, plaintext, counter, session.info, session.key, false)
         this.#sendAck(session, counter)
         return
       case 'ack':
         this.tracker.acknowledge(
           now,
-          `${session.key}|${message.counter}`,
-          AppOpcode.Reliable,
+          this.ackKey(session.key, message.counter),
+          AppOpcode.Ack,
           session.key,
           session.info,
         )
@@ -521,11 +514,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
           }),
         )
         return
-      case 'unknown':
-        this.counters.unknownOpcode++
-        return
-      default:
-        this.emit({ type: 'message', peer: session.info, counter, opcode, message, duplicate: false })
     }
   }
 
@@ -585,8 +573,16 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#sessions.get(key)?.rtt.sample(rtt)
   }
 
-  protected override onDelivery(report: DeliveryReport<ClientInfo>): void {
-    this.emit({ type: 'delivery', report })
+  protected override ackKey(peerKey: string, counter: bigint): AckKey {
+    return `${peerKey}|${counter}`
+  }
+
+  protected override onDelivery(
+    report: DeliveryReport<ClientInfo>,
+    _internal: boolean,
+    token: unknown,
+  ): void {
+    this.emit({ type: 'delivery', report, token })
   }
 }
 

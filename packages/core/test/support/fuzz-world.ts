@@ -1,5 +1,11 @@
 import type { KeyPair, PavillionCrypto, PresharedKey } from '@pavillion/crypto'
-import { encodeApp, encodeSetup, type ReliableMessage, type UnreliableMessage } from '@pavillion/wire'
+import {
+  decodeAppPayload,
+  encodeApp,
+  encodeSetup,
+  type ReliableMessage,
+  type UnreliableMessage,
+} from '@pavillion/wire'
 import { ClientEndpoint } from '../../src/client/client-endpoint.ts'
 import { MAX_COUNTER } from '../../src/constants.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../../src/errors.ts'
@@ -363,7 +369,7 @@ export class FuzzWorld {
     if (event.type !== 'message') return
     // What the client receives, the server sent, and the other way round.
     const sender: Role = role === 'client' ? 'server' : 'client'
-    const { message } = event
+    const message = decodeAppPayload(event.opcode, event.payload)
     check(message.type === 'reliable' || message.type === 'unreliable', `${role} got a ${message.type}`)
     const sent = this.#sent[sender].get(message.name)
     check(sent !== undefined, `${role} received ${message.name}, which ${sender} never sent`)

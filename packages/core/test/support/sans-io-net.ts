@@ -1,3 +1,4 @@
+import { decodeAppPayload } from '@pavillion/wire'
 import type { ClientEndpoint } from '../../src/client/client-endpoint.ts'
 import type { ClientEvent, ServerEvent } from '../../src/events.ts'
 import type { ServerEndpoint } from '../../src/server/server-endpoint.ts'
@@ -54,7 +55,10 @@ export class SansIoNet {
     this.#collect()
     const out: string[] = []
     for (const event of this.#events.get(endpoint) ?? [])
-      if (event.type === 'message' && 'name' in event.message) out.push(event.message.name)
+      if (event.type === 'message') {
+        const message = decodeAppPayload(event.opcode, event.payload)
+        if ('name' in message) out.push(message.name)
+      }
     return out
   }
 

@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path'
 import { RpcStatus } from '@pavillion/wire'
 import { RpcError } from '../errors.ts'
-import { fsError } from './fs-error.ts'
+import { fsError, missingDirectory } from './fs-error.ts'
 
 /**
  * How the final component of a path is treated: `follow` resolves it (and
@@ -31,7 +31,7 @@ export async function resolveInside(root: string, requested: string, mode: PathM
   if (!isInside(root, lexical)) throw refused(requested, 'leaves the shared directory')
   if (mode === 'entry') {
     if (lexical === root) throw refused(requested, 'names the shared directory itself')
-    const parent = await real(dirname(lexical), requested)
+    const parent = await real(dirname(lexical), requested, dirname(requested))
     if (!isInside(root, parent)) throw refused(requested, 'leads outside the shared directory')
     return resolve(parent, basename(lexical))
   }
@@ -45,11 +45,15 @@ function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
 }
 
-async function real(path: string, requested: string): Promise<string> {
+/** The real path of `path`; when `directory` (the client's name for it) is given, its absence is named. */
+async function real(path: string, requested: string, directory?: string): Promise<string> {
   try {
     return await realpath(path)
   } catch (error) {
-    throw fsError(error, requested)
+    const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+    throw missing && directory !== undefined
+      ? missingDirectory(requested, directory)
+      : fsError(error, requested)
   }
 }
 

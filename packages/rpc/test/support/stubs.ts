@@ -1,4 +1,11 @@
-import type { ClientInfo, DeliveryReport, MessageEvent, ServerInfo, TrackedSend } from '@pavillion/core'
+import type {
+  ClientInfo,
+  DeliveryReport,
+  OpcodeEvent,
+  ServerInfo,
+  TrackedSend,
+  TrackedSendOptions,
+} from '@pavillion/core'
 import { type AppMessage, decodeApp } from '@pavillion/wire'
 import type { RpcClientHost, RpcServerHost } from '../../src/index.ts'
 
@@ -24,14 +31,14 @@ export const SERVER_INFO: ServerInfo = {
 export class StubServer implements RpcServerHost {
   readonly sent: { plaintext: Uint8Array; to: readonly string[] | undefined }[] = []
   readonly #lifetime = new AbortController()
-  #handler: ((event: MessageEvent<ClientInfo>) => void) | undefined
+  #handler: ((event: OpcodeEvent<ClientInfo>) => void) | undefined
   time = 0
 
   get signal(): AbortSignal {
     return this.#lifetime.signal
   }
 
-  handle(_opcode: number, handler: (event: MessageEvent<ClientInfo>) => void): () => void {
+  handle(_opcode: number, handler: (event: OpcodeEvent<ClientInfo>) => void): () => void {
     this.#handler = handler
     return () => {
       this.#handler = undefined
@@ -54,11 +61,10 @@ export class StubServer implements RpcServerHost {
     options: { duplicate?: boolean; peer?: ClientInfo } = {},
   ): void {
     this.#handler?.({
-      type: 'message',
-      peer: options.peer ?? CALLER,
-      counter,
       opcode: plaintext[0] ?? 0,
-      message: decodeApp(plaintext),
+      payload: plaintext.subarray(1),
+      counter,
+      sender: options.peer ?? CALLER,
       duplicate: options.duplicate ?? false,
     })
   }
@@ -75,14 +81,23 @@ export class StubServer implements RpcServerHost {
 
 /**
  * A stand-in for a core Client: each tracked send gets a ticket and the next
- * counter; a response for counter `c` acknowledges the send with counter `c`.
- * Tests end sends with `finish('deadline' | 'closed')`.
+ * counter; a response for counter `c` is an answer of the send with counter
+ * `c` (it ends a call at once, a `callAll` keeps collecting). Tests end sends
+ * with `finish('deadline' | 'closed' | 'acknowledged')`.
  */
 export class StubClient implements RpcClientHost {
   readonly sends: { plaintext: Uint8Array; counter: bigint; finish: (outcome: Outcome) => void }[] = []
   readonly #lifetime = new AbortController()
-  readonly #byCounter = new Map<bigint, { id: number; finish: (outcome: Outcome) => void }>()
-  #handler: ((event: MessageEvent<ServerInfo>) => void) | undefined
+  readonly #byCounter = new Map<
+    bigint,
+    {
+      owner: object | undefined
+      expect: string | undefined
+      answers: OpcodeEvent<ServerInfo>[]
+      finish: (outcome: Outcome) => void
+    }
+  >()
+  #handler: ((event: OpcodeEvent<ServerInfo>) => void) | undefined
   #nextId = 1
   /** The counter the next tracked send gets. */
   nextCounter = 1000n
@@ -91,7 +106,7 @@ export class StubClient implements RpcClientHost {
     return this.#lifetime.signal
   }
 
-  handle(_opcode: number, handler: (event: MessageEvent<ServerInfo>) => void): () => void {
+  handle(_opcode: number, handler: (event: OpcodeEvent<ServerInfo>) => void): () => void {
     this.#handler = handler
     return () => {
       this.#handler = undefined
@@ -102,43 +117,47 @@ export class StubClient implements RpcClientHost {
     return 0
   }
 
-  sendTracked(plaintext: Uint8Array): TrackedSend<ServerInfo> {
+  sendTracked(plaintext: Uint8Array, options: TrackedSendOptions = {}): TrackedSend<ServerInfo> {
     const id = this.#nextId++
     const counter = this.nextCounter++
+    const answers: OpcodeEvent<ServerInfo>[] = []
     let finish!: (outcome: Outcome) => void
     const done = new Promise<DeliveryReport<ServerInfo>>((resolve, reject) => {
       finish = (outcome) => {
-        this.#byCounter.delete(counter)
+        if (!this.#byCounter.delete(counter)) return
         // Like the facade: a cancelled send rejects, every other outcome resolves with its report.
         if (outcome === 'cancelled') reject(new Error('cancelled'))
-        else resolve({ id, counter, outcome, acked: [], missing: [], transmissions: 3, elapsed: 100 })
+        else
+          resolve({ id, counter, outcome, acked: [], missing: [], transmissions: 3, elapsed: 100, answers })
       }
     })
     this.sends.push({ plaintext, counter, finish })
-    this.#byCounter.set(counter, { id, finish })
+    this.#byCounter.set(counter, { owner: options.owner, expect: options.expect, answers, finish })
     return { id, done }
   }
 
-  cancel(id: number): void {
-    for (const send of this.#byCounter.values()) if (send.id === id) send.finish('cancelled')
+  cancelOwned(owner: object): void {
+    for (const send of [...this.#byCounter.values()]) if (send.owner === owner) send.finish('cancelled')
   }
 
-  acknowledge(counter: bigint): number | undefined {
-    const send = this.#byCounter.get(counter)
-    send?.finish('acknowledged')
-    return send?.id
-  }
-
-  /** Delivers a response plaintext from `SERVER_INFO`, as the engine would. */
+  /** Delivers a response plaintext from `SERVER_INFO`, as the engine would: an answer to its call, or a stray. */
   deliver(plaintext: Uint8Array): void {
-    this.#handler?.({
-      type: 'message',
-      peer: SERVER_INFO,
-      counter: 1n,
+    const event: OpcodeEvent<ServerInfo> = {
       opcode: plaintext[0] ?? 0,
-      message: decodeApp(plaintext),
+      payload: plaintext.subarray(1),
+      counter: 1n,
+      sender: SERVER_INFO,
       duplicate: false,
-    })
+    }
+    const answered =
+      plaintext.length >= 9 ? new DataView(plaintext.buffer, plaintext.byteOffset).getBigUint64(1, true) : -1n
+    const send = this.#byCounter.get(answered)
+    if (send === undefined) {
+      this.#handler?.(event)
+      return
+    }
+    send.answers.push(event)
+    if (send.expect !== 'until-deadline') send.finish('acknowledged')
   }
 }
 

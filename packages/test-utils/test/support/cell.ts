@@ -10,7 +10,7 @@ import {
 } from '@pavillion/core'
 import { loadCrypto, type PavillionCrypto } from '@pavillion/crypto'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
-import { encodeApp } from '@pavillion/wire'
+import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { expect } from 'vitest'
 import { type ImpairmentProxy, type ProxyImpairment, startImpairmentProxy } from '../../src/index.ts'
 
@@ -48,8 +48,9 @@ export class Cell {
     this.proxy = proxy
     this.clients = clients
     server.on('message', (event) => {
-      if (event.message.type !== 'reliable') return
-      const { name, body } = event.message
+      const message = decodeAppPayload(event.opcode, event.payload)
+      if (message.type !== 'reliable') return
+      const { name, body } = message
       this.delivered.set(name, (this.delivered.get(name) ?? 0) + 1)
       if (new TextDecoder().decode(body) !== name) this.altered.push(name)
     })

@@ -1,6 +1,7 @@
 import { checkBytes, checkInt, unknownMessageType } from '../check.ts'
 import { AppOpcode, MAX_PLAINTEXT_SIZE } from '../constants.ts'
 import { WireDecodeError } from '../errors.ts'
+import { allocateBytes } from '../slab.ts'
 import { type Ack, decodeAck, encodeAck } from './ack.ts'
 import {
   type BinaryDataUpdate,
@@ -159,4 +160,20 @@ export function decodeApp(plaintext: Uint8Array): AppMessage {
     default:
       return { type: 'unknown', opcode, payload: plaintext.subarray(1) }
   }
+}
+
+/**
+ * Decodes an application message given as its opcode and payload (the
+ * plaintext after the opcode byte), exactly as {@link decodeApp} decodes
+ * `opcode ‖ payload`: what a layer does with the payload the engine hands it.
+ * Byte fields are subarrays of a fresh copy, not of `payload`.
+ *
+ * @throws WireDecodeError as {@link decodeApp}
+ * @throws RangeError when `opcode` is not an integer in 0–255; TypeError when `payload` is not a Uint8Array
+ */
+export function decodeAppPayload(opcode: number, payload: Uint8Array): AppMessage {
+  const plaintext = allocateBytes(1 + checkBytes('payload', payload).length)
+  plaintext[0] = checkInt('opcode', opcode, 0xff)
+  plaintext.set(payload, 1)
+  return decodeApp(plaintext)
 }
