@@ -11,11 +11,16 @@
  * @example
  * ```ts
  * import { startDashboard } from '@pavillion/dashboard'
- * import { createClient } from 'pavillion'
+ * import { createClient, createServer, generatePsk } from 'pavillion'
  *
+ * const psk = await generatePsk()
+ * const server = await createServer({ bind: '127.0.0.1', port: 1783, clients: { psk: { 'dashboard-000001': psk } } })
  * const client = await createClient({ address: '127.0.0.1:1783', clientId: 'dashboard-000001', psk })
- * await using dashboard = await startDashboard({ clients: [client], port: 8080 })
- * console.log(`open ${dashboard.url}`)
+ * const dashboard = await startDashboard({ clients: [client], port: 0 }) // default 8080
+ * console.log(`open ${dashboard.url}`) // open http://127.0.0.1:
+ * await dashboard.close()
+ * await client.close()
+ * await server.close()
  * ```
  */
 export type { BytesView } from './bytes-view.ts'
