@@ -17,6 +17,7 @@ import { read } from './commands/read.ts'
 import { registers } from './commands/registers.ts'
 import { serve } from './commands/serve.ts'
 import { sub } from './commands/sub.ts'
+import { ui } from './commands/ui.ts'
 import { write } from './commands/write.ts'
 import { failureOf } from './exit-status.ts'
 import type { CliIo } from './io.ts'
@@ -38,6 +39,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   ping,
   bridge,
   decode,
+  ui,
   bench,
   demo,
   help,

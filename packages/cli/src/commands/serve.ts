@@ -84,7 +84,8 @@ export async function serve(argv: readonly string[], io: CliIo): Promise<number>
   return EXIT.ok
 }
 
-type ServeValues = ParsedCommand<typeof FLAGS>['values']
+/** The parsed flags of serve. */
+export type ServeValues = ParsedCommand<typeof FLAGS>['values']
 
 async function serverOptions(values: ServeValues, io: CliIo): Promise<PavillionServerOptions> {
   const clients = await clientsOf(values, io)
@@ -171,8 +172,8 @@ interface ClientLists {
   readonly ecc: Record<string, KeyInput>
 }
 
-/** The clients of --clients FILE and the --psk-client / --ecc-client flags, every key checked. */
-async function clientsOf(values: ServeValues, io: CliIo): Promise<ClientLists & ServerClients> {
+/** The clients of --clients FILE and the --psk-client / --ecc-client flags, every key checked (ui uses it too). */
+export async function clientsOf(values: ServeValues, io: CliIo): Promise<ClientLists & ServerClients> {
   const lists: ClientLists = { psk: {}, ecc: {} }
   const add = (kind: 'psk' | 'ecc', id: string, key: string, source: string) => {
     clientIdArg(source, id)

@@ -37,6 +37,7 @@ Commands:
   ping ADDR             measure round trips with the echo function
   bridge                bridge to an MQTT v5 broker until interrupted
   decode FILE           decode the Pavillion traffic of a pcap or pcapng capture
+  ui [ADDR...]          a web dashboard on 127.0.0.1:8080: servers, messages, calls, counters
   bench                 run the benchmarks (from a repository checkout)
   demo                  a tour on this machine only: servers, clients, calls, messages
 
@@ -234,6 +235,25 @@ Records are hints, not proof: a client still verifies the server's key.
   --watch               keep printing servers that appear, change or leave, until interrupted
   --json                one JSON object per line (NDJSON)
   -h, --help            this help`,
+
+  ui: `Usage: pavillion ui [ADDR...] [options]
+
+Serves a web dashboard until SIGINT or SIGTERM: the servers and clients this
+node knows (RTT, status bytes, last seen), live messages, forms to call a
+function and to publish, and live counter charts. It runs one client per ADDR,
+all with the same credentials, and with --listen a server of its own whose
+sessions it shows. Prints the URL first. Nothing is loaded from the network.
+${ADDRESS}
+  --port PORT           the dashboard's HTTP port (default 8080; 0: any free port)
+  --bind ADDR           its HTTP address (default 127.0.0.1); any other address
+                        needs the one-time token printed in the URL
+  --listen ADDR:PORT    also run a PSK server there (needs --psk-client)
+  --psk-client ID=KEY   a client the --listen server accepts (repeatable)
+  --interface ADDR      interface for a multicast group ADDR (required then)
+  --json                the URL as {"event":"listening","url":…}
+  --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
+  -h, --help            this help
+${KEY_FLAGS}`,
 
   bench: `Usage: pavillion bench [ARGS...]
 

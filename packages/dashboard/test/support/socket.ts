@@ -1,0 +1,41 @@
+import WebSocket from 'ws'
+
+/** An open socket and what it received from its first message on. */
+export interface OpenSocket {
+  readonly socket: WebSocket
+  readonly inbox: Inbox
+}
+
+/** Opens a WebSocket to `url`; resolves once open, or with the refusal's HTTP status. */
+export function openSocket(url: string, headers: Record<string, string>): Promise<OpenSocket | number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers })
+    const inbox = new Inbox(socket)
+    socket.once('open', () => resolve({ socket, inbox }))
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume()
+      socket.terminate()
+      resolve(response.statusCode ?? 0)
+    })
+    socket.once('error', reject)
+  })
+}
+
+/** Collects the JSON messages a socket receives. */
+export class Inbox {
+  readonly messages: Record<string, unknown>[] = []
+
+  constructor(socket: WebSocket) {
+    socket.on('message', (data) => this.messages.push(JSON.parse(String(data)) as Record<string, unknown>))
+  }
+
+  /** Resolves with the first message that matches (waiting up to 10 s). */
+  async next(match: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    for (let i = 0; i < 1000; i++) {
+      const found = this.messages.find(match)
+      if (found !== undefined) return found
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    throw new Error('no such message within 10 s')
+  }
+}
