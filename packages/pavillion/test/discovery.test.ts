@@ -64,7 +64,12 @@ describe.skipIf(skip !== undefined)(
       }
       const first = await start()
       const client = closer.add(
-        await createClient({ server: { name }, discovery: { interfaces: LO, verifyTimeout: 10_000 }, clientId: ID, psk }),
+        await createClient({
+          server: { name },
+          discovery: { interfaces: LO, verifyTimeout: 10_000 },
+          clientId: ID,
+          psk,
+        }),
       )
       const moves: ServerMovedDetail[] = []
       client.addEventListener('server:moved', (e) => moves.push(e.detail))
