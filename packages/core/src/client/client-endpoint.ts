@@ -15,7 +15,7 @@ import {
   NONCE_REQUESTS_PER_WINDOW,
   NONCE_REQUESTS_PER_WINDOW_KEYED,
 } from '../constants.ts'
-import type { AckKey, DeliveryTarget, Resealed } from '../delivery-tracker.ts'
+import type { DeliveryTarget, Resealed } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
@@ -24,6 +24,7 @@ import { type ClientHandshake, clientHandshake } from '../handshake/client-hands
 import { isRefusal } from '../handshake/outcome.ts'
 import { Queue } from '../queue.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import {
   type ClientEndpointOptions,
@@ -63,6 +64,8 @@ const CLIENT_OPCODES = [
   AppOpcode.TimeSyncRequest,
   AppOpcode.TimeSyncResponse,
 ]
+/** A client's one counter sequence, towards every server. */
+const OWN_SEQUENCE = ''
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
 /** How long packets under a server's previous key are still accepted after a re-key, ms. */
@@ -171,7 +174,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     const kept = this.#queue.drain()
     for (const queued of kept) {
       if (queued.id === id) {
-        this.timers.clear(`q:${id}`)
+        this.timers.clear('queued', id)
         this.#reportQueued(queued, 'cancelled')
       } else this.#queue.push(queued)
     }
@@ -182,7 +185,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   override cancelOwned(now: number, owner: object): void {
     for (const queued of this.#queue.drain()) {
       if (queued.id !== undefined && queued.request.track?.owner === owner) {
-        this.timers.clear(`q:${queued.id}`)
+        this.timers.clear('queued', queued.id)
         this.#reportQueued(queued, 'cancelled')
       } else this.#queue.push(queued)
     }
@@ -391,7 +394,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, message.counter, AppOpcode.Ack, server.key, server.info)
+        this.tracker.acknowledge(now, OWN_SEQUENCE, message.counter, AppOpcode.Ack, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
@@ -462,7 +465,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         )
       }
       this.#queue.push({ id, request, internal })
-      if (id !== undefined && request.track) this.timers.set(`q:${id}`, request.track.deadline)
+      if (id !== undefined && request.track) this.timers.set('queued', id, request.track.deadline)
       this.#sendHandshake(now)
       return id
     }
@@ -488,7 +491,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.tracker.track(
       now,
       {
-        ackKeys: [counter],
+        acks: [{ sequence: OWN_SEQUENCE, counter }],
         answeredBy: track.answeredBy ?? AppOpcode.Ack,
         plaintext: request.plaintext,
         counter,
@@ -515,7 +518,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #resealFor(server: KnownServer, plaintext: Uint8Array, original: bigint): Resealed | undefined {
     if (original > server.announcedFloor || this.#counter >= MAX_COUNTER) return undefined
     const counter = this.#nextCounter()
-    return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: counter }
+    return { bytes: this.seal(counter, plaintext, this.#ckey), ack: { sequence: OWN_SEQUENCE, counter } }
   }
 
   /** Seals and sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
@@ -542,7 +545,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #flushQueue(now: number): void {
     for (let queued = this.#queue.shift(); queued !== undefined; queued = this.#queue.shift()) {
-      if (queued.id !== undefined) this.timers.clear(`q:${queued.id}`)
+      if (queued.id !== undefined) this.timers.clear('queued', queued.id)
       this.#transmitNow(now, queued.request, queued.id, queued.internal)
     }
   }
@@ -569,10 +572,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   // ---- handshakes and liveness -----------------------------------------------
 
   #sendHandshake(now: number): void {
-    if (this.timers.get('handshake') !== undefined) return
+    if (this.timers.get('handshake', '') !== undefined) return
     this.transmit(this.#destination, this.#nonceRequest(now))
     this.#authFailureReported = false
-    this.timers.set('handshake', now + this.#handshakeDelay)
+    this.timers.set('handshake', '', now + this.#handshakeDelay)
   }
 
   #nonceRequest(now: number): Uint8Array {
@@ -631,7 +634,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     }
     if (victim === undefined) return false
     this.#servers.delete(victim.key)
-    this.timers.clear(`d:${victim.key}`)
+    this.timers.clear('disconnect', victim.key)
     return true
   }
 
@@ -646,7 +649,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       const first = server.life.connect() === 'first'
       this.#connectedCount++
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
-      this.timers.clear('handshake')
+      this.timers.clear('handshake', '')
       this.emit({ type: 'server:connected', server: server.info })
       // A server met for the first time refuses counters at or below its handshake's: packets in
       // flight from before are sealed again for it alone (a restarted server at a new port, a late
@@ -659,8 +662,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       )
       this.#flushQueue(now)
     }
-    if (this.timers.get(`d:${server.key}`) === undefined) {
-      this.timers.set(`d:${server.key}`, now + this.#timing.disconnectAfter)
+    if (this.timers.get('disconnect', server.key) === undefined) {
+      this.timers.set('disconnect', server.key, now + this.#timing.disconnectAfter)
     }
   }
 
@@ -671,7 +674,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #disconnected(now: number, server: KnownServer, reason: CloseReason): void {
     this.#connectedCount--
-    this.timers.clear(`d:${server.key}`)
+    this.timers.clear('disconnect', server.key)
     if (!this.closed) this.tracker.peerLeft(now, server.key)
     this.emit({ type: 'server:disconnected', server: server.info, reason })
   }
@@ -688,46 +691,57 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #armKeepalive(now: number): void {
     const interval = this.#timing.keepaliveInterval
-    if (interval > 0) this.timers.set('keepalive', Math.max(now, this.#lastReliableAt) + interval)
+    if (interval > 0) this.timers.set('keepalive', '', Math.max(now, this.#lastReliableAt) + interval)
   }
 
   protected override get maxDatagram(): number {
     return this.#limits.maxDatagram
   }
 
-  protected override onTimer(now: number, key: string): void {
-    if (key === 'handshake') {
-      if (this.#connectedCount > 0) return
-      // Keyed a whole retry period ago and still not accepted: it does not know our key.
-      for (const server of this.#servers.values())
-        if (now - server.keyedAt >= this.#handshakeDelay && server.life.notAccepted())
-          this.#authFailed(now, server.address, 'not-accepted')
-      this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
-      this.#sendHandshake(now)
-    } else if (key === 'keepalive') {
-      if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval && this.#counter < MAX_COUNTER) {
-        const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
-        this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
-      }
-      this.#armKeepalive(now)
-    } else if (key.startsWith('d:')) {
-      const server = this.#servers.get(key.slice(2))
-      if (server === undefined || !server.connected) return
-      const due = server.lastFreshAt + this.#timing.disconnectAfter
-      if (now < due) {
-        this.timers.set(key, due)
+  protected override onTimer(now: number, slot: TimerSlot, owner: TimerOwner): void {
+    switch (slot) {
+      case 'handshake':
+        this.#onHandshakeTimer(now)
         return
-      }
-      this.#disconnect(now, server, 'timeout')
-      if (this.#connectedCount === 0) this.#sendHandshake(now)
-    } else if (key.startsWith('q:')) {
-      const id = Number(key.slice(2))
-      const kept = this.#queue.drain()
-      for (const queued of kept) {
-        if (queued.id === id) this.#reportQueued(queued, 'deadline')
-        else this.#queue.push(queued)
-      }
+      case 'keepalive':
+        if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval && this.#counter < MAX_COUNTER) {
+          const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
+          this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
+        }
+        this.#armKeepalive(now)
+        return
+      case 'disconnect':
+        this.#onDisconnectTimer(now, owner as string)
+        return
+      case 'queued':
+        for (const queued of this.#queue.drain()) {
+          if (queued.id === owner) this.#reportQueued(queued, 'deadline')
+          else this.#queue.push(queued)
+        }
+        return
     }
+  }
+
+  #onHandshakeTimer(now: number): void {
+    if (this.#connectedCount > 0) return
+    // Keyed a whole retry period ago and still not accepted: it does not know our key.
+    for (const server of this.#servers.values())
+      if (now - server.keyedAt >= this.#handshakeDelay && server.life.notAccepted())
+        this.#authFailed(now, server.address, 'not-accepted')
+    this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
+    this.#sendHandshake(now)
+  }
+
+  #onDisconnectTimer(now: number, key: string): void {
+    const server = this.#servers.get(key)
+    if (server === undefined || !server.connected) return
+    const due = server.lastFreshAt + this.#timing.disconnectAfter
+    if (now < due) {
+      this.timers.set('disconnect', key, due)
+      return
+    }
+    this.#disconnect(now, server, 'timeout')
+    if (this.#connectedCount === 0) this.#sendHandshake(now)
   }
 
   protected override rto(key: string | undefined, attempt: number): number {
@@ -742,8 +756,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#servers.get(key)?.rtt.sample(rtt)
   }
 
-  protected override ackKey(_peerKey: string, counter: bigint): AckKey {
-    return counter // one counter sequence towards every server
+  protected override ackSequence(): string {
+    return OWN_SEQUENCE
   }
 
   protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean, token: unknown): void {

@@ -9,6 +9,7 @@ import {
   type PskClientInfo,
   type SetupMessage,
 } from '@pavillion/wire'
+import type { AckRef } from '../ack-index.ts'
 import {
   ANNOUNCE_DELAYS,
   INVALID_CLIENT_QUIET,
@@ -18,7 +19,7 @@ import {
   UNRECOGNIZED_QUIET_SKIP,
   UNRECOGNIZED_SUPPRESS,
 } from '../constants.ts'
-import type { AckKey, DeliveryTarget } from '../delivery-tracker.ts'
+import type { DeliveryTarget } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
@@ -27,6 +28,7 @@ import { ANNOUNCEMENT, invalidClientId, sessionAccepted, UNRECOGNIZED } from '..
 import { isRefusal, type Refusal, type SessionKeys } from '../handshake/outcome.ts'
 import { PskServerHandshake } from '../handshake/psk-server.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import {
@@ -127,7 +129,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     if (this.#announce === undefined) return
     this.transmit(this.#announce, ANNOUNCEMENT)
     for (let i = 1; i < ANNOUNCE_DELAYS.length; i++)
-      this.timers.set(`announce:${i}`, now + (ANNOUNCE_DELAYS[i] ?? 0))
+      this.timers.set('announce', i, now + (ANNOUNCE_DELAYS[i] ?? 0))
   }
 
   /**
@@ -148,7 +150,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       request.to === undefined ? this.#sessions.values() : sessionsOf(this.#sessions, request.to)
     const recipients: ClientInfo[] = []
     const targets: DeliveryTarget<ClientInfo>[] = []
-    const ackKeys: string[] = []
+    const acks: AckRef[] = []
     let firstCounter = 0n
     for (const session of sessions) {
       if (now - session.lastValidAt > this.#sessionTimeout) continue
@@ -161,14 +163,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       }
       if (firstCounter === 0n) firstCounter = counter
       targets.push({ key: session.key, peer: session.info, to: session.address, bytes })
-      ackKeys.push(`${session.key}|${counter}`)
+      acks.push({ sequence: session.key, counter })
     }
     if (track === undefined || targets.length === 0) return { id: undefined, recipients }
     const id = this.#nextId++
     this.tracker.track(
       now,
       {
-        ackKeys,
+        acks,
         answeredBy: track.answeredBy ?? AppOpcode.Ack,
         counter: firstCounter,
         expect: track.expect,
@@ -323,7 +325,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       if (this.#sessions.size >= this.#limits.maxSessions) this.#evictOne(now)
       session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
       this.#sessions.set(key, session)
-      this.timers.set(`t:${key}`, now + this.#sessionTimeout)
+      this.timers.set('session', key, now + this.#sessionTimeout)
       this.emit({ type: 'session:opened', client: session.info })
     }
     this.transmit(from, sessionAccepted(keys.sessionId))
@@ -341,7 +343,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   #closeSession(session: Session, reason: CloseReason): void {
     this.#sessions.delete(session.key)
-    this.timers.clear(`t:${session.key}`)
+    this.timers.clear('session', session.key)
+    this.tracker.forgetSequence(session.key)
     this.emit({ type: 'session:closed', client: session.info, reason })
   }
 
@@ -428,13 +431,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.#sendAck(session, counter)
         return
       case 'ack':
-        this.tracker.acknowledge(
-          now,
-          this.ackKey(session.key, message.counter),
-          AppOpcode.Ack,
-          session.key,
-          session.info,
-        )
+        this.tracker.acknowledge(now, session.key, message.counter, AppOpcode.Ack, session.key, session.info)
         return
       case 'quit':
         this.#closeSession(session, 'quit')
@@ -487,14 +484,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     return this.#limits.maxDatagram
   }
 
-  protected override onTimer(now: number, key: string): void {
-    if (key.startsWith('announce:')) {
+  protected override onTimer(now: number, slot: TimerSlot, owner: TimerOwner): void {
+    if (slot === 'announce') {
       if (this.#announce !== undefined) this.transmit(this.#announce, ANNOUNCEMENT)
-    } else if (key.startsWith('t:')) {
-      const session = this.#sessions.get(key.slice(2))
+    } else if (slot === 'session') {
+      const session = this.#sessions.get(owner as string)
       if (session === undefined) return
       const due = session.lastValidAt + this.#sessionTimeout
-      if (now < due) this.timers.set(key, due)
+      if (now < due) this.timers.set('session', session.key, due)
       else this.#closeSession(session, 'timeout')
     }
   }
@@ -509,8 +506,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#sessions.get(key)?.rtt.sample(rtt)
   }
 
-  protected override ackKey(peerKey: string, counter: bigint): AckKey {
-    return `${peerKey}|${counter}`
+  protected override ackSequence(peerKey: string): string {
+    return peerKey // each session has its own counters
   }
 
   protected override onDelivery(
