@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ServerLife } from '../src/client/server-life.ts'
+import { SimWorld as World } from '../src/testing/sim-world.ts'
 import type { PeerAddress } from '../src/transport.ts'
-import { World } from './support/world.ts'
 
 const SERVER = { address: '127.0.0.1', port: 1783 }
 
