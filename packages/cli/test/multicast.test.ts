@@ -1,24 +1,15 @@
-import { createSocket } from 'node:dgram'
+import { freePort, GROUP } from '@pavillion/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../src/main.ts'
 import { FakeIo } from './support/fake-io.ts'
 import { type RunningServer, startServe } from './support/serve.ts'
 
 // Servers join 239.255.28.12 on the interface 127.0.0.1; the client sends through 127.0.0.1.
-const GROUP = '239.255.28.12'
 const ID = 'cli-group-client'
 const servers: RunningServer[] = []
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()))
 })
-
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4')
-  await new Promise<void>((resolve) => socket.bind(0, '0.0.0.0', resolve))
-  const { port } = socket.address()
-  socket.close()
-  return port
-}
 
 describe('a multicast group of two `pavillion serve` on the loopback interface', () => {
   it('call --all prints one result per server; pub names both in the report', async () => {

@@ -1,3 +1,4 @@
+import { AckIndex, type AckRef } from './ack-index.ts'
 import type { DeliveryReport, OpcodeEvent } from './events.ts'
 import { SequenceMap } from './sequence-map.ts'
 import type { PeerAddress } from './transport.ts'
@@ -32,13 +33,10 @@ export interface TrackerHost<P> {
   countRetransmission(): void
 }
 
-/** What an acknowledgement is matched by: the packet's counter, qualified by its peer where counters are per peer. */
-export type AckKey = string | bigint
-
 /** Parameters of one tracked send. */
 export interface TrackParams<P> {
-  /** Keys acknowledgements are matched by (see `DeliveryTracker.acknowledge`): one per distinct counter. */
-  readonly ackKeys: readonly AckKey[]
+  /** Where acknowledgements are matched (see `DeliveryTracker.acknowledge`): one per distinct counter. */
+  readonly acks: readonly AckRef[]
   /**
    * The application opcode that answers the packet: 2 (ack) for a reliable
    * message, or a layer's reply opcode. Only an answer of this opcode counts.
@@ -74,14 +72,14 @@ interface TargetState<P> {
 /** A packet sealed again for one peer: its bytes, and the key its acknowledgement will match. */
 export interface Resealed {
   readonly bytes: Uint8Array
-  readonly ackKey: AckKey
+  readonly ack: AckRef
 }
 
 interface Tracked<P> {
   readonly id: number
   readonly params: TrackParams<P>
-  /** Keys of the copies sealed again for peers met later, besides `params.ackKeys`. */
-  resealedKeys: AckKey[] | undefined
+  /** Where the copies sealed again for peers met later are acknowledged, besides `params.acks`. */
+  resealed: AckRef[] | undefined
   /** The awaited peers by key; undefined while there are none (a send to whoever answers first). */
   targets: Map<string, TargetState<P>> | undefined
   readonly acked: P[]
@@ -100,9 +98,7 @@ interface Tracked<P> {
 export class DeliveryTracker<P> {
   readonly #host: TrackerHost<P>
   readonly #sends = new SequenceMap<number, Tracked<P>>()
-  /** Tickets by acknowledgement key: bare counters (sequential), and counters qualified by their peer. */
-  readonly #byCounter = new SequenceMap<bigint, number>()
-  readonly #byName = new Map<string, number>()
+  readonly #tickets = new AckIndex()
 
   constructor(host: TrackerHost<P>) {
     this.#host = host
@@ -123,7 +119,7 @@ export class DeliveryTracker<P> {
     const send: Tracked<P> = {
       id,
       params,
-      resealedKeys: undefined,
+      resealed: undefined,
       targets,
       acked: [],
       answers: undefined,
@@ -131,7 +127,7 @@ export class DeliveryTracker<P> {
       transmissions: 0,
     }
     this.#sends.set(id, send)
-    for (const ackKey of params.ackKeys) this.#setTicket(ackKey, id)
+    for (const ack of params.acks) this.#tickets.set(ack, id)
     this.#transmit(now, send, true)
   }
 
@@ -156,9 +152,9 @@ export class DeliveryTracker<P> {
         reseal !== undefined && plaintext !== undefined ? reseal(plaintext, send.params.counter) : undefined
       const bytes = resealed?.bytes ?? fallback.bytes
       if (resealed !== undefined) {
-        send.resealedKeys ??= []
-        send.resealedKeys.push(resealed.ackKey)
-        this.#setTicket(resealed.ackKey, send.id)
+        send.resealed ??= []
+        send.resealed.push(resealed.ack)
+        this.#tickets.set(resealed.ack, send.id)
       }
       if (autoTargets === true || resealed !== undefined) {
         send.targets ??= new Map()
@@ -179,7 +175,7 @@ export class DeliveryTracker<P> {
   }
 
   /**
-   * Records that `peer` (at `peerKey`) answered the send matched by `ackKey`
+   * Records that `peer` (at `peerKey`) answered our packet `counter` of `sequence`
    * with a packet of opcode `opcode`, which must be the send's `answeredBy`.
    * `answer`, a layer's reply, goes into the report. Returns true when it
    * counted; false when nothing was waiting for it (late, duplicate, of
@@ -187,13 +183,14 @@ export class DeliveryTracker<P> {
    */
   acknowledge(
     now: number,
-    ackKey: AckKey,
+    sequence: string,
+    counter: bigint,
     opcode: number,
     peerKey: string,
     peer: P,
     answer?: OpcodeEvent<P>,
   ): boolean {
-    const id = this.#ticketOf(ackKey)
+    const id = this.#tickets.get(sequence, counter)
     const send = id === undefined ? undefined : this.#sends.get(id)
     if (send === undefined || send.params.answeredBy !== opcode) return false
     const state = send.targets?.get(peerKey)
@@ -232,6 +229,11 @@ export class DeliveryTracker<P> {
   cancelOwned(now: number, owner: object): void {
     for (const send of [...this.#sends.values()])
       if (send.params.owner === owner) this.#finish(now, send, 'cancelled')
+  }
+
+  /** Forgets the acknowledgement index of a counter sequence whose session ended. */
+  forgetSequence(sequence: string): void {
+    this.#tickets.forget(sequence)
   }
 
   /** Ends every send (endpoint closing). */
@@ -286,8 +288,8 @@ export class DeliveryTracker<P> {
 
   #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
     this.#sends.delete(send.id)
-    this.#forgetKeys(send.id, send.params.ackKeys)
-    if (send.resealedKeys !== undefined) this.#forgetKeys(send.id, send.resealedKeys)
+    for (const ack of send.params.acks) this.#tickets.delete(ack, send.id)
+    if (send.resealed !== undefined) for (const ack of send.resealed) this.#tickets.delete(ack, send.id)
     this.#host.clearTimer(send.id)
     const missing: P[] = []
     if (send.targets !== undefined)
@@ -306,23 +308,6 @@ export class DeliveryTracker<P> {
       send.params.internal === true,
       send.params.token,
     )
-  }
-
-  #forgetKeys(id: number, ackKeys: readonly AckKey[]): void {
-    for (const ackKey of ackKeys) {
-      if (this.#ticketOf(ackKey) !== id) continue
-      if (typeof ackKey === 'bigint') this.#byCounter.delete(ackKey)
-      else this.#byName.delete(ackKey)
-    }
-  }
-
-  #ticketOf(ackKey: AckKey): number | undefined {
-    return typeof ackKey === 'bigint' ? this.#byCounter.get(ackKey) : this.#byName.get(ackKey)
-  }
-
-  #setTicket(ackKey: AckKey, id: number): void {
-    if (typeof ackKey === 'bigint') this.#byCounter.set(ackKey, id)
-    else this.#byName.set(ackKey, id)
   }
 }
 

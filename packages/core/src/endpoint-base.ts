@@ -11,15 +11,12 @@ import {
   type SetupMessage,
   WireDecodeError,
 } from '@pavillion/wire'
-import { type AckKey, DeliveryTracker, type Expectation } from './delivery-tracker.ts'
+import { DeliveryTracker, type Expectation } from './delivery-tracker.ts'
 import type { DeliveryReport, MessageEvent, Transmit } from './events.ts'
 import { Queue } from './queue.ts'
 import { type EndpointStats, emptyStats } from './stats.ts'
-import { TimerTable } from './timer-table.ts'
+import { type TimerOwner, type TimerSlot, TimerTable } from './timer-table.ts'
 import { addressKey, type PeerAddress } from './transport.ts'
-
-/** A named engine timer, or a tracked send's id. */
-export type TimerKey = string | number
 
 /** Route flags of one application opcode. */
 const CORE = 1
@@ -57,7 +54,7 @@ export type DroppedKind = 'malformed' | 'unknownOpcode'
  */
 export abstract class EndpointBase<E extends { readonly type: string }, P> {
   protected readonly crypto: PavillionCrypto
-  protected readonly timers = new TimerTable<TimerKey>()
+  protected readonly timers = new TimerTable()
   protected readonly tracker: DeliveryTracker<P>
   protected readonly counters: EndpointStats = emptyStats()
   protected closed = false
@@ -78,8 +75,8 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
       rto: (key, attempt) => this.rto(key, attempt),
       sampleRtt: (key, rtt) => this.sampleRtt(key, rtt),
       report: (report, internal, token) => this.onDelivery(report, internal, token),
-      setTimer: (id, at) => this.timers.set(id, at),
-      clearTimer: (id) => this.timers.clear(id),
+      setTimer: (id, at) => this.timers.set('retransmit', id, at),
+      clearTimer: (id) => this.timers.clear('retransmit', id),
       countRetransmission: () => {
         this.counters.retransmissions++
       },
@@ -103,10 +100,10 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
 
   /** Runs every timer due at `now`. */
   handleTimeout(now: number): void {
-    for (let key = this.timers.popDue(now); key !== undefined; key = this.timers.popDue(now)) {
-      if (typeof key === 'number') this.tracker.onTimer(now, key)
-      else this.onTimer(now, key)
-    }
+    this.timers.fireDue(now, (slot, owner) => {
+      if (slot === 'retransmit') this.tracker.onTimer(now, owner as number)
+      else this.onTimer(now, slot, owner)
+    })
   }
 
   /** A snapshot of the counters. */
@@ -182,8 +179,11 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
       duplicate,
     }
     if (!duplicate && plaintext.length >= 9 && this.tracker.size > 0) {
-      const answered = this.ackKey(senderKey, readU64(plaintext, 1))
-      if (this.tracker.acknowledge(now, answered, opcode, senderKey, sender, event)) return
+      const answered = readU64(plaintext, 1)
+      if (
+        this.tracker.acknowledge(now, this.ackSequence(senderKey), answered, opcode, senderKey, sender, event)
+      )
+        return
     }
     this.#events.push(event as unknown as E)
   }
@@ -277,10 +277,11 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
     box: Uint8Array,
     size: number,
   ): void
-  protected abstract onTimer(now: number, key: string): void
+  /** A timer of the role's own slots fired. */
+  protected abstract onTimer(now: number, slot: TimerSlot, owner: TimerOwner): void
   protected abstract rto(key: string | undefined, attempt: number): number
   protected abstract sampleRtt(key: string, rtt: number): void
   protected abstract onDelivery(report: DeliveryReport<P>, internal: boolean, token: unknown): void
-  /** How an answer from `peerKey` to our packet `counter` is looked up in the tracker. */
-  protected abstract ackKey(peerKey: string, counter: bigint): AckKey
+  /** The counter sequence of our packets to `peerKey` (see `AckRef.sequence`). */
+  protected abstract ackSequence(peerKey: string): string
 }

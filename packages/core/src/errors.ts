@@ -9,6 +9,7 @@ export type PavillionErrorCode =
   | 'ERR_CLOSED'
   | 'ERR_BACKPRESSURE'
   | 'ERR_COUNTER_EXHAUSTED'
+  | 'ERR_TRANSPORT_CLOSED'
 
 /**
  * Base class of every error Pavillion raises on purpose. Recognise it across

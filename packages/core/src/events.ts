@@ -88,6 +88,16 @@ export type ClientEvent =
   | { readonly type: 'server:disconnected'; readonly server: ServerInfo; readonly reason: CloseReason }
   | { readonly type: 'server:status'; readonly server: ServerInfo; readonly status: DeviceStatus }
   | { readonly type: 'server:invalid-client-id'; readonly address: PeerAddress }
+  | {
+      readonly type: 'server:auth-failed'
+      readonly address: PeerAddress
+      /**
+       * `forged-answer`: a nonce answer to our challenge did not verify under
+       * our key (a wrong PSK, or a server that boxed to another ECC key);
+       * `not-accepted`: we sent our client info and the server never accepted it.
+       */
+      readonly reason: 'forged-answer' | 'not-accepted'
+    }
   | { readonly type: 'time:sync'; readonly server: ServerInfo; readonly offset: number }
   | { readonly type: 'delivery'; readonly report: DeliveryReport<ServerInfo>; readonly token: unknown }
   | MessageEvent<ServerInfo>

@@ -5,10 +5,10 @@ import type { ClientEndpoint } from '../src/client/client-endpoint.ts'
 import { MAX_DATAGRAM } from '../src/constants.ts'
 import { BackpressureError, ClosedError } from '../src/errors.ts'
 import { createSeededRandom } from '../src/testing/seeded-random.ts'
+import { SimWorld as World } from '../src/testing/sim-world.ts'
 import { addressKey, type PeerAddress } from '../src/transport.ts'
 import { AttackWorld, CLIENT_A, CLIENT_B, isSecure, recordingCrypto, SERVER } from './support/attack-world.ts'
 import type { Wire } from './support/sans-io-net.ts'
-import { World } from './support/world.ts'
 
 // Every attack below asserts the same three things: nothing reached an application, the server's
 // authenticated state (its sessions and their identities) did not change, and a legitimate message
@@ -550,7 +550,7 @@ describe('secrets stay out of logs, errors and inspect output', () => {
     w.net.inject(CLIENT_A, SERVER, encodeSetup({ type: 'unrecognized-client' })) // a re-handshake
     w.net.pump()
     // The facades over a memory network, with their errors.
-    const world = await World.create(5)
+    const world = await World.create({ seed: 5 })
     const server = world.server({ address: '127.0.0.1', port: 1783 })
     const client = world.client({ address: '127.0.0.1', port: 1783 })
     const eccClient = world.client({ address: '127.0.0.1', port: 1783 }, { ecc: true })

@@ -1,10 +1,11 @@
 import { type AppMessage, decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ClientInfo, MessageEvent, ServerInfo } from '../src/events.ts'
-import { text, World } from './support/world.ts'
+import { SIM_GROUP, SimWorld as World } from '../src/testing/sim-world.ts'
+import { text } from './support/bytes.ts'
 
 const SERVER = { address: '127.0.0.1', port: 1783 }
-const GROUP = { address: '239.255.28.12', port: 1783 }
+const GROUP = SIM_GROUP
 const reliable = (target: string, body = '') =>
   encodeApp({ type: 'reliable', target, name: 'n', body: text(body) })
 
@@ -77,7 +78,7 @@ describe.each([
   })
 
   it('duplicated and reordered handshake and traffic still give one session and exactly-once delivery', async () => {
-    world = await World.create(7)
+    world = await World.create({ seed: 7 })
     const server = world.server(SERVER)
     world.net.impair({}, { duplicate: 0.5, reorder: 0.3 })
     const client = world.client(SERVER, { ecc })
@@ -96,7 +97,7 @@ describe.each([
 
 describe('robustness of sessions', () => {
   it('reliable messages get through 30% loss each way, each delivered exactly once', async () => {
-    world = await World.create(3)
+    world = await World.create({ seed: 3 })
     const server = world.server(SERVER)
     const client = world.client(SERVER)
     await world.run(20)

@@ -1,7 +1,8 @@
 import { AppOpcode, WireDecodeError } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ClientInfo, OpcodeEvent, ServerInfo } from '../src/events.ts'
-import { text, World } from './support/world.ts'
+import { SimWorld as World } from '../src/testing/sim-world.ts'
+import { text } from './support/bytes.ts'
 
 const SERVER = { address: '127.0.0.1', port: 1783 }
 /** An opcode the wire codec does not define: a layer of our own owns it. */

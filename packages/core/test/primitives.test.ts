@@ -103,23 +103,34 @@ describe('ReplayWindow', () => {
 })
 
 describe('TimerTable', () => {
-  it('fires keys in deadline order, once, and honours re-arming and clearing', () => {
-    const table = new TimerTable<string>()
-    table.set('a', 30)
-    table.set('b', 10)
-    table.set('c', 20)
-    table.set('a', 5)
-    table.clear('c')
+  /** Fires what is due at `now`, returning `slot:owner` in firing order. */
+  const fired = (table: TimerTable, now: number): string[] => {
+    const out: string[] = []
+    table.fireDue(now, (slot, owner) => out.push(`${slot}:${owner}`))
+    return out
+  }
+
+  it('fires timers in deadline order, once, and honours re-arming and clearing', () => {
+    const table = new TimerTable()
+    table.set('disconnect', 'a', 30)
+    table.set('disconnect', 'b', 10)
+    table.set('disconnect', 'c', 20)
+    table.set('disconnect', 'a', 5)
+    table.clear('disconnect', 'c')
     expect(table.next()).toBe(5)
-    expect([table.popDue(100), table.popDue(100), table.popDue(100)]).toEqual(['a', 'b', undefined])
+    expect(fired(table, 100)).toEqual(['disconnect:a', 'disconnect:b'])
+    expect(fired(table, 100)).toEqual([])
     expect(table.size).toBe(0)
   })
 
-  it('popDue leaves deadlines in the future alone', () => {
-    const table = new TimerTable<number>()
-    table.set(1, 50)
-    expect(table.popDue(49)).toBeUndefined()
-    expect(table.popDue(50)).toBe(1)
+  it('keeps each slot of one owner apart, and leaves deadlines in the future alone', () => {
+    const table = new TimerTable()
+    table.set('retransmit', 1, 50)
+    table.set('queued', 1, 40)
+    expect(table.get('retransmit', 1)).toBe(50)
+    expect(fired(table, 39)).toEqual([])
+    expect(fired(table, 49)).toEqual(['queued:1'])
+    expect(fired(table, 50)).toEqual(['retransmit:1'])
   })
 
   it('matches a naive model under random operations (property)', () => {
@@ -127,29 +138,29 @@ describe('TimerTable', () => {
       fc.property(
         fc.array(
           fc.tuple(
-            fc.constantFrom('set', 'clear', 'pop'),
+            fc.constantFrom('set', 'clear', 'fire'),
             fc.integer({ min: 0, max: 20 }),
             fc.integer({ min: 0, max: 1000 }),
           ),
         ),
         (ops) => {
-          const table = new TimerTable<number>()
+          const table = new TimerTable()
           const model = new Map<number, number>()
           for (const [op, key, at] of ops) {
             if (op === 'set') {
-              table.set(key, at)
+              table.set('retransmit', key, at)
               model.set(key, at)
             } else if (op === 'clear') {
-              table.clear(key)
+              table.clear('retransmit', key)
               model.delete(key)
             } else {
-              const popped = table.popDue(at)
-              const due = [...model.entries()].filter(([, t]) => t <= at)
-              if (popped === undefined) expect(due).toEqual([])
-              else {
-                expect(model.get(popped)).toBe(Math.min(...due.map(([, t]) => t)))
-                model.delete(popped)
-              }
+              const times: number[] = []
+              table.fireDue(at, (_, owner) => {
+                times.push(model.get(owner as number)!)
+                model.delete(owner as number)
+              })
+              expect([...times].sort((x, y) => x - y)).toEqual(times)
+              expect([...model.values()].every((t) => t > at)).toBe(true)
             }
             const min = model.size ? Math.min(...model.values()) : undefined
             expect(table.next()).toBe(min)

@@ -25,6 +25,8 @@ import { MessageStream } from './message-stream.ts'
 import type { PublishOptions, StreamOptions } from './options.ts'
 import { emptyReport, type PublishReport, publishResult, type ReportBase } from './report.ts'
 
+const CLOSED = Promise.resolve()
+
 /** Counters of a pub/sub object. */
 export interface PubSubStats {
   /** Messages handed to at least one listener or stream. */
@@ -212,21 +214,27 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
    * Detaches from the endpoint (its opcode handlers and listeners), ends
    * every stream and removes every listener. Reliable publishes in flight
    * still settle (the endpoint owns them). Idempotent; runs by itself when
-   * the endpoint closes.
+   * the endpoint closes. Resolves at once.
    */
-  close(): void {
-    if (this.#closed) return
+  close(): Promise<void> {
+    if (this.#closed) return CLOSED
     this.beforeClose()
     this.#closed = true
     for (const cleanup of this.#cleanups.splice(0).reverse()) cleanup()
     for (const stream of [...this.#streams]) stream.end()
     this.#listeners.clear()
     this.events.clear()
+    return CLOSED
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   /** Targets with local listeners (the wildcard excluded). */

@@ -1,7 +1,7 @@
 import { BackpressureError, type ClientInfo, PavillionError } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, ServerPubSub } from '../src/index.ts'
-import { SERVER, str, text, World } from './support/world.ts'
+import { createWorld, SERVER, str, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('per-peer cap on reliable publishes in flight', () => {
   it('client: publishes beyond the cap reject with BackpressureError; every accepted one is delivered once', async () => {
-    world = await World.create()
+    world = await createWorld()
     const server = world.server()
     const client = world.client()
     const serverPs = world.track(new ServerPubSub(server))
@@ -45,10 +45,10 @@ describe('per-peer cap on reliable publishes in flight', () => {
   })
 
   it('server: a publish to a client at the cap is refused and sent to nobody', async () => {
-    world = await World.create()
+    world = await createWorld()
     const server = world.server()
     const serverPs = world.track(new ServerPubSub(server, { maxInFlightPerPeer: 2 }))
-    const clients = [0, 1].map((who) => world.client(SERVER, who))
+    const clients = [0, 1].map((who) => world.client(SERVER, { who: who }))
     const inboxes = clients.map((client) => {
       const inbox: string[] = []
       world.track(new ClientPubSub(client)).subscribe('R', (m) => inbox.push(str(m.payload)))
@@ -77,7 +77,7 @@ describe('per-peer cap on reliable publishes in flight', () => {
   })
 
   it('before any server is connected, the cap applies to the destination', async () => {
-    world = await World.create()
+    world = await createWorld()
     const client = world.client()
     const clientPs = world.track(new ClientPubSub(client, { maxInFlightPerPeer: 1 }))
     const first = clientPs

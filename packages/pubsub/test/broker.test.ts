@@ -1,7 +1,7 @@
 import type { ClientInfo, ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, ServerPubSub } from '../src/index.ts'
-import { SERVER, str, text, World } from './support/world.ts'
+import { createWorld, SERVER, str, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -9,13 +9,13 @@ afterEach(async () => {
 })
 
 async function setup(broker: boolean) {
-  world = await World.create()
+  world = await createWorld()
   const server = world.server()
   const serverPs = world.track(new ServerPubSub(server, { broker }))
   const atServer: Message<ClientInfo>[] = []
   serverPs.subscribe('chat', (m) => atServer.push(m))
   const clients = [0, 1, 2].map((who) => {
-    const client = world.client(SERVER, who)
+    const client = world.client(SERVER, { who: who })
     const ps = world.track(new ClientPubSub(client))
     const inbox: Message<ServerInfo>[] = []
     ps.subscribeAll((m) => inbox.push(m))
@@ -73,11 +73,11 @@ describe('broker mode', () => {
   })
 
   it('skips a client that has the maximum of reliable publishes in flight, and counts it', async () => {
-    world = await World.create()
+    world = await createWorld()
     const server = world.server()
     const serverPs = world.track(new ServerPubSub(server, { broker: true, maxInFlightPerPeer: 2 }))
     const [a, b] = [0, 1].map((who) => {
-      const client = world.client(SERVER, who)
+      const client = world.client(SERVER, { who: who })
       return { client, ps: world.track(new ClientPubSub(client)) }
     })
     await world.run(10)

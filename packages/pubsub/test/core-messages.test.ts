@@ -9,7 +9,7 @@ import {
   ServerPubSub,
   type TagUpdate,
 } from '../src/index.ts'
-import { text, World } from './support/world.ts'
+import { createWorld, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 })
 
 async function pair() {
-  world = await World.create()
+  world = await createWorld()
   const server = world.server()
   const client = world.client()
   const serverPs = world.track(new ServerPubSub(server))

@@ -1,7 +1,7 @@
 import type { ClientInfo, ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, NoAcknowledgementError, ServerPubSub } from '../src/index.ts'
-import { SERVER, str, text, World } from './support/world.ts'
+import { createWorld, SERVER, str, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 
 /** A connected server and client, each with its pub/sub object. */
 async function pair(seed = 1) {
-  world = await World.create(seed)
+  world = await createWorld(seed)
   const server = world.server()
   const client = world.client()
   const serverPs = world.track(new ServerPubSub(server))
@@ -49,10 +49,10 @@ describe('publish and receive over the in-memory network', () => {
   })
 
   it('server → client reliable and unreliable, to all clients or chosen ones', async () => {
-    world = await World.create()
+    world = await createWorld()
     const server = world.server()
     const serverPs = world.track(new ServerPubSub(server))
-    const clients = [0, 1, 2].map((who) => world.client(SERVER, who))
+    const clients = [0, 1, 2].map((who) => world.client(SERVER, { who: who }))
     const inboxes = clients.map((client) => {
       const inbox: Message<ServerInfo>[] = []
       world.track(new ClientPubSub(client)).subscribe('R', (m) => inbox.push(m))

@@ -1,7 +1,7 @@
 import { type ClientInfo, ClosedError, PavillionError, type ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, NoAcknowledgementError, ServerPubSub } from '../src/index.ts'
-import { SERVER, text, World } from './support/world.ts'
+import { createWorld, SERVER, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 })
 
 async function pair() {
-  world = await World.create()
+  world = await createWorld()
   const server = world.server()
   const client = world.client()
   const serverPs = world.track(new ServerPubSub(server))
@@ -45,7 +45,7 @@ describe('publish: how it settles', () => {
   })
 
   it('abort rejects with the signal reason and stops retransmitting; the slot is given back', async () => {
-    world = await World.create()
+    world = await createWorld()
     world.server()
     const client = world.client()
     const clientPs = world.track(new ClientPubSub(client, { maxInFlightPerPeer: 1 }))
@@ -83,7 +83,7 @@ describe('publish: how it settles', () => {
   })
 
   it('a publish made before any server connects waits for the first one', async () => {
-    world = await World.create()
+    world = await createWorld()
     const client = world.client()
     const clientPs = world.track(new ClientPubSub(client))
     const published = clientPs.publish('T', 'n', text('early'))

@@ -2,7 +2,7 @@ import { hex, toHex } from '@pavillion/test-vectors'
 import { type DeviceStatus, decodeStatus, type StatusInput } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type ClientPubSubEventMap, statusProvider } from '../src/index.ts'
-import { text, World } from './support/world.ts'
+import { createWorld, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -55,7 +55,7 @@ describe('statusProvider', () => {
 
 describe('status bytes from server to client', () => {
   it('the client exposes each server status, typed, and emits it when it changes', async () => {
-    world = await World.create()
+    world = await createWorld()
     const values: StatusInput = {
       battery: { percent: 80, state: 'charging' },
       network: { type: 'wlan', rssi: -50 },

@@ -1,7 +1,7 @@
 import { ClosedError, type ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, MessageStream, ServerPubSub } from '../src/index.ts'
-import { str, text, World } from './support/world.ts'
+import { createWorld, str, text, type World } from './support/world.ts'
 
 let world: World
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 })
 
 async function pair() {
-  world = await World.create()
+  world = await createWorld()
   const server = world.server()
   const client = world.client()
   const serverPs = world.track(new ServerPubSub(server))

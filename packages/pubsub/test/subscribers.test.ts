@@ -1,7 +1,7 @@
 import type { ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type ClientPubSubEventMap, ServerPubSub } from '../src/index.ts'
-import { GROUP, PORT, text, World } from './support/world.ts'
+import { createWorld, GROUP, PORT, text, type World } from './support/world.ts'
 
 const S1 = { address: '127.0.0.2', port: PORT }
 const S2 = { address: '127.0.0.3', port: PORT }
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 /** Two servers behind one multicast group and one client of the group; nothing connected yet. */
 async function group(seed = 1) {
-  world = await World.create(seed)
+  world = await createWorld(seed)
   const servers = [S1, S2].map((address) => world.server(address, { group: GROUP.address }))
   const serverPs = servers.map((server) => world.track(new ServerPubSub(server)))
   const connect = async () => {

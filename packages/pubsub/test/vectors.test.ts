@@ -3,7 +3,7 @@ import { hex, loadVectors, toHex } from '@pavillion/test-vectors'
 import { decodeStatus } from '@pavillion/wire'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, ServerPubSub, statusProvider } from '../src/index.ts'
-import { str, text, World } from './support/world.ts'
+import { createWorld, str, text, type World } from './support/world.ts'
 
 // Replays the application plaintexts the Python reference recorded in
 // secure_messages.json: our publishes must produce exactly these bytes, and
@@ -47,7 +47,7 @@ const atServer: Message<ClientInfo>[] = []
 const atClient: Message<ServerInfo>[] = []
 
 beforeEach(async () => {
-  world = await World.create()
+  world = await createWorld()
   fromServer.length = 0
   fromClient.length = 0
   atServer.length = 0

@@ -2,9 +2,8 @@ import { PavillionError, type ServerInfo } from '@pavillion/core'
 import { rpcStatusName } from '@pavillion/wire'
 
 /** Codes of the errors the RPC layer raises (besides the engine's `PavillionErrorCode`s). */
-export type RpcErrorCode = 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED'
+export type RpcErrorCode = 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED' | 'ERR_RPC_STATUS'
 
-const RPC_ERROR_BRAND = Symbol.for('pavillion.error.RpcError')
 const MAX_STATUS = 0xffff
 /** How much of the remote text goes into `RemoteError.message` (the full text stays in `text`). */
 const MESSAGE_TEXT_LIMIT = 200
@@ -26,9 +25,11 @@ const MESSAGE_TEXT_LIMIT = 200
  * })
  * ```
  */
-export class RpcError extends Error {
+export class RpcError extends PavillionError<RpcErrorCode> {
   /** The wire status code sent back (1–65535). */
   readonly status: number
+
+  static override readonly brand: symbol = Symbol.for('pavillion.error.RpcError')
 
   /**
    * @param status - 1–65535; 0 means success and is refused
@@ -38,14 +39,9 @@ export class RpcError extends Error {
     if (!Number.isInteger(status) || status < 1 || status > MAX_STATUS) {
       throw new RangeError(`"status" expected an integer in 1–65535, got ${String(status)}`)
     }
-    super(message, options)
+    super('ERR_RPC_STATUS', message, options)
     this.name = 'RpcError'
     this.status = status
-    Object.defineProperty(this, RPC_ERROR_BRAND, { value: true })
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && RPC_ERROR_BRAND in value
   }
 }
 

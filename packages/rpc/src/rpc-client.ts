@@ -42,6 +42,7 @@ export type CallAllResult =
   | { readonly server: ServerInfo; readonly error: RemoteError }
 
 const EMPTY = new Uint8Array(0)
+const CLOSED = Promise.resolve()
 
 /**
  * Makes numbered remote calls (opcode 4) through a core `Client` and matches
@@ -187,17 +188,24 @@ export class RpcClient {
     return deleteFile(this, path, options)
   }
 
-  /** Detaches from the client and rejects every call in flight with `ClosedError`. Idempotent. */
-  close(): void {
-    if (this.closed) return
-    this.#lifetime.abort(new ClosedError('the RPC client is closed'))
-    this.#detach()
-    this.#host.cancelOwned(this)
+  /** Detaches from the client and rejects every call in flight with `ClosedError`. Idempotent; resolves at once. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.#lifetime.abort(new ClosedError('the RPC client is closed'))
+      this.#detach()
+      this.#host.cancelOwned(this)
+    }
+    return CLOSED
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   /**

@@ -38,6 +38,7 @@ export interface RpcServerStats {
   readonly busy: number
 }
 
+const CLOSED = Promise.resolve()
 const EXPIRED_TEXT = 'this call already reached the server; its response is no longer kept'
 
 /**
@@ -105,17 +106,24 @@ export class RpcServer {
     return { ...this.#stats }
   }
 
-  /** Detaches from the server, aborts every running handler's signal and forgets the cache. Idempotent. */
-  close(): void {
-    if (this.closed) return
-    this.#lifetime.abort(new ClosedError('the RPC server is closed'))
-    this.#detach()
-    this.#cache.clear()
+  /** Detaches from the server, aborts every running handler's signal and forgets the cache. Idempotent; resolves at once. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.#lifetime.abort(new ClosedError('the RPC server is closed'))
+      this.#detach()
+      this.#cache.clear()
+    }
+    return CLOSED
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   // Runs inside the engine's dispatch: decides synchronously, never awaits.

@@ -1,7 +1,7 @@
 import type { ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient, RpcServer } from '../src/index.ts'
-import { MemoryWorld } from './support/memory-world.ts'
+import { createWorld, type MemoryWorld } from './support/memory-world.ts'
 
 const SERVER = { address: '10.0.0.1', port: 1783 }
 
@@ -18,7 +18,7 @@ async function setup(
     rpc?: ConstructorParameters<typeof RpcServer>[1]
   } = {},
 ) {
-  world = await MemoryWorld.create()
+  world = await createWorld()
   const server = world.server(SERVER, options.server)
   const rpcServer = new RpcServer(server, options.rpc)
   const runs = new Map<string, number>()

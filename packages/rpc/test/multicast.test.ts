@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort, GROUP, loopbackMulticastProblem } from '@pavillion/transport-node/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient, RpcError, RpcServer } from '../src/index.ts'
-import { freePort, GROUP, loopbackMulticastProblem } from './support/network.ts'
 import { text, UdpHarness } from './support/udp.ts'
 
 let h: UdpHarness

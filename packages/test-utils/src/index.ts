@@ -22,6 +22,14 @@
  * console.log(proxy.stats.toTarget.dropped)
  * ```
  */
+
+export {
+  canBind,
+  freePort,
+  GROUP,
+  loopbackMulticastProblem,
+  waitUntil,
+} from '@pavillion/transport-node/testing'
 export { type BurstState, checkImpairment, decide, type Fate } from './decide.ts'
 export { flipRandomBit } from './flip-bit.ts'
 export { ImpairmentProxy, startImpairmentProxy, type Upstream } from './impairment-proxy.ts'

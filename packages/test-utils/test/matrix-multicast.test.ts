@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type LossyTransport, lossyTransport } from '../src/index.ts'
+import { freePort, type LossyTransport, loopbackMulticastProblem, lossyTransport } from '../src/index.ts'
 import {
-  freePort,
-  GROUP,
+  MATRIX_GROUP as GROUP,
   Ledger,
-  loopbackMulticastProblem,
   makeKeys,
   RECORD_FN,
   type ServerStack,
@@ -22,7 +20,7 @@ afterEach(async () => {
   for (const c of open.splice(0).reverse()) await c.close()
 })
 
-const problem = await loopbackMulticastProblem()
+const problem = await loopbackMulticastProblem(GROUP)
 
 describe.skipIf(problem !== undefined)(
   `three servers in a multicast group, 5% loss each, one down${problem ? ` — skipped: ${problem}` : ''}`,

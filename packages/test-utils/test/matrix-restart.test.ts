@@ -3,10 +3,9 @@ import { ClosedError, TimeoutError } from '@pavillion/core'
 import { NoAcknowledgementError } from '@pavillion/pubsub'
 import { RemoteError } from '@pavillion/rpc'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ImpairmentProxy, startImpairmentProxy } from '../src/index.ts'
+import { freePort, type ImpairmentProxy, startImpairmentProxy } from '../src/index.ts'
 import {
   type ClientStack,
-  freePort,
   Ledger,
   makeKeys,
   RECORD_FN,

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { transportSuite } from '@pavillion/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createUdpTransport } from '../src/index.ts'
-import { canBind } from './support/network.ts'
+import { canBind } from '../src/testing/index.ts'
 
 /** Transports on one loopback address; delivery is a 2 ms wait (at most 1 s per expected datagram). */
 function loopbackFixture(address: string) {

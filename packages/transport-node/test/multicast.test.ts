@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { PeerAddress } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, type UdpTransport, type UdpTransportOptions } from '../src/index.ts'
-import { freePort, GROUP, loopbackMulticastProblem, waitUntil } from './support/network.ts'
+import { freePort, GROUP, loopbackMulticastProblem, waitUntil } from '../src/testing/index.ts'
 
 // Every datagram here goes to 127.0.0.1 or to GROUP through the loopback interface.
 const LOOPBACK = '127.0.0.1'

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { PeerAddress } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, TransportClosedError, type UdpTransport } from '../src/index.ts'
-import { waitUntil } from './support/network.ts'
+import { waitUntil } from '../src/testing/index.ts'
 
 const open: UdpTransport[] = []
 

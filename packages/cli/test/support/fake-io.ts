@@ -46,9 +46,4 @@ export class FakeIo {
   }
 }
 
-/** Resolves once `done()` holds, checking every 5 ms for at most `ms`; returns whether it held. */
-export async function waitUntil(done: () => boolean, ms = 5000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-  return done()
-}
+export { waitUntil } from '@pavillion/test-utils'

@@ -15,6 +15,8 @@ export interface ClientEventMap extends FacadeEventMap<ServerInfo> {
   'server:disconnected': EventOf<'server:disconnected'>
   'server:status': EventOf<'server:status'>
   'server:invalid-client-id': EventOf<'server:invalid-client-id'>
+  /** The server answered our nonce request but does not accept our key (nothing on the wire changes). */
+  'server:auth-failed': EventOf<'server:auth-failed'>
   'time:sync': EventOf<'time:sync'>
 }
 

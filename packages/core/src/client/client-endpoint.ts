@@ -4,14 +4,8 @@ import {
   AppOpcode,
   CipherSuiteId,
   decodeApp,
-  decodeEccNoncePlaintext,
   decodeStatus,
-  type EccNonce,
   encodeApp,
-  encodeEccClientInfoPlaintext,
-  encodeSetup,
-  type PskNonce,
-  pskClientInfoHashedBytes,
   type SetupMessage,
 } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
@@ -21,12 +15,16 @@ import {
   NONCE_REQUESTS_PER_WINDOW,
   NONCE_REQUESTS_PER_WINDOW_KEYED,
 } from '../constants.ts'
-import type { AckKey, DeliveryTarget, Resealed } from '../delivery-tracker.ts'
+import type { DeliveryTarget, Resealed } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
+import { Challenge } from '../handshake/challenge.ts'
+import { type ClientHandshake, clientHandshake } from '../handshake/client-handshake.ts'
+import { isRefusal } from '../handshake/outcome.ts'
 import { Queue } from '../queue.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import {
   type ClientEndpointOptions,
@@ -35,7 +33,6 @@ import {
   DEFAULT_CLIENT_LIMITS,
   DEFAULT_CLIENT_TIMING,
 } from './client-options.ts'
-import type { ClientCredentials } from './credentials.ts'
 import { KnownServer } from './known-server.ts'
 
 /** What a client asks its endpoint to send. */
@@ -67,11 +64,10 @@ const CLIENT_OPCODES = [
   AppOpcode.TimeSyncRequest,
   AppOpcode.TimeSyncResponse,
 ]
-const ZERO_KEY = new Uint8Array(32)
+/** A client's one counter sequence, towards every server. */
+const OWN_SEQUENCE = ''
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
 const ANNOUNCE_BURST = 1_000
-/** Server nonces remembered per challenge; past this the challenge rotates. */
-const MAX_USED_SERVER_NONCES = 1024
 /** How long packets under a server's previous key are still accepted after a re-key, ms. */
 const PREVIOUS_KEY_GRACE = 10_000
 /** Undecryptable packets in a row from a keyed server before the client re-handshakes with it. */
@@ -83,25 +79,20 @@ const FAILURES_BEFORE_REHANDSHAKE = 3
  * server that answers. See `EndpointBase` for the calling contract.
  */
 export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
-  readonly #credentials: ClientCredentials
+  readonly #handshake: ClientHandshake
+  readonly #challenge: Challenge
   readonly #destination: PeerAddress
   readonly #multicast: boolean
   readonly #timing: ClientTiming
   readonly #limits: ClientLimits
   readonly #rttOptions: RttOptions
   readonly #wallClockOffset: number
-  readonly #clientId: Uint8Array
   readonly #sessionField: Uint8Array
-  readonly #clientNonce: Uint8Array
+  /** Key of our packets (the handshake's client key). */
   readonly #ckey: SymmetricKey
-  /** What a server that accepted us echoes in opcode 7: derived from our client key, so it cannot be guessed. */
-  readonly #sessionId: Uint8Array
   readonly #servers = new Map<string, KnownServer>()
   readonly #queue = new Queue<QueuedSend>()
-  readonly #usedServerNonces = new Set<string>()
   #counter: bigint
-  #challenge: Uint8Array
-  #challengeSetAt = Number.NEGATIVE_INFINITY
   #connectedCount = 0
   #nextId = 1
   #handshakeDelay: number
@@ -110,11 +101,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #unknownWindowCount = 0
   #timeSync: { counter: bigint; sentAt: number } | undefined
   #started = false
+  /** A `server:auth-failed` was emitted since the last nonce request went out. */
+  #authFailureReported = false
 
   constructor(options: ClientEndpointOptions) {
     super(options.crypto, CLIENT_OPCODES)
     const { crypto, credentials, fixed } = options
-    this.#credentials = credentials
     this.#destination = options.destination
     this.#multicast = isMulticast(options.destination)
     this.#timing = { ...DEFAULT_CLIENT_TIMING, ...options.timing }
@@ -123,25 +115,18 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#wallClockOffset = options.wallClockOffset ?? 0
     this.#handshakeDelay = this.#timing.handshakeRetryInitial
     this.#counter = fixed?.initialCounter ?? crypto.randomBigInt(1024n, 1_000_000_000n)
-    this.#challenge = fixed?.challenge ?? crypto.random(16)
-    if (fixed?.challenge !== undefined) this.#challengeSetAt = 0
+    this.#challenge = new Challenge(crypto, this.#timing.challengeLifetime, fixed?.challenge)
     this.#sessionField = fixed?.sessionField ?? crypto.random(16)
-    if (credentials.type === 'psk') {
-      this.#clientId = credentials.clientId
-      this.#clientNonce = fixed?.clientNonce ?? crypto.random(32)
-      this.#ckey = crypto.pskClientKey(credentials.psk, this.#clientNonce)
-      this.#sessionId = crypto.pskSessionId(credentials.psk, this.#ckey)
-    } else {
-      this.#clientId = credentials.clientId ?? crypto.defaultClientId(credentials.keyPair.publicKey)
-      this.#clientNonce = ZERO_KEY
-      this.#ckey = fixed?.ckey ?? crypto.randomKey()
-      this.#sessionId = crypto.eccSessionId(credentials.keyPair.publicKey, this.#ckey)
-    }
+    this.#handshake = clientHandshake(crypto, credentials, {
+      clientNonce: fixed?.clientNonce,
+      ckey: fixed?.ckey,
+    })
+    this.#ckey = this.#handshake.ckey
   }
 
   /** The client's 16-byte ID as sent on the wire. */
   get clientId(): Uint8Array {
-    return this.#clientId
+    return this.#handshake.clientId
   }
 
   /** The last counter used (u64). */
@@ -189,7 +174,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     const kept = this.#queue.drain()
     for (const queued of kept) {
       if (queued.id === id) {
-        this.timers.clear(`q:${id}`)
+        this.timers.clear('queued', id)
         this.#reportQueued(queued, 'cancelled')
       } else this.#queue.push(queued)
     }
@@ -200,7 +185,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   override cancelOwned(now: number, owner: object): void {
     for (const queued of this.#queue.drain()) {
       if (queued.id !== undefined && queued.request.track?.owner === owner) {
-        this.timers.clear(`q:${queued.id}`)
+        this.timers.clear('queued', queued.id)
         this.#reportQueued(queued, 'cancelled')
       } else this.#queue.push(queued)
     }
@@ -233,12 +218,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     if (server !== undefined) server.lastSeenAt = now
     switch (message.type) {
       case 'psk-nonce':
-        if (this.#credentials.type === 'psk') this.#onPskNonce(now, from, key, message)
-        else this.counters.unexpected++
-        return
       case 'ecc-nonce':
-        if (this.#credentials.type === 'ecc') this.#onEccNonce(now, from, key, message)
-        else this.counters.unexpected++
+        this.#onNonce(now, from, key, message)
         return
       case 'new-server-join':
         // A server announces itself three times in 28 ms: a session made during that burst is already new.
@@ -250,7 +231,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         return
       case 'invalid-client-id':
         // Unauthenticated: believe it only when it echoes the challenge we sent, then back off.
-        if (this.crypto.equal(message.challenge, this.#challenge)) {
+        if (this.crypto.equal(message.challenge, this.#challenge.value)) {
           this.#handshakeDelay = this.#timing.handshakeRetryMax
           this.emit({ type: 'server:invalid-client-id', address: from })
         } else this.counters.unexpected++
@@ -259,11 +240,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         // The session ID is H(psk or public key, client key): only a server that opened our client
         // info knows it. It is the same for every handshake, so it counts once per key.
         if (
-          server?.skey !== undefined &&
-          !server.confirmed &&
-          this.crypto.equal(message.sessionId, this.#sessionId)
+          server !== undefined &&
+          this.crypto.equal(message.sessionId, this.#handshake.sessionId) &&
+          server.life.accepted()
         ) {
-          server.confirmed = true
           this.#markFresh(now, server)
         } else this.counters.unexpected++
         return
@@ -278,82 +258,25 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     else this.counters.unexpected++
   }
 
-  #onPskNonce(now: number, from: PeerAddress, key: string, message: PskNonce): void {
-    const credentials = this.#credentials
-    if (credentials.type !== 'psk') return
-    if (!this.crypto.equal(message.challenge, this.#challenge)) {
-      this.counters.stale++
+  /** A server's answer to our nonce request: verified, then answered with our client info (or dropped, counted). */
+  #onNonce(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
+    const handshake = this.#handshake
+    const verified = handshake.verify(message, this.#challenge.value)
+    if (isRefusal(verified)) {
+      this.counters[verified.refused]++
+      if (verified.refused === 'forged' && this.#couldBeServer(from))
+        this.#authFailed(now, from, 'forged-answer')
       return
     }
-    const expected = this.crypto.pskNonceHash(credentials.psk, message.serverNonce, message.challenge)
-    if (!this.crypto.equal(message.hash, expected)) {
-      this.counters.forged++
-      return
-    }
-    if (this.#answeredBefore(now, key, message.serverNonce)) return
+    if (this.#answeredBefore(now, key, verified.serverNonce)) return
     const server = this.#serverFor(now, from, key)
     if (server === undefined) return
-    const body = {
-      suite: CipherSuiteId.Psk,
-      clientId: this.#clientId,
-      clientNonce: this.#clientNonce,
-      serverNonce: message.serverNonce,
-      counter: this.#counter,
-    }
-    if (this.#counter >= MAX_COUNTER) return // a spent client cannot send anything after the handshake
-    const hash = this.crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(body))
-    const reply = encodeSetup({ type: 'psk-client-info', ...body, hash })
-    // Like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
-    this.#counter = this.#nextCounter()
-    const skey = this.crypto.pskServerKey(credentials.psk, this.#clientNonce, message.serverNonce)
-    this.#keyed(now, server, skey, message.serverNonce, reply)
-  }
-
-  #onEccNonce(now: number, from: PeerAddress, key: string, message: EccNonce): void {
-    const credentials = this.#credentials
-    if (credentials.type !== 'ecc') return
-    const opened = this.crypto.boxOpen(
-      message.box,
-      message.boxNonce,
-      credentials.serverPublicKey,
-      credentials.keyPair.secretKey,
-    )
-    if (opened === undefined) {
-      this.counters.forged++
-      return
-    }
-    const plaintext = this.decoded(decodeEccNoncePlaintext, opened)
-    if (plaintext === undefined) return
-    // PROTOCOL.md D5: the reference accepts any opcode 11; we require our own challenge.
-    if (!this.crypto.equal(plaintext.challenge, this.#challenge)) {
-      this.counters.stale++
-      return
-    }
-    if (this.#answeredBefore(now, key, plaintext.serverNonce)) return
-    const server = this.#serverFor(now, from, key)
-    if (server === undefined) return
-    const skey = this.crypto.randomKey()
-    const boxNonce = this.crypto.random(24)
-    const sealed = encodeEccClientInfoPlaintext({
-      serverNonce: plaintext.serverNonce,
-      ckey: this.#ckey.expose(),
-      skey: skey.expose(),
-      counter: this.#counter,
-    })
-    const box = this.crypto.boxSeal(
-      sealed,
-      boxNonce,
-      credentials.serverPublicKey,
-      credentials.keyPair.secretKey,
-    )
-    const reply = encodeSetup({
-      type: 'ecc-client-info',
-      clientId: this.#clientId,
-      suite: CipherSuiteId.Ecc,
-      boxNonce,
-      box,
-    })
-    this.#keyed(now, server, skey, plaintext.serverNonce, reply)
+    // A spent PSK client cannot send anything after the handshake.
+    if (handshake.suite === CipherSuiteId.Psk && this.#counter >= MAX_COUNTER) return
+    const { reply, skey, spendsCounter } = handshake.reply(verified, this.#counter)
+    // PSK, like the reference: the counter sent is the current one, then it moves on (first packet: counter + 2).
+    if (spendsCounter) this.#counter = this.#nextCounter()
+    this.#keyed(now, server, skey, verified.serverNonce, reply)
   }
 
   /**
@@ -372,7 +295,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       else this.counters.rateLimited++
       return true
     }
-    if (this.#usedServerNonces.has(nonceHex)) {
+    if (this.#challenge.used(nonceHex)) {
       this.counters.stale++
       return true
     }
@@ -387,9 +310,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     reply: Uint8Array,
   ): void {
     const nonceHex = hexOf(serverNonce)
-    this.#usedServerNonces.add(nonceHex)
-    // Bounded: past the cap a new challenge makes every answer to the old one void.
-    if (this.#usedServerNonces.size > MAX_USED_SERVER_NONCES) this.#rotateChallenge(now)
+    this.#challenge.markUsed(now, nonceHex)
     server.rememberAnswer(nonceHex, reply)
     this.transmitUnauthenticated(server.address, reply)
     // Everything sealed so far is at or below the counter this handshake announced.
@@ -410,7 +331,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     size: number,
   ): void {
     const server = this.#servers.get(key)
-    if (server?.skey === undefined) {
+    if (server?.skey === undefined || !server.life.keyed) {
       // No session with this source: servers never send encrypted packets before a handshake.
       this.counters.unexpected++
       this.counters.bytesInUnauthenticated += size
@@ -473,7 +394,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     switch (message.type) {
       case 'ack':
         if (message.status !== undefined) this.#updateStatus(server, message.status)
-        this.tracker.acknowledge(now, message.counter, AppOpcode.Ack, server.key, server.info)
+        this.tracker.acknowledge(now, OWN_SEQUENCE, message.counter, AppOpcode.Ack, server.key, server.info)
         return
       case 'reliable':
         this.#sendAck(now, server, counter)
@@ -503,8 +424,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         this.#setClockOffset(server, now - Number(message.serverMonotonicUs) / 1000)
         return
       case 'quit':
-        server.skey = undefined
-        if (server.connected) this.#disconnect(now, server, 'quit')
+        if (server.dropKey()) this.#disconnected(now, server, 'quit')
         return
     }
   }
@@ -545,7 +465,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         )
       }
       this.#queue.push({ id, request, internal })
-      if (id !== undefined && request.track) this.timers.set(`q:${id}`, request.track.deadline)
+      if (id !== undefined && request.track) this.timers.set('queued', id, request.track.deadline)
       this.#sendHandshake(now)
       return id
     }
@@ -571,7 +491,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.tracker.track(
       now,
       {
-        ackKeys: [counter],
+        acks: [{ sequence: OWN_SEQUENCE, counter }],
         answeredBy: track.answeredBy ?? AppOpcode.Ack,
         plaintext: request.plaintext,
         counter,
@@ -598,7 +518,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   #resealFor(server: KnownServer, plaintext: Uint8Array, original: bigint): Resealed | undefined {
     if (original > server.announcedFloor || this.#counter >= MAX_COUNTER) return undefined
     const counter = this.#nextCounter()
-    return { bytes: this.seal(counter, plaintext, this.#ckey), ackKey: counter }
+    return { bytes: this.seal(counter, plaintext, this.#ckey), ack: { sequence: OWN_SEQUENCE, counter } }
   }
 
   /** Seals and sends a packet the engine itself owes (ack, time sync, quit); skipped once the counter is spent. */
@@ -625,7 +545,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   #flushQueue(now: number): void {
     for (let queued = this.#queue.shift(); queued !== undefined; queued = this.#queue.shift()) {
-      if (queued.id !== undefined) this.timers.clear(`q:${queued.id}`)
+      if (queued.id !== undefined) this.timers.clear('queued', queued.id)
       this.#transmitNow(now, queued.request, queued.id, queued.internal)
     }
   }
@@ -652,30 +572,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   // ---- handshakes and liveness -----------------------------------------------
 
   #sendHandshake(now: number): void {
-    if (this.timers.get('handshake') !== undefined) return
+    if (this.timers.get('handshake', '') !== undefined) return
     this.transmit(this.#destination, this.#nonceRequest(now))
-    this.timers.set('handshake', now + this.#handshakeDelay)
+    this.#authFailureReported = false
+    this.timers.set('handshake', '', now + this.#handshakeDelay)
   }
 
   #nonceRequest(now: number): Uint8Array {
-    // PROTOCOL.md D4: rotate before answers are checked, so answers to old challenges are refused.
-    if (now - this.#challengeSetAt >= this.#timing.challengeLifetime) this.#rotateChallenge(now)
-    const credentials = this.#credentials
-    return encodeSetup({
-      type: 'nonce-request',
-      suite: credentials.type === 'psk' ? CipherSuiteId.Psk : CipherSuiteId.Ecc,
-      clientId: this.#clientId,
-      challenge: this.#challenge,
-      sessionId: this.#sessionField,
-      // PROTOCOL.md D1: the public key (or zeros), never the secret key, on every path.
-      publicKey: credentials.type === 'psk' ? ZERO_KEY : credentials.keyPair.publicKey,
-    })
-  }
-
-  #rotateChallenge(now: number): void {
-    this.#challenge = this.crypto.random(16)
-    this.#challengeSetAt = now
-    this.#usedServerNonces.clear()
+    return this.#handshake.nonceRequest(this.#challenge.refresh(now), this.#sessionField)
   }
 
   /** A source may be a server we have not met when it is our unicast destination's host, or anyone in multicast mode. */
@@ -704,7 +608,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       server.rateWindowStart = now
       server.rateWindowCount = 0
     }
-    const budget = server.everKeyed ? NONCE_REQUESTS_PER_WINDOW_KEYED : NONCE_REQUESTS_PER_WINDOW
+    const budget = server.life.everKeyed ? NONCE_REQUESTS_PER_WINDOW_KEYED : NONCE_REQUESTS_PER_WINDOW
     return ++server.rateWindowCount <= budget
   }
 
@@ -715,10 +619,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       this.counters.overflow++
       return undefined
     }
-    const credentials = this.#credentials
-    const suite = credentials.type === 'psk' ? CipherSuiteId.Psk : CipherSuiteId.Ecc
-    const publicKey = credentials.type === 'ecc' ? credentials.serverPublicKey : undefined
-    const server = new KnownServer(from, suite, publicKey, now, this.#rttOptions)
+    const { suite, serverPublicKey } = this.#handshake
+    const server = new KnownServer(from, suite, serverPublicKey, now, this.#rttOptions)
     this.#servers.set(key, server)
     return server
   }
@@ -732,7 +634,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     }
     if (victim === undefined) return false
     this.#servers.delete(victim.key)
-    this.timers.clear(`d:${victim.key}`)
+    this.timers.clear('disconnect', victim.key)
     return true
   }
 
@@ -744,10 +646,10 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         for (const other of this.#servers.values())
           if (other.connected) this.#disconnect(now, other, 'replaced')
       }
-      server.connected = true
+      const first = server.life.connect() === 'first'
       this.#connectedCount++
       this.#handshakeDelay = this.#timing.handshakeRetryInitial
-      this.timers.clear('handshake')
+      this.timers.clear('handshake', '')
       this.emit({ type: 'server:connected', server: server.info })
       // A server met for the first time refuses counters at or below its handshake's: packets in
       // flight from before are sealed again for it alone (a restarted server at a new port, a late
@@ -756,64 +658,90 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         server.key,
         server.info,
         server.address,
-        server.connectedOnce
-          ? undefined
-          : (plaintext, counter) => this.#resealFor(server, plaintext, counter),
+        first ? (plaintext, counter) => this.#resealFor(server, plaintext, counter) : undefined,
       )
-      server.connectedOnce = true
       this.#flushQueue(now)
     }
-    if (this.timers.get(`d:${server.key}`) === undefined) {
-      this.timers.set(`d:${server.key}`, now + this.#timing.disconnectAfter)
+    if (this.timers.get('disconnect', server.key) === undefined) {
+      this.timers.set('disconnect', server.key, now + this.#timing.disconnectAfter)
     }
   }
 
+  /** A connected server stops being connected (it keeps its key: a fresh packet connects it again). */
   #disconnect(now: number, server: KnownServer, reason: CloseReason): void {
-    server.connected = false
+    if (server.life.disconnect(false)) this.#disconnected(now, server, reason)
+  }
+
+  #disconnected(now: number, server: KnownServer, reason: CloseReason): void {
     this.#connectedCount--
-    this.timers.clear(`d:${server.key}`)
+    this.timers.clear('disconnect', server.key)
     if (!this.closed) this.tracker.peerLeft(now, server.key)
     this.emit({ type: 'server:disconnected', server: server.info, reason })
   }
 
+  /**
+   * The server at `address` answered but does not accept us (it does not know
+   * our key): reported once per handshake attempt; nothing changes on the wire.
+   */
+  #authFailed(_now: number, address: PeerAddress, reason: 'forged-answer' | 'not-accepted'): void {
+    if (this.#authFailureReported) return
+    this.#authFailureReported = true
+    this.emit({ type: 'server:auth-failed', address, reason })
+  }
+
   #armKeepalive(now: number): void {
     const interval = this.#timing.keepaliveInterval
-    if (interval > 0) this.timers.set('keepalive', Math.max(now, this.#lastReliableAt) + interval)
+    if (interval > 0) this.timers.set('keepalive', '', Math.max(now, this.#lastReliableAt) + interval)
   }
 
   protected override get maxDatagram(): number {
     return this.#limits.maxDatagram
   }
 
-  protected override onTimer(now: number, key: string): void {
-    if (key === 'handshake') {
-      if (this.#connectedCount > 0) return
-      this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
-      this.#sendHandshake(now)
-    } else if (key === 'keepalive') {
-      if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval && this.#counter < MAX_COUNTER) {
-        const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
-        this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
-      }
-      this.#armKeepalive(now)
-    } else if (key.startsWith('d:')) {
-      const server = this.#servers.get(key.slice(2))
-      if (server === undefined || !server.connected) return
-      const due = server.lastFreshAt + this.#timing.disconnectAfter
-      if (now < due) {
-        this.timers.set(key, due)
+  protected override onTimer(now: number, slot: TimerSlot, owner: TimerOwner): void {
+    switch (slot) {
+      case 'handshake':
+        this.#onHandshakeTimer(now)
         return
-      }
-      this.#disconnect(now, server, 'timeout')
-      if (this.#connectedCount === 0) this.#sendHandshake(now)
-    } else if (key.startsWith('q:')) {
-      const id = Number(key.slice(2))
-      const kept = this.#queue.drain()
-      for (const queued of kept) {
-        if (queued.id === id) this.#reportQueued(queued, 'deadline')
-        else this.#queue.push(queued)
-      }
+      case 'keepalive':
+        if (now - this.#lastReliableAt >= this.#timing.keepaliveInterval && this.#counter < MAX_COUNTER) {
+          const deadline = now + Math.min(this.#timing.keepaliveInterval, 10_000)
+          this.#send(now, { plaintext: KEEPALIVE, track: { deadline, expect: 'all' } }, true)
+        }
+        this.#armKeepalive(now)
+        return
+      case 'disconnect':
+        this.#onDisconnectTimer(now, owner as string)
+        return
+      case 'queued':
+        for (const queued of this.#queue.drain()) {
+          if (queued.id === owner) this.#reportQueued(queued, 'deadline')
+          else this.#queue.push(queued)
+        }
+        return
     }
+  }
+
+  #onHandshakeTimer(now: number): void {
+    if (this.#connectedCount > 0) return
+    // Keyed a whole retry period ago and still not accepted: it does not know our key.
+    for (const server of this.#servers.values())
+      if (now - server.keyedAt >= this.#handshakeDelay && server.life.notAccepted())
+        this.#authFailed(now, server.address, 'not-accepted')
+    this.#handshakeDelay = Math.min(this.#handshakeDelay * 2, this.#timing.handshakeRetryMax)
+    this.#sendHandshake(now)
+  }
+
+  #onDisconnectTimer(now: number, key: string): void {
+    const server = this.#servers.get(key)
+    if (server === undefined || !server.connected) return
+    const due = server.lastFreshAt + this.#timing.disconnectAfter
+    if (now < due) {
+      this.timers.set('disconnect', key, due)
+      return
+    }
+    this.#disconnect(now, server, 'timeout')
+    if (this.#connectedCount === 0) this.#sendHandshake(now)
   }
 
   protected override rto(key: string | undefined, attempt: number): number {
@@ -828,8 +756,8 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#servers.get(key)?.rtt.sample(rtt)
   }
 
-  protected override ackKey(_peerKey: string, counter: bigint): AckKey {
-    return counter // one counter sequence towards every server
+  protected override ackSequence(): string {
+    return OWN_SEQUENCE
   }
 
   protected override onDelivery(report: DeliveryReport<ServerInfo>, internal: boolean, token: unknown): void {

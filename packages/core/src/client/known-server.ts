@@ -4,6 +4,7 @@ import type { ServerInfo } from '../events.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
+import { ServerLife } from './server-life.ts'
 
 /** How many answered server nonces a client remembers per server, to re-send the same reply. */
 const ANSWER_CACHE = 4
@@ -18,25 +19,19 @@ export class KnownServer {
   readonly address: PeerAddress
   readonly info: ServerInfo
   readonly rtt: RttEstimator
-  /** Key of packets from this server; undefined until a handshake completed. */
+  /** Its state: unknown → keyed → connected → gone (see `ServerLife`). */
+  readonly life = new ServerLife()
+  /** Key of packets from this server while `life.keyed`. */
   skey: SymmetricKey | undefined
   /** The server nonce `skey` came from (PSK) or answered (ECC). */
   serverNonce: Uint8Array | undefined
   replay = new ReplayWindow()
-  /** Whether the application was told this server is connected. */
-  connected = false
-  /** Whether it was ever connected: the first time, packets in flight are sealed again for it. */
-  connectedOnce = false
   /** The counter our last handshake with it announced: it refuses anything at or below. */
   announcedFloor = 0n
-  /** Ever keyed: tightens the nonce-request budget (PROTOCOL.md §9.5). */
-  everKeyed = false
   /** Last fresh authenticated packet, ms. */
   lastFreshAt = Number.NEGATIVE_INFINITY
   /** When the current session key was installed, ms. */
   keyedAt = Number.NEGATIVE_INFINITY
-  /** Whether this key's session was confirmed (opcode 7 counts once per key: a replay proves nothing). */
-  confirmed = false
   /**
    * The key (and its replay window) before the last re-key, still accepted for
    * a short while: packets the server sealed before it re-keyed are in flight.
@@ -75,6 +70,17 @@ export class KnownServer {
     if (this.answered.size > ANSWER_CACHE) this.answered.delete(this.answered.keys().next().value as string)
   }
 
+  /** True while the application is told it is connected. */
+  get connected(): boolean {
+    return this.life.connected
+  }
+
+  /** It quit: its key is dropped; true when it was connected. */
+  dropKey(): boolean {
+    this.skey = undefined
+    return this.life.disconnect(true)
+  }
+
   /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
   rekey(
     skey: SymmetricKey,
@@ -88,10 +94,9 @@ export class KnownServer {
       this.skey === undefined ? undefined : { skey: this.skey, replay: this.replay, until: now + grace }
     this.replay = new ReplayWindow()
     this.keyedAt = now
-    this.confirmed = false
     this.skey = skey
     this.serverNonce = serverNonce
-    this.everKeyed = true
+    this.life.rekeyed()
     this.clockOffset = undefined
   }
 }

@@ -1,19 +1,15 @@
-import { type KeyPair, SymmetricKey } from '@pavillion/crypto'
 import {
   type AppMessage,
   AppOpcode,
   CipherSuiteId,
   decodeApp,
-  decodeEccClientInfoPlaintext,
   type EccClientInfo,
   encodeApp,
-  encodeEccNoncePlaintext,
-  encodeSetup,
   type NonceRequest,
   type PskClientInfo,
-  pskClientInfoHashedBytes,
   type SetupMessage,
 } from '@pavillion/wire'
+import type { AckRef } from '../ack-index.ts'
 import {
   ANNOUNCE_DELAYS,
   INVALID_CLIENT_QUIET,
@@ -23,11 +19,16 @@ import {
   UNRECOGNIZED_QUIET_SKIP,
   UNRECOGNIZED_SUPPRESS,
 } from '../constants.ts'
-import type { AckKey, DeliveryTarget } from '../delivery-tracker.ts'
+import type { DeliveryTarget } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
+import { EccServerHandshake } from '../handshake/ecc-server.ts'
+import { ANNOUNCEMENT, invalidClientId, sessionAccepted, UNRECOGNIZED } from '../handshake/notices.ts'
+import { isRefusal, type Refusal, type SessionKeys } from '../handshake/outcome.ts'
+import { PskServerHandshake } from '../handshake/psk-server.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import {
@@ -36,7 +37,7 @@ import {
   type ServerEndpointOptions,
   type ServerLimits,
 } from './server-options.ts'
-import { Session, type SessionKeys } from './session.ts'
+import { Session } from './session.ts'
 import { SourceTable } from './source-table.ts'
 
 /** What a server asks its endpoint to send. */
@@ -57,8 +58,6 @@ export interface ServerSendResult {
   readonly recipients: readonly ClientInfo[]
 }
 
-const ANNOUNCEMENT = encodeSetup({ type: 'new-server-join' })
-const UNRECOGNIZED = encodeSetup({ type: 'unrecognized-client' })
 const QUIT = encodeApp({ type: 'quit' })
 /** The application opcodes a server decodes itself: the reliable envelope, acks, quit, time sync requests. */
 const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOpcode.TimeSyncRequest]
@@ -69,7 +68,8 @@ const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOp
  */
 export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   readonly #clients: ClientRegistry
-  readonly #keyPair: KeyPair | undefined
+  readonly #psk: PskServerHandshake
+  readonly #ecc: EccServerHandshake | undefined
   readonly #allowGuests: boolean
   readonly #announce: PeerAddress | undefined
   readonly #status: (() => Uint8Array | undefined) | undefined
@@ -87,7 +87,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   constructor(options: ServerEndpointOptions) {
     super(options.crypto, SERVER_OPCODES)
     this.#clients = options.clients
-    this.#keyPair = options.keyPair
+    this.#psk = new PskServerHandshake(options.crypto)
+    this.#ecc = options.keyPair && new EccServerHandshake(options.crypto, options.keyPair)
     this.#allowGuests = options.allowGuests ?? false
     this.#announce = options.announce
     this.#status = options.status
@@ -128,7 +129,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     if (this.#announce === undefined) return
     this.transmit(this.#announce, ANNOUNCEMENT)
     for (let i = 1; i < ANNOUNCE_DELAYS.length; i++)
-      this.timers.set(`announce:${i}`, now + (ANNOUNCE_DELAYS[i] ?? 0))
+      this.timers.set('announce', i, now + (ANNOUNCE_DELAYS[i] ?? 0))
   }
 
   /**
@@ -149,7 +150,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       request.to === undefined ? this.#sessions.values() : sessionsOf(this.#sessions, request.to)
     const recipients: ClientInfo[] = []
     const targets: DeliveryTarget<ClientInfo>[] = []
-    const ackKeys: string[] = []
+    const acks: AckRef[] = []
     let firstCounter = 0n
     for (const session of sessions) {
       if (now - session.lastValidAt > this.#sessionTimeout) continue
@@ -162,14 +163,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       }
       if (firstCounter === 0n) firstCounter = counter
       targets.push({ key: session.key, peer: session.info, to: session.address, bytes })
-      ackKeys.push(`${session.key}|${counter}`)
+      acks.push({ sequence: session.key, counter })
     }
     if (track === undefined || targets.length === 0) return { id: undefined, recipients }
     const id = this.#nextId++
     this.tracker.track(
       now,
       {
-        ackKeys,
+        acks,
         answeredBy: track.answeredBy ?? AppOpcode.Ack,
         counter: firstCounter,
         expect: track.expect,
@@ -225,24 +226,23 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       }
       const source = this.#sources.touch(key)
       source.serverNonce ??= this.crypto.random(32)
-      const hash = this.crypto.pskNonceHash(psk, source.serverNonce, request.challenge)
-      this.transmitUnauthenticated(
-        from,
-        encodeSetup({
-          type: 'psk-nonce',
-          serverNonce: source.serverNonce,
-          challenge: request.challenge,
-          hash,
-        }),
-      )
+      this.transmitUnauthenticated(from, this.#psk.answer(psk, source.serverNonce, request))
       return
     }
-    if (request.suite !== CipherSuiteId.Ecc || this.#keyPair === undefined) {
+    const ecc = this.#ecc
+    if (request.suite !== CipherSuiteId.Ecc || ecc === undefined) {
       this.counters.unexpected++
       return
     }
     const registered = this.#clients.publicKey(request.clientId)
-    if (registered !== undefined && this.#leaked(request, registered, from)) return
+    if (registered !== undefined && ecc.leaksSecretKey(request, registered)) {
+      this.emit({
+        type: 'security:leaked-secret-key',
+        clientId: Uint8Array.from(request.clientId),
+        address: from,
+      })
+      if (this.#rejectLeakedKeys) return
+    }
     if (registered === undefined && !this.#allowGuests) {
       this.#invalidClientId(now, from, key, request)
       return
@@ -257,41 +257,9 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       source.guestKey ??= Uint8Array.from(request.publicKey)
     }
     source.serverNonce ??= this.crypto.random(32)
-    const boxNonce = this.crypto.random(24)
-    const plaintext = encodeEccNoncePlaintext({
-      serverNonce: source.serverNonce,
-      challenge: request.challenge,
-    })
-    const box = this.#boxTo(plaintext, boxNonce, registered ?? source.guestKey!, this.#keyPair)
-    if (box === undefined) {
-      this.counters.malformed++ // a guest "public key" libsodium refuses (e.g. a low-order point)
-      return
-    }
-    this.transmitUnauthenticated(from, encodeSetup({ type: 'ecc-nonce', boxNonce, box }))
-  }
-
-  /** PROTOCOL.md D1: a reference client may send its secret key; detect it, and refuse it if the policy says so. */
-  #leaked(request: NonceRequest, registered: Uint8Array, from: PeerAddress): boolean {
-    if (!this.crypto.equal(this.crypto.publicKeyOf(request.publicKey), registered)) return false
-    this.emit({
-      type: 'security:leaked-secret-key',
-      clientId: Uint8Array.from(request.clientId),
-      address: from,
-    })
-    return this.#rejectLeakedKeys
-  }
-
-  #boxTo(
-    plaintext: Uint8Array,
-    nonce: Uint8Array,
-    publicKey: Uint8Array,
-    keyPair: KeyPair,
-  ): Uint8Array | undefined {
-    try {
-      return this.crypto.boxSeal(plaintext, nonce, publicKey, keyPair.secretKey)
-    } catch {
-      return undefined
-    }
+    const answer = ecc.answer(registered ?? source.guestKey!, source.serverNonce, request)
+    if (isRefusal(answer)) this.counters[answer.refused]++
+    else this.transmitUnauthenticated(from, answer)
   }
 
   #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
@@ -302,15 +270,12 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
     source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
-    this.transmitUnauthenticated(
-      from,
-      encodeSetup({ type: 'invalid-client-id', challenge: request.challenge }),
-    )
+    this.transmitUnauthenticated(from, invalidClientId(request.challenge))
   }
 
   #onPskClientInfo(now: number, from: PeerAddress, key: string, info: PskClientInfo): void {
-    const source = this.#sources.peek(key)
-    if (source?.serverNonce === undefined || !this.crypto.equal(info.serverNonce, source.serverNonce)) {
+    const serverNonce = this.#sources.peek(key)?.serverNonce
+    if (serverNonce === undefined) {
       this.counters.stale++
       return
     }
@@ -319,59 +284,32 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.unexpected++
       return
     }
-    if (!this.crypto.equal(info.hash, this.crypto.pskClientInfoHash(psk, pskClientInfoHashedBytes(info)))) {
-      this.counters.forged++
-      return
-    }
-    const ckey = this.crypto.pskClientKey(psk, info.clientNonce)
-    this.#establish(now, from, key, {
-      suite: CipherSuiteId.Psk,
-      clientId: Uint8Array.from(info.clientId),
-      identity: Uint8Array.from(info.clientId),
-      guest: false,
-      ckey,
-      skey: this.crypto.pskServerKey(psk, info.clientNonce, info.serverNonce),
-      sessionId: this.crypto.pskSessionId(psk, ckey),
-      floor: info.counter,
-    })
+    this.#accepted(now, from, key, this.#psk.accept(psk, serverNonce, info))
   }
 
   #onEccClientInfo(now: number, from: PeerAddress, key: string, info: EccClientInfo): void {
     const source = this.#sources.peek(key)
-    if (source?.serverNonce === undefined || this.#keyPair === undefined) {
+    if (source?.serverNonce === undefined || this.#ecc === undefined) {
       this.counters.stale++
       return
     }
     const registered = this.#clients.publicKey(info.clientId)
-    const guest = registered === undefined
     const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
     if (publicKey === undefined) {
       this.counters.unexpected++
       return
     }
-    const opened = this.crypto.boxOpen(info.box, info.boxNonce, publicKey, this.#keyPair.secretKey)
-    if (opened === undefined) {
-      this.counters.forged++
-      return
-    }
-    const plaintext = this.decoded(decodeEccClientInfoPlaintext, opened)
-    if (plaintext === undefined) return
-    if (!this.crypto.equal(plaintext.serverNonce, source.serverNonce)) {
-      this.counters.stale++
-      return
-    }
-    const ckey = SymmetricKey.from(plaintext.ckey)
-    this.#establish(now, from, key, {
-      suite: CipherSuiteId.Ecc,
-      clientId: Uint8Array.from(info.clientId),
-      // The reference reports a guest as the full 32-byte H0(public key) (PROTOCOL.md §6.3).
-      identity: guest ? this.crypto.guestId(publicKey) : Uint8Array.from(info.clientId),
-      guest,
-      ckey,
-      skey: SymmetricKey.from(plaintext.skey),
-      sessionId: this.crypto.eccSessionId(publicKey, ckey),
-      floor: plaintext.counter,
-    })
+    this.#accepted(
+      now,
+      from,
+      key,
+      this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info),
+    )
+  }
+
+  #accepted(now: number, from: PeerAddress, key: string, keys: SessionKeys | Refusal): void {
+    if (isRefusal(keys)) this.counters[keys.refused]++
+    else this.#establish(now, from, key, keys)
   }
 
   #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
@@ -387,10 +325,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       if (this.#sessions.size >= this.#limits.maxSessions) this.#evictOne(now)
       session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
       this.#sessions.set(key, session)
-      this.timers.set(`t:${key}`, now + this.#sessionTimeout)
+      this.timers.set('session', key, now + this.#sessionTimeout)
       this.emit({ type: 'session:opened', client: session.info })
     }
-    this.transmit(from, encodeSetup({ type: 'session-accepted', sessionId: keys.sessionId }))
+    this.transmit(from, sessionAccepted(keys.sessionId))
   }
 
   /** Makes room: the longest-idle session goes (idle past the timeout first, by construction). */
@@ -405,7 +343,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   #closeSession(session: Session, reason: CloseReason): void {
     this.#sessions.delete(session.key)
-    this.timers.clear(`t:${session.key}`)
+    this.timers.clear('session', session.key)
+    this.tracker.forgetSequence(session.key)
     this.emit({ type: 'session:closed', client: session.info, reason })
   }
 
@@ -492,13 +431,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.#sendAck(session, counter)
         return
       case 'ack':
-        this.tracker.acknowledge(
-          now,
-          this.ackKey(session.key, message.counter),
-          AppOpcode.Ack,
-          session.key,
-          session.info,
-        )
+        this.tracker.acknowledge(now, session.key, message.counter, AppOpcode.Ack, session.key, session.info)
         return
       case 'quit':
         this.#closeSession(session, 'quit')
@@ -551,14 +484,14 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     return this.#limits.maxDatagram
   }
 
-  protected override onTimer(now: number, key: string): void {
-    if (key.startsWith('announce:')) {
+  protected override onTimer(now: number, slot: TimerSlot, owner: TimerOwner): void {
+    if (slot === 'announce') {
       if (this.#announce !== undefined) this.transmit(this.#announce, ANNOUNCEMENT)
-    } else if (key.startsWith('t:')) {
-      const session = this.#sessions.get(key.slice(2))
+    } else if (slot === 'session') {
+      const session = this.#sessions.get(owner as string)
       if (session === undefined) return
       const due = session.lastValidAt + this.#sessionTimeout
-      if (now < due) this.timers.set(key, due)
+      if (now < due) this.timers.set('session', session.key, due)
       else this.#closeSession(session, 'timeout')
     }
   }
@@ -573,8 +506,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#sessions.get(key)?.rtt.sample(rtt)
   }
 
-  protected override ackKey(peerKey: string, counter: bigint): AckKey {
-    return `${peerKey}|${counter}`
+  protected override ackSequence(peerKey: string): string {
+    return peerKey // each session has its own counters
   }
 
   protected override onDelivery(

@@ -1,21 +1,8 @@
-import type { SymmetricKey } from '@pavillion/crypto'
 import type { ClientInfo } from '../events.ts'
+import type { SessionKeys } from '../handshake/outcome.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
-
-/** The keys and identity a completed handshake establishes. */
-export interface SessionKeys {
-  readonly suite: number
-  readonly clientId: Uint8Array
-  readonly identity: Uint8Array
-  readonly guest: boolean
-  readonly ckey: SymmetricKey
-  readonly skey: SymmetricKey
-  readonly sessionId: Uint8Array
-  /** The counter the client announced: it sends only counters above it. */
-  readonly floor: bigint
-}
 
 /** A server's state for one client address with a completed handshake. */
 export class Session {

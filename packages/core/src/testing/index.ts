@@ -27,5 +27,14 @@ export { MemoryTransport } from './memory-transport.ts'
 export { MemoryTransportClosedError } from './memory-transport-closed-error.ts'
 export type { SeededRandom } from './seeded-random.ts'
 export { createSeededRandom } from './seeded-random.ts'
+export {
+  SIM_GROUP,
+  SIM_SERVER,
+  type SimClientOptions,
+  type SimIdentity,
+  type SimServerOptions,
+  SimWorld,
+  type SimWorldOptions,
+} from './sim-world.ts'
 export type { SuiteRunner, TransportFixture, TransportFixtureFactory } from './transport-suite.ts'
 export { transportSuite } from './transport-suite.ts'

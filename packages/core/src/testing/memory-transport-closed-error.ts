@@ -1,10 +1,11 @@
-/** Thrown by `MemoryTransport.send()` after `close()`; same `code` as the UDP transport's error. */
-export class MemoryTransportClosedError extends Error {
-  /** Machine-readable reason. */
-  readonly code = 'ERR_TRANSPORT_CLOSED'
+import { PavillionError } from '../errors.ts'
+
+/** Thrown by `MemoryTransport.send()` after `close()`; the same `code` as the UDP transport's error. */
+export class MemoryTransportClosedError extends PavillionError {
+  static override readonly brand: symbol = Symbol.for('pavillion.error.MemoryTransportClosedError')
 
   constructor() {
-    super('the transport is closed; create a new one to send again')
+    super('ERR_TRANSPORT_CLOSED', 'the transport is closed; create a new one to send again')
     this.name = 'MemoryTransportClosedError'
   }
 }

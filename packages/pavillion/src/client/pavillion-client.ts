@@ -39,6 +39,8 @@ export interface PavillionClientEvents {
   'server:invalid-client-id': Detail<ClientEventMap['server:invalid-client-id']>
   /** A server found by discovery moved (new address or port): the client now sends there. */
   'server:moved': ServerMovedDetail
+  /** The server answered but does not accept our key (a wrong PSK, an unregistered ECC key). */
+  'server:auth-failed': Detail<ClientEventMap['server:auth-failed']>
   /** A time sync measured a server's clock offset. */
   'time:sync': Detail<ClientEventMap['time:sync']>
   /** A transport problem that did not stop the client (e.g. `EHOSTUNREACH`), or a listener that threw. */
@@ -108,6 +110,9 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     )
     core.on('server:status', ({ server, status }) => this.emit('server:status', { server, status }))
     core.on('server:invalid-client-id', ({ address }) => this.emit('server:invalid-client-id', { address }))
+    core.on('server:auth-failed', ({ address, reason }) =>
+      this.emit('server:auth-failed', { address, reason }),
+    )
     core.on('time:sync', ({ server, offset }) => this.emit('time:sync', { server, offset }))
     core.on('error', ({ error }) => this.emit('error', { error }))
   }

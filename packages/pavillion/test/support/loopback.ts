@@ -1,28 +1,4 @@
-import { createSocket } from 'node:dgram'
-
-/** The multicast group of the tests (PROTOCOL.md §2.2), always reached through 127.0.0.1. */
-export const GROUP = '239.255.28.12'
-
-/** A UDP port that was free on every IPv4 interface a moment ago. */
-export async function freePort(): Promise<number> {
-  const socket = createSocket('udp4')
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.bind(0, '0.0.0.0', resolve)
-    })
-    return socket.address().port
-  } finally {
-    socket.close()
-  }
-}
-
-/** Resolves once `done()` holds, checking every 5 ms for at most `ms`; returns whether it held. */
-export async function waitUntil(done: () => boolean, ms = 3000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-  return done()
-}
+export { freePort, GROUP, waitUntil } from '@pavillion/test-utils'
 
 /** Things to close after each test, newest first. */
 export class Closer {

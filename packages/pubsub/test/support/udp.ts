@@ -1,19 +1,13 @@
-import { createSocket } from 'node:dgram'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client, MemoryClientRegistry, type PeerAddress, Server, type ServerOptions } from '@pavillion/core'
 import { loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
+import { freePort, GROUP, waitUntil } from '@pavillion/transport-node/testing'
+
+export { freePort, waitUntil }
 
 /** Every datagram stays on the loopback interface; the group is joined and sent to through it. */
 export const LOOPBACK = '127.0.0.1'
-export const GROUP = '239.255.28.12'
-
-/** Resolves once `done()` holds, checking every 5 ms for at most `ms`; returns whether it held. */
-export async function waitUntil(done: () => boolean, ms = 5000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (!done() && performance.now() < deadline) await sleep(5)
-  return done()
-}
 
 /**
  * Waits until no endpoint completed a handshake for `ms` (at most `limit` ms).
@@ -40,18 +34,6 @@ export async function handshakesSettled(
       since = performance.now()
     }
   }
-}
-
-/** A UDP port that was free on every IPv4 interface a moment ago. */
-export async function freePort(): Promise<number> {
-  const socket = createSocket('udp4')
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind(0, '0.0.0.0', () => resolve())
-  })
-  const { port } = socket.address()
-  await new Promise<void>((resolve) => socket.close(() => resolve()))
-  return port
 }
 
 /** Real UDP endpoints on 127.0.0.1 sharing one crypto and two registered client identities; closes them all. */

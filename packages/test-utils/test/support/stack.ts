@@ -192,47 +192,5 @@ export function grownResources(before: Map<string, number>, after: Map<string, n
   return grown
 }
 
-/** A UDP port that was free on every IPv4 interface a moment ago. */
-export async function freePort(): Promise<number> {
-  const probe = await createUdpTransport({ bind: { address: '0.0.0.0', port: 0 } })
-  const { port } = probe.localAddress()
-  await probe.close()
-  return port
-}
-
 /** A multicast group for the matrix (PROTOCOL.md §2.2 uses 239.255.28.12; this one is private to the tests). */
-export const GROUP = '239.255.28.41'
-
-/**
- * Why group datagrams sent through the interface 127.0.0.1 do not reach a
- * member on this host (one datagram, waited for at most 500 ms), or undefined
- * when they do.
- */
-export async function loopbackMulticastProblem(): Promise<string | undefined> {
-  let member: UdpTransport | undefined
-  let sender: UdpTransport | undefined
-  try {
-    const port = await freePort()
-    member = await createUdpTransport({
-      bind: { address: '0.0.0.0', port },
-      reuseAddress: true,
-      multicast: { group: GROUP, interface: '127.0.0.1' },
-    })
-    let received = false
-    member.onDatagram(() => {
-      received = true
-    })
-    sender = await createUdpTransport({
-      bind: { address: '127.0.0.1' },
-      multicast: { interface: '127.0.0.1' },
-    })
-    sender.send({ address: GROUP, port }, Uint8Array.of(1))
-    for (let i = 0; i < 100 && !received; i++) await new Promise((resolve) => setTimeout(resolve, 5))
-    return received ? undefined : 'a group datagram sent on the interface 127.0.0.1 did not arrive'
-  } catch (error) {
-    return `multicast on the interface 127.0.0.1 failed: ${(error as Error).message}`
-  } finally {
-    await member?.close()
-    await sender?.close()
-  }
-}
+export const MATRIX_GROUP = '239.255.28.41'

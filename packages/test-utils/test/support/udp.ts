@@ -1,16 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { PeerAddress } from '@pavillion/core'
 
-/**
- * Resolves once `done()` holds, polling every 2 ms for at most `ms`; returns whether it held.
- * The default is generous: it only matters when something is wrong, or the machine very busy.
- */
-export async function waitUntil(done: () => boolean, ms = 10_000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (!done() && performance.now() < deadline) await sleep(2)
-  return done()
-}
+export { waitUntil } from '../../src/index.ts'
 
 /** A datagram a test socket received. */
 export interface Received {

@@ -1,11 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_MULTICAST_GROUP } from '@pavillion/core'
 
-/** The group the multicast tests use (PROTOCOL.md §2.2). */
-export const GROUP = '239.255.28.12'
+/** The group the multicast tests use (PROTOCOL.md §2.2); joined and sent to through 127.0.0.1 only. */
+export const GROUP = DEFAULT_MULTICAST_GROUP
 
-/** Resolves once `done()` holds, checking every 2 ms for at most `ms`; returns whether it held. */
-export async function waitUntil(done: () => boolean, ms = 2000): Promise<boolean> {
+/** Resolves once `done()` holds, checking every 2 ms for at most `ms` (a generous default); returns whether it held. */
+export async function waitUntil(done: () => boolean, ms = 10_000): Promise<boolean> {
   const deadline = performance.now() + ms
   while (!done() && performance.now() < deadline) await sleep(2)
   return done()
@@ -37,10 +38,11 @@ export async function freePort(): Promise<number> {
 
 /**
  * Whether group datagrams sent through the loopback interface reach a member
- * on this host: one datagram to GROUP from 127.0.0.1, waited for at most
- * 2 s (a busy machine is slow, not broken). Returns the reason when they do not.
+ * on this host: one datagram to `group` (default GROUP) from 127.0.0.1,
+ * waited for at most 2 s (a busy machine is slow, not broken). Returns the
+ * reason when they do not (tests skip with it).
  */
-export async function loopbackMulticastProblem(): Promise<string | undefined> {
+export async function loopbackMulticastProblem(group: string = GROUP): Promise<string | undefined> {
   const receiver = createSocket({ type: 'udp4', reuseAddr: true })
   const sender = createSocket('udp4')
   let received = false
@@ -50,9 +52,9 @@ export async function loopbackMulticastProblem(): Promise<string | undefined> {
   try {
     await bound(receiver, '0.0.0.0', 0)
     await bound(sender, '127.0.0.1', 0)
-    receiver.addMembership(GROUP, '127.0.0.1')
+    receiver.addMembership(group, '127.0.0.1')
     sender.setMulticastInterface('127.0.0.1')
-    sender.send(Uint8Array.of(1), receiver.address().port, GROUP)
+    sender.send(Uint8Array.of(1), receiver.address().port, group)
     return (await waitUntil(() => received, 2000))
       ? undefined
       : 'a group datagram sent on the loopback interface did not arrive (no multicast route on lo?)'

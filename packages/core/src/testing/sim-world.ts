@@ -1,0 +1,190 @@
+import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
+import { Client, type ClientOptions } from '../api/client.ts'
+import { Server, type ServerOptions } from '../api/server.ts'
+import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
+import { MemoryClientRegistry } from '../server/client-registry.ts'
+import type { PeerAddress } from '../transport.ts'
+import { ManualRuntime } from './manual-runtime.ts'
+import { MemoryNetwork } from './memory-network.ts'
+
+/** A client identity every server of a world knows, by PSK and by public key. */
+export interface SimIdentity {
+  /** The 16-byte client ID. */
+  readonly clientId: Uint8Array
+  readonly psk: PresharedKey
+  readonly keyPair: KeyPair
+}
+
+/** Options of `SimWorld.create`. */
+export interface SimWorldOptions {
+  /** Seed of the network's impairments. Default 1. */
+  readonly seed?: number
+  /** The 16-character client IDs of the identities. Default one, `test-client-0001`. */
+  readonly clientIds?: readonly string[]
+  /**
+   * How `settle()` lets promise callbacks run between delivery rounds.
+   * Default: a few microtask turns. Tests whose handlers wait on real I/O
+   * pass a macrotask turn (e.g. `setImmediate`).
+   */
+  readonly yieldTurn?: () => Promise<void>
+}
+
+/** Options of `SimWorld.client`. */
+export type SimClientOptions = Partial<
+  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
+> & {
+  /** Which identity (default 0). */
+  readonly who?: number
+  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
+  readonly ecc?: boolean
+  /** The client's own address (default: a fresh one). */
+  readonly address?: PeerAddress
+}
+
+/** Options of `SimWorld.server`. */
+export type SimServerOptions = Partial<Omit<ServerOptions, 'transport' | 'runtime' | 'crypto'>> & {
+  /** A multicast group the server's transport joins. */
+  readonly group?: string
+}
+
+/** Where a world's servers listen by default, and the group they join. */
+export const SIM_SERVER: PeerAddress = { address: '127.0.0.1', port: DEFAULT_PORT }
+export const SIM_GROUP: PeerAddress = { address: DEFAULT_MULTICAST_GROUP, port: DEFAULT_PORT }
+
+const microtasks = async (): Promise<void> => {
+  for (let i = 0; i < 8; i++) await Promise.resolve()
+}
+
+/**
+ * The one simulated world of the repository's tests: an in-memory seeded
+ * network, a manual clock, real crypto, client identities every server
+ * knows, and the server key pair. Time passes only in `run(ms)`; `settle()`
+ * delivers what is queued and lets promise callbacks run. Everything it
+ * made closes with `close()`.
+ *
+ * @example
+ * ```ts
+ * const world = await SimWorld.create()
+ * const server = world.server()
+ * const client = world.client(SIM_SERVER)
+ * await world.run(20) // handshake done
+ * await world.close()
+ * ```
+ */
+export class SimWorld {
+  readonly net: MemoryNetwork
+  readonly runtime = new ManualRuntime()
+  readonly crypto: PavillionCrypto
+  readonly identities: readonly SimIdentity[]
+  /** The key pair of every server the world makes (ECC clients trust it). */
+  readonly serverKeys: KeyPair
+  readonly #yieldTurn: () => Promise<void>
+  readonly #closables: { close(): unknown }[] = []
+
+  private constructor(crypto: PavillionCrypto, options: SimWorldOptions) {
+    this.crypto = crypto
+    this.net = new MemoryNetwork({ seed: options.seed ?? 1 })
+    this.#yieldTurn = options.yieldTurn ?? microtasks
+    this.serverKeys = crypto.generateKeyPair()
+    this.identities = (options.clientIds ?? ['test-client-0001']).map((id) => ({
+      clientId: new TextEncoder().encode(id),
+      psk: crypto.generatePsk(),
+      keyPair: crypto.generateKeyPair(),
+    }))
+  }
+
+  /** A world with libsodium loaded. */
+  static async create(options: SimWorldOptions = {}): Promise<SimWorld> {
+    return new SimWorld(await loadCrypto(), options)
+  }
+
+  /** Identity 0's client ID, PSK and key pair. */
+  get clientId(): Uint8Array {
+    return this.identities[0]!.clientId
+  }
+
+  get psk(): PresharedKey {
+    return this.identities[0]!.psk
+  }
+
+  get clientKeys(): KeyPair {
+    return this.identities[0]!.keyPair
+  }
+
+  /** A registry that knows every identity both by PSK and by public key. */
+  registry(): MemoryClientRegistry {
+    const registry = new MemoryClientRegistry()
+    for (const { clientId, psk, keyPair } of this.identities)
+      registry.addPsk(clientId, psk).addPublicKey(clientId, keyPair.publicKey)
+    return registry
+  }
+
+  /** A server at `address` knowing every identity; with `group`, its transport joins that group. */
+  server(address: PeerAddress = SIM_SERVER, options: SimServerOptions = {}): Server {
+    const { group, ...rest } = options
+    const transport = this.net.createTransport(address)
+    if (group !== undefined) transport.joinGroup(group)
+    return this.track(
+      new Server({
+        transport,
+        runtime: this.runtime,
+        crypto: this.crypto,
+        clients: this.registry(),
+        keyPair: this.serverKeys,
+        ...rest,
+      }),
+    )
+  }
+
+  /** A client of identity `who` (default 0) sending to `destination`, by PSK or (with `ecc`) by key pair. */
+  client(destination: PeerAddress = SIM_SERVER, options: SimClientOptions = {}): Client {
+    const { who = 0, ecc, address, ...rest } = options
+    const identity = this.identities[who]!
+    return this.track(
+      new Client({
+        transport: this.net.createTransport(address),
+        runtime: this.runtime,
+        crypto: this.crypto,
+        destination,
+        credentials: ecc
+          ? {
+              type: 'ecc',
+              clientId: identity.clientId,
+              keyPair: identity.keyPair,
+              serverPublicKey: this.serverKeys.publicKey,
+            }
+          : { type: 'psk', clientId: identity.clientId, psk: identity.psk },
+        ...rest,
+      }),
+    )
+  }
+
+  /** Closes `closable` with the world (last made, first closed). */
+  track<T extends { close(): unknown }>(closable: T): T {
+    this.#closables.push(closable)
+    return closable
+  }
+
+  /** Lets `ms` of simulated time pass in `step` ms steps, settling before and after each. */
+  async run(ms: number, step = 1): Promise<void> {
+    for (let elapsed = 0; elapsed < ms; elapsed += step) {
+      await this.settle()
+      this.runtime.advance(step)
+      await this.settle()
+    }
+  }
+
+  /** Delivers every queued datagram and lets promise callbacks run, until the network is quiet (bounded rounds). */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      this.net.drain()
+      await this.#yieldTurn()
+      if (this.net.pending === 0) return
+    }
+  }
+
+  /** Closes everything this world made, last made first. */
+  async close(): Promise<void> {
+    for (const closable of this.#closables.splice(0).reverse()) await closable.close()
+  }
+}
