@@ -3,7 +3,7 @@ import { loadCrypto } from '@pavillion/crypto'
 import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, nodeRuntime } from '../src/index.ts'
-import { freePort } from './support/network.ts'
+import { freePort } from '../src/testing/index.ts'
 
 const text = (value: string) => new TextEncoder().encode(value)
 const closables: { close(): Promise<void> }[] = []
