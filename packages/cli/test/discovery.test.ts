@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { notInPrivateNamespace } from '@pavillion/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../src/main.ts'
 import { FakeIo, waitUntil } from './support/fake-io.ts'
-import { notInPrivateNamespace } from './support/namespace.ts'
 import { type RunningServer, startServe } from './support/serve.ts'
 
 const skip = notInPrivateNamespace()

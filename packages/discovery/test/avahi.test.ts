@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
-import { notInPrivateNamespace } from './support/namespace.ts'
 
 const TOOLS = ['avahi-daemon', 'avahi-browse', 'dbus-daemon', 'unshare', 'ip', 'sysctl']
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
+import { eventually, notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import packet from 'dns-packet'
 import { describe, expect, it } from 'vitest'
 import { advertise, browse, MDNS_GROUP_V4, MDNS_PORT, SERVICE_TYPE } from '../src/index.ts'
-import { eventually, notInPrivateNamespace } from './support/namespace.ts'
 
 const skip = notInPrivateNamespace()
 const LO = ['127.0.0.1']

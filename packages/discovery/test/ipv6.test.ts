@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
-import { notInPrivateNamespace } from './support/namespace.ts'
 
 /** Why the IPv6 test cannot run here, or undefined. */
 function unavailable(): string | undefined {

@@ -1,6 +1,6 @@
+import { eventually, notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
 import { advertise, browse, type DiscoveredServer, discover, type ServiceInfo } from '../src/index.ts'
-import { eventually, notInPrivateNamespace } from './support/namespace.ts'
 
 const skip = notInPrivateNamespace()
 const LO = ['127.0.0.1']

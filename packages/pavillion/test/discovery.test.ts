@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { advertise, fingerprintOf } from '@pavillion/discovery'
+import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createClient,
@@ -10,7 +11,6 @@ import {
   type ServerMovedDetail,
 } from '../src/index.ts'
 import { Closer, text, waitUntil } from './support/loopback.ts'
-import { notInPrivateNamespace } from './support/namespace.ts'
 
 const skip = notInPrivateNamespace()
 const LO = ['127.0.0.1']

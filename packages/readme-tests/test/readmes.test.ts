@@ -1,6 +1,6 @@
-import { createSocket } from 'node:dgram'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { freePort } from '@pavillion/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type CodeBlock,
@@ -33,15 +33,6 @@ const runnable = blocks.filter((b) => kindOf(b) === 'typescript' || kindOf(b) ==
 const label = (b: CodeBlock) => `${b.file}:${b.line} (${b.info.join(' ')})`
 const fileOf = (b: CodeBlock, ext: string) =>
   join(scratch, `${b.file.replace(/[^a-z0-9]+/gi, '-')}-${b.line}.${ext}`)
-
-/** A UDP port that was free on every IPv4 interface a moment ago. */
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4')
-  await new Promise<void>((resolve) => socket.bind(0, '0.0.0.0', resolve))
-  const { port } = socket.address()
-  await new Promise<void>((resolve) => socket.close(resolve))
-  return port
-}
 
 let diagnostics = new Map<string, string[]>()
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort, GROUP, loopbackMulticastProblem, waitUntil } from '@pavillion/transport-node/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RegisterRefusedError, type RegisterUpdate } from '../src/index.ts'
-import { freePort, GROUP, loopbackMulticastProblem } from './support/network.ts'
 import { UdpHarness } from './support/udp.ts'
 
 let h: UdpHarness
@@ -11,10 +11,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await h.close()
 })
-
-async function waitUntil(condition: () => boolean, ms = 3000): Promise<void> {
-  for (let waited = 0; !condition() && waited < ms; waited += 5) await sleep(5)
-}
 
 describe.each(['psk', 'ecc'] as const)('over real UDP, %s client', (suite) => {
   it('reads, writes reliably and unreliably, observes with coalescing, describes and lists', async () => {

@@ -25,9 +25,11 @@
 
 export {
   canBind,
+  eventually,
   freePort,
   GROUP,
   loopbackMulticastProblem,
+  notInPrivateNamespace,
   waitUntil,
 } from '@pavillion/transport-node/testing'
 export { type BurstState, checkImpairment, decide, type Fate } from './decide.ts'

@@ -1,3 +1,4 @@
+import { waitUntil } from '@pavillion/test-utils'
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt'
 import {
   createClient,
@@ -105,16 +106,12 @@ export class Recorder {
   }
 }
 
-/** Resolves once `done()` holds, checking every 10 ms for at most `ms`; the error shows `state()`. */
+/** Resolves once `done()` holds, for at most `ms`; the error shows `state()`. */
 export async function until(done: () => boolean, ms = 10_000, state?: () => unknown): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!done()) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `condition not met within ${ms} ms${state === undefined ? '' : `: ${JSON.stringify(state())}`}`,
-      )
-    await new Promise((r) => setTimeout(r, 10))
-  }
+  if (await waitUntil(done, ms)) return
+  throw new Error(
+    `condition not met within ${ms} ms${state === undefined ? '' : `: ${JSON.stringify(state())}`}`,
+  )
 }
 
 /** Waits `ms` (to see that nothing more arrives). */

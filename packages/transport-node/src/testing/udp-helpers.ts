@@ -5,6 +5,25 @@ import { DEFAULT_MULTICAST_GROUP } from '@pavillion/core'
 /** The group the multicast tests use (PROTOCOL.md §2.2); joined and sent to through 127.0.0.1 only. */
 export const GROUP = DEFAULT_MULTICAST_GROUP
 
+/**
+ * Resolves with the first value `check` returns (not undefined), polling every
+ * `every` ms (default 20); throws after `ms` (a generous default), naming `what`.
+ */
+export async function eventually<T>(
+  check: () => T | undefined,
+  ms = 10_000,
+  what = 'condition',
+  every = 20,
+): Promise<T> {
+  const until = performance.now() + ms
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (performance.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await sleep(every)
+  }
+}
+
 /** Resolves once `done()` holds, checking every 2 ms for at most `ms` (a generous default); returns whether it held. */
 export async function waitUntil(done: () => boolean, ms = 10_000): Promise<boolean> {
   const deadline = performance.now() + ms
