@@ -40,12 +40,12 @@ describe.skipIf(skip !== undefined)(
         await createClient({
           server: { name: names[1] ?? '' },
           // Generous: a handshake slower than this (a loaded machine) would read as a refusal.
-          discovery: { interfaces: LO, verifyTimeout: 10_000 },
+          discovery: { interfaces: LO, verifyTimeout: 10_000, timeout: 15_000 },
           clientId: ID,
           psk,
         }),
       )
-      expect(text(await client.call(401, '', { timeout: 3000 }))).toBe(names[1])
+      expect(text(await client.call(401, '', { timeout: 10_000 }))).toBe(names[1])
       expect(client.servers()[0]?.address.address).toBe('127.0.0.3')
     })
 
@@ -66,7 +66,7 @@ describe.skipIf(skip !== undefined)(
       const client = closer.add(
         await createClient({
           server: { name },
-          discovery: { interfaces: LO, verifyTimeout: 10_000 },
+          discovery: { interfaces: LO, verifyTimeout: 10_000, timeout: 15_000 },
           clientId: ID,
           psk,
         }),
@@ -203,7 +203,7 @@ describe.skipIf(skip !== undefined)(
       const client = closer.add(
         await createClient({
           server: { publicKey: keys.publicKey },
-          discovery: { interfaces: LO, verifyTimeout: 10_000 },
+          discovery: { interfaces: LO, verifyTimeout: 10_000, timeout: 15_000 },
           secretKey: me.secretKey,
         }),
       )

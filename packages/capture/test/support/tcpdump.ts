@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
 
 /** Whether a program is on PATH. */
 export function installed(program: string): boolean {
@@ -75,11 +76,28 @@ export async function recordCapture(
   tcpdump.removeAllListeners('exit')
   try {
     await session()
-    // Packets already sent are written with -U; give the kernel a moment to hand over the last ones.
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await quiet(path)
   } finally {
     tcpdump.kill('SIGINT')
     if (!(await exited(tcpdump, 10_000))) tcpdump.kill('SIGKILL')
+  }
+}
+
+/**
+ * Waits until tcpdump has written the last packets (-U writes each at once, but tcpdump may not have
+ * been scheduled yet on a busy machine): the file has not grown for one second, or 15 s passed.
+ */
+async function quiet(path: string): Promise<void> {
+  const sizeOf = () => (existsSync(path) ? statSync(path).size : 0)
+  let size = sizeOf()
+  let stableSince = performance.now()
+  for (const started = performance.now(); performance.now() - started < 15_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const now = sizeOf()
+    if (now !== size) {
+      size = now
+      stableSince = performance.now()
+    } else if (performance.now() - stableSince >= 1_000) return
   }
 }
 
