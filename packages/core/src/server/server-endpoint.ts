@@ -1,44 +1,24 @@
-import {
-  type AppMessage,
-  AppOpcode,
-  CipherSuiteId,
-  decodeApp,
-  type EccClientInfo,
-  encodeApp,
-  type NonceRequest,
-  type PskClientInfo,
-  type SetupMessage,
-} from '@pavillion/wire'
+import { type AppMessage, AppOpcode, decodeApp, encodeApp, type SetupMessage } from '@pavillion/wire'
 import type { AckRef } from '../ack-index.ts'
-import {
-  ANNOUNCE_DELAYS,
-  INVALID_CLIENT_QUIET,
-  MAX_COUNTER,
-  SERVER_COUNTER_RANGE,
-  UNRECOGNIZED_QUIET,
-  UNRECOGNIZED_QUIET_SKIP,
-  UNRECOGNIZED_SUPPRESS,
-} from '../constants.ts'
+import { ANNOUNCE_DELAYS, MAX_COUNTER, SERVER_COUNTER_RANGE } from '../constants.ts'
 import type { DeliveryTarget } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
-import { EccServerHandshake } from '../handshake/ecc-server.ts'
-import { ANNOUNCEMENT, invalidClientId, sessionAccepted, UNRECOGNIZED } from '../handshake/notices.ts'
-import { isRefusal, type Refusal, type SessionKeys } from '../handshake/outcome.ts'
-import { PskServerHandshake } from '../handshake/psk-server.ts'
+import { ANNOUNCEMENT, sessionAccepted } from '../handshake/notices.ts'
+import type { SessionKeys } from '../handshake/outcome.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import { timeSyncResponse } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
-import type { ClientRegistry } from './client-registry.ts'
+import { Admission } from './admission.ts'
 import {
   DEFAULT_SERVER_LIMITS,
   DEFAULT_SESSION_TIMEOUT,
   type ServerEndpointOptions,
   type ServerLimits,
 } from './server-options.ts'
-import { Session } from './session.ts'
-import { SourceTable } from './source-table.ts'
+import { Session, sameBytes, sessionsOf } from './session.ts'
 
 /** What a server asks its endpoint to send. */
 export interface ServerSendRequest {
@@ -67,39 +47,42 @@ const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOp
  * its source address. See `EndpointBase` for the calling contract.
  */
 export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
-  readonly #clients: ClientRegistry
-  readonly #psk: PskServerHandshake
-  readonly #ecc: EccServerHandshake | undefined
-  readonly #allowGuests: boolean
+  readonly #admission: Admission
   readonly #announce: PeerAddress | undefined
   readonly #status: (() => Uint8Array | undefined) | undefined
   readonly #sessionTimeout: number
-  readonly #rejectLeakedKeys: boolean
   readonly #limits: ServerLimits
   readonly #rttOptions: RttOptions
   readonly #wallClockOffset: number
   readonly #sendCounterStart: () => bigint
   readonly #sessions = new Map<string, Session>()
-  readonly #sources: SourceTable
   #nextId = 1
   #started = false
 
   constructor(options: ServerEndpointOptions) {
     super(options.crypto, SERVER_OPCODES)
-    this.#clients = options.clients
-    this.#psk = new PskServerHandshake(options.crypto)
-    this.#ecc = options.keyPair && new EccServerHandshake(options.crypto, options.keyPair)
-    this.#allowGuests = options.allowGuests ?? false
     this.#announce = options.announce
     this.#status = options.status
     this.#sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT
-    this.#rejectLeakedKeys = options.leakedKeyPolicy === 'reject'
     this.#limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits }
     this.#rttOptions = { ...DEFAULT_RTT_OPTIONS, ...options.rtt }
     this.#wallClockOffset = options.wallClockOffset ?? 0
     const [low, high] = SERVER_COUNTER_RANGE
     this.#sendCounterStart = options.sendCounterStart ?? (() => this.crypto.randomBigInt(low, high))
-    this.#sources = new SourceTable(this.#limits.maxPending)
+    const host = {
+      crypto: this.crypto,
+      counters: this.counters,
+      transmitUnauthenticated: (to: PeerAddress, bytes: Uint8Array) =>
+        this.transmitUnauthenticated(to, bytes),
+      emit: (event: ServerEvent) => this.emit(event),
+    }
+    this.#admission = new Admission(host, {
+      clients: options.clients,
+      keyPair: options.keyPair,
+      allowGuests: options.allowGuests ?? false,
+      rejectLeakedKeys: options.leakedKeyPolicy === 'reject',
+      maxPending: this.#limits.maxPending,
+    })
   }
 
   /** Every established session. */
@@ -114,7 +97,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   /** Number of per-address records without a session (bounded by `limits.maxPending`). */
   get pendingCount(): number {
-    return this.#sources.size
+    return this.#admission.pendingCount
   }
 
   /** Smoothed RTT towards one client, ms, once measured. */
@@ -197,123 +180,12 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   // ---- setup messages ------------------------------------------------------
 
   protected override onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
-    switch (message.type) {
-      case 'nonce-request':
-        this.#onNonceRequest(now, from, key, message)
-        return
-      case 'psk-client-info':
-        this.#onPskClientInfo(now, from, key, message)
-        return
-      case 'ecc-client-info':
-        this.#onEccClientInfo(now, from, key, message)
-        return
-      default:
-        this.counters.unexpected++
-    }
-  }
-
-  #onNonceRequest(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
-    const session = this.#sessions.get(key)
-    if (session !== undefined && this.crypto.equal(request.sessionId, session.keys.sessionId)) {
-      this.counters.unexpected++ // "already connected" (PROTOCOL.md §5.1 step 1)
-      return
-    }
-    if (request.suite === CipherSuiteId.Psk) {
-      const psk = this.#clients.psk(request.clientId)
-      if (psk === undefined) {
-        this.#invalidClientId(now, from, key, request)
-        return
-      }
-      const source = this.#sources.touch(key)
-      source.serverNonce ??= this.crypto.random(32)
-      this.transmitUnauthenticated(from, this.#psk.answer(psk, source.serverNonce, request))
-      return
-    }
-    const ecc = this.#ecc
-    if (request.suite !== CipherSuiteId.Ecc || ecc === undefined) {
-      this.counters.unexpected++
-      return
-    }
-    const registered = this.#clients.publicKey(request.clientId)
-    if (registered !== undefined && ecc.leaksSecretKey(request, registered)) {
-      this.emit({
-        type: 'security:leaked-secret-key',
-        clientId: Uint8Array.from(request.clientId),
-        address: from,
-      })
-      if (this.#rejectLeakedKeys) return
-    }
-    if (registered === undefined && !this.#allowGuests) {
-      this.#invalidClientId(now, from, key, request)
-      return
-    }
-    const source = this.#sources.touch(key)
-    if (registered === undefined) {
-      // Guest: the first key seen from an address is bound to it (PROTOCOL.md §6.3).
-      if (source.guestKey !== undefined && !this.crypto.equal(source.guestKey, request.publicKey)) {
-        this.counters.unexpected++
-        return
-      }
-      source.guestKey ??= Uint8Array.from(request.publicKey)
-    }
-    source.serverNonce ??= this.crypto.random(32)
-    const answer = ecc.answer(registered ?? source.guestKey!, source.serverNonce, request)
-    if (isRefusal(answer)) this.counters[answer.refused]++
-    else this.transmitUnauthenticated(from, answer)
-  }
-
-  #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
-    const source = this.#sources.touch(key)
-    if (now < source.invalidIdQuietUntil) {
-      this.counters.rateLimited++
-      return
-    }
-    // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
-    source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
-    this.transmitUnauthenticated(from, invalidClientId(request.challenge))
-  }
-
-  #onPskClientInfo(now: number, from: PeerAddress, key: string, info: PskClientInfo): void {
-    const serverNonce = this.#sources.peek(key)?.serverNonce
-    if (serverNonce === undefined) {
-      this.counters.stale++
-      return
-    }
-    const psk = this.#clients.psk(info.clientId)
-    if (psk === undefined) {
-      this.counters.unexpected++
-      return
-    }
-    this.#accepted(now, from, key, this.#psk.accept(psk, serverNonce, info))
-  }
-
-  #onEccClientInfo(now: number, from: PeerAddress, key: string, info: EccClientInfo): void {
-    const source = this.#sources.peek(key)
-    if (source?.serverNonce === undefined || this.#ecc === undefined) {
-      this.counters.stale++
-      return
-    }
-    const registered = this.#clients.publicKey(info.clientId)
-    const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
-    if (publicKey === undefined) {
-      this.counters.unexpected++
-      return
-    }
-    this.#accepted(
-      now,
-      from,
-      key,
-      this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info),
-    )
-  }
-
-  #accepted(now: number, from: PeerAddress, key: string, keys: SessionKeys | Refusal): void {
-    if (isRefusal(keys)) this.counters[keys.refused]++
-    else this.#establish(now, from, key, keys)
+    const keys = this.#admission.onSetup(now, from, key, message, this.#sessions.get(key))
+    if (keys !== undefined) this.#establish(now, from, key, keys)
   }
 
   #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
-    this.#sources.delete(key) // a fresh server nonce next time; quiet periods end (PROTOCOL.md §5.4)
+    this.#admission.forget(key)
     this.counters.handshakes++
     let session = this.#sessions.get(key)
     if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
@@ -360,15 +232,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   ): void {
     const session = this.#sessions.get(key)
     if (session === undefined) {
-      this.counters.unexpected++
-      this.counters.bytesInUnauthenticated += size
-      const source = this.#sources.touch(key)
-      if (now < source.unrecognizedQuietUntil) {
-        this.counters.rateLimited++
-        return
-      }
-      source.unrecognizedQuietUntil = now + UNRECOGNIZED_QUIET
-      this.transmitUnauthenticated(from, UNRECOGNIZED)
+      this.#admission.onUnknownSource(now, from, key, size)
       return
     }
     const verdict = session.replay.check(counter)
@@ -378,7 +242,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     const plaintext = this.open(box, counter, session.keys.ckey)
     if (plaintext === undefined) {
-      this.#onUndecryptable(now, session, size)
+      this.#admission.onUndecryptable(now, session, size)
       return
     }
     const route = this.routeOf(plaintext)
@@ -399,21 +263,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     session.lastValidAt = now
     if (message === undefined) this.deliver(now, plaintext, counter, session.info, session.key, false)
     else this.#dispatch(now, session, counter, plaintext, message)
-  }
-
-  /** PROTOCOL.md §8.5: tell the client to re-handshake, unless it was valid a moment ago; then stay quiet a while. */
-  #onUndecryptable(now: number, session: Session, size: number): void {
-    this.counters.forged++
-    this.counters.bytesInUnauthenticated += size
-    if (now - session.lastValidAt < UNRECOGNIZED_SUPPRESS || now < session.quietUntil) {
-      this.counters.rateLimited++
-      return
-    }
-    // PROTOCOL.md §8.5: 5 s of quiet for a client idle 100 s; otherwise at most one per second.
-    session.quietUntil =
-      now +
-      (now - session.lastValidAt >= UNRECOGNIZED_QUIET_SKIP ? UNRECOGNIZED_QUIET : UNRECOGNIZED_SUPPRESS)
-    this.transmitUnauthenticated(session.address, UNRECOGNIZED)
   }
 
   /** A message of one of the engine's own opcodes (SERVER_OPCODES). */
@@ -437,15 +286,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.#closeSession(session, 'quit')
         return
       case 'time-sync-request':
-        this.#reply(
-          session,
-          encodeApp({
-            type: 'time-sync-response',
-            requestCounter: counter,
-            monotonicUs: BigInt(Math.round(now * 1000)),
-            wallUs: BigInt(Math.round((now + this.#wallClockOffset) * 1000)),
-          }),
-        )
+        this.#reply(session, timeSyncResponse(now, counter, this.#wallClockOffset))
         return
     }
   }
@@ -517,20 +358,4 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   ): void {
     this.emit({ type: 'delivery', report, token })
   }
-}
-
-/** The sessions of `keys` that exist (an array: cheaper than a generator on the per-reply path). */
-function sessionsOf(sessions: Map<string, Session>, keys: readonly string[]): Session[] {
-  const found: Session[] = []
-  for (const key of keys) {
-    const session = sessions.get(key)
-    if (session !== undefined) found.push(session)
-  }
-  return found
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

@@ -45,6 +45,23 @@ export class Session {
   }
 }
 
+/** The sessions of `keys` that exist (an array: cheaper than a generator on the per-reply path). */
+export function sessionsOf(sessions: Map<string, Session>, keys: readonly string[]): Session[] {
+  const found: Session[] = []
+  for (const key of keys) {
+    const session = sessions.get(key)
+    if (session !== undefined) found.push(session)
+  }
+  return found
+}
+
+/** Byte equality of two public values (identities; not secrets). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 function infoOf(key: string, address: PeerAddress, keys: SessionKeys): ClientInfo {
   return {
     key,

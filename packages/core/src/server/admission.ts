@@ -1,0 +1,235 @@
+import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
+import {
+  CipherSuiteId,
+  type EccClientInfo,
+  type NonceRequest,
+  type PskClientInfo,
+  type SetupMessage,
+} from '@pavillion/wire'
+import {
+  INVALID_CLIENT_QUIET,
+  UNRECOGNIZED_QUIET,
+  UNRECOGNIZED_QUIET_SKIP,
+  UNRECOGNIZED_SUPPRESS,
+} from '../constants.ts'
+import type { ServerEvent } from '../events.ts'
+import { EccServerHandshake } from '../handshake/ecc-server.ts'
+import { invalidClientId, UNRECOGNIZED } from '../handshake/notices.ts'
+import { isRefusal, type Refusal, type SessionKeys } from '../handshake/outcome.ts'
+import { PskServerHandshake } from '../handshake/psk-server.ts'
+import type { EndpointStats } from '../stats.ts'
+import type { PeerAddress } from '../transport.ts'
+import type { ClientRegistry } from './client-registry.ts'
+import type { Session } from './session.ts'
+import { SourceTable } from './source-table.ts'
+
+/** What admission needs from its server endpoint. */
+export interface AdmissionHost {
+  readonly crypto: PavillionCrypto
+  readonly counters: EndpointStats
+  transmitUnauthenticated(to: PeerAddress, bytes: Uint8Array): void
+  emit(event: ServerEvent): void
+}
+
+/** How a server admits clients. */
+export interface AdmissionOptions {
+  readonly clients: ClientRegistry
+  readonly keyPair: KeyPair | undefined
+  readonly allowGuests: boolean
+  readonly rejectLeakedKeys: boolean
+  /** Bound on the per-address records of sources without a session. */
+  readonly maxPending: number
+}
+
+/**
+ * Session admission on the server: answers nonce requests, checks client
+ * infos into session keys, and tells unknown or lost clients to handshake
+ * again — each reply rate-limited per source address.
+ */
+export class Admission {
+  readonly #host: AdmissionHost
+  readonly #clients: ClientRegistry
+  readonly #psk: PskServerHandshake
+  readonly #ecc: EccServerHandshake | undefined
+  readonly #allowGuests: boolean
+  readonly #rejectLeakedKeys: boolean
+  readonly #sources: SourceTable
+
+  constructor(host: AdmissionHost, options: AdmissionOptions) {
+    this.#host = host
+    this.#clients = options.clients
+    this.#psk = new PskServerHandshake(host.crypto)
+    this.#ecc = options.keyPair && new EccServerHandshake(host.crypto, options.keyPair)
+    this.#allowGuests = options.allowGuests
+    this.#rejectLeakedKeys = options.rejectLeakedKeys
+    this.#sources = new SourceTable(options.maxPending)
+  }
+
+  /** Number of per-address records without a session. */
+  get pendingCount(): number {
+    return this.#sources.size
+  }
+
+  /**
+   * A setup message from `from` (`session`: its current session, if any):
+   * the keys of a session to establish, or undefined when answered, refused
+   * or dropped (counted).
+   */
+  onSetup(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    message: SetupMessage,
+    session: Session | undefined,
+  ): SessionKeys | undefined {
+    switch (message.type) {
+      case 'nonce-request':
+        this.#onNonceRequest(now, from, key, message, session)
+        return undefined
+      case 'psk-client-info':
+        return this.#onPskClientInfo(key, message)
+      case 'ecc-client-info':
+        return this.#onEccClientInfo(key, message)
+      default:
+        this.#host.counters.unexpected++
+        return undefined
+    }
+  }
+
+  /** A session was established for `key`: a fresh server nonce next time; quiet periods end (PROTOCOL.md §5.4). */
+  forget(key: string): void {
+    this.#sources.delete(key)
+  }
+
+  /** A secure frame from an address without a session: opcode 4, at most once per quiet period. */
+  onUnknownSource(now: number, from: PeerAddress, key: string, size: number): void {
+    const counters = this.#host.counters
+    counters.unexpected++
+    counters.bytesInUnauthenticated += size
+    const source = this.#sources.touch(key)
+    if (now < source.unrecognizedQuietUntil) {
+      counters.rateLimited++
+      return
+    }
+    source.unrecognizedQuietUntil = now + UNRECOGNIZED_QUIET
+    this.#host.transmitUnauthenticated(from, UNRECOGNIZED)
+  }
+
+  /** PROTOCOL.md §8.5: tell the client to re-handshake, unless it was valid a moment ago; then stay quiet a while. */
+  onUndecryptable(now: number, session: Session, size: number): void {
+    const counters = this.#host.counters
+    counters.forged++
+    counters.bytesInUnauthenticated += size
+    if (now - session.lastValidAt < UNRECOGNIZED_SUPPRESS || now < session.quietUntil) {
+      counters.rateLimited++
+      return
+    }
+    // PROTOCOL.md §8.5: 5 s of quiet for a client idle 100 s; otherwise at most one per second.
+    session.quietUntil =
+      now +
+      (now - session.lastValidAt >= UNRECOGNIZED_QUIET_SKIP ? UNRECOGNIZED_QUIET : UNRECOGNIZED_SUPPRESS)
+    this.#host.transmitUnauthenticated(session.address, UNRECOGNIZED)
+  }
+
+  #onNonceRequest(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    request: NonceRequest,
+    session: Session | undefined,
+  ): void {
+    const { crypto, counters } = this.#host
+    if (session !== undefined && crypto.equal(request.sessionId, session.keys.sessionId)) {
+      counters.unexpected++ // "already connected" (PROTOCOL.md §5.1 step 1)
+      return
+    }
+    if (request.suite === CipherSuiteId.Psk) {
+      const psk = this.#clients.psk(request.clientId)
+      if (psk === undefined) {
+        this.#invalidClientId(now, from, key, request)
+        return
+      }
+      const source = this.#sources.touch(key)
+      source.serverNonce ??= crypto.random(32)
+      this.#host.transmitUnauthenticated(from, this.#psk.answer(psk, source.serverNonce, request))
+      return
+    }
+    const ecc = this.#ecc
+    if (request.suite !== CipherSuiteId.Ecc || ecc === undefined) {
+      counters.unexpected++
+      return
+    }
+    const registered = this.#clients.publicKey(request.clientId)
+    if (registered !== undefined && ecc.leaksSecretKey(request, registered)) {
+      this.#host.emit({
+        type: 'security:leaked-secret-key',
+        clientId: Uint8Array.from(request.clientId),
+        address: from,
+      })
+      if (this.#rejectLeakedKeys) return
+    }
+    if (registered === undefined && !this.#allowGuests) {
+      this.#invalidClientId(now, from, key, request)
+      return
+    }
+    const source = this.#sources.touch(key)
+    if (registered === undefined) {
+      // Guest: the first key seen from an address is bound to it (PROTOCOL.md §6.3).
+      if (source.guestKey !== undefined && !crypto.equal(source.guestKey, request.publicKey)) {
+        counters.unexpected++
+        return
+      }
+      source.guestKey ??= Uint8Array.from(request.publicKey)
+    }
+    source.serverNonce ??= crypto.random(32)
+    const answer = ecc.answer(registered ?? source.guestKey!, source.serverNonce, request)
+    if (isRefusal(answer)) counters[answer.refused]++
+    else this.#host.transmitUnauthenticated(from, answer)
+  }
+
+  #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+    const source = this.#sources.touch(key)
+    if (now < source.invalidIdQuietUntil) {
+      this.#host.counters.rateLimited++
+      return
+    }
+    // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
+    source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
+    this.#host.transmitUnauthenticated(from, invalidClientId(request.challenge))
+  }
+
+  #onPskClientInfo(key: string, info: PskClientInfo): SessionKeys | undefined {
+    const serverNonce = this.#sources.peek(key)?.serverNonce
+    if (serverNonce === undefined) {
+      this.#host.counters.stale++
+      return undefined
+    }
+    const psk = this.#clients.psk(info.clientId)
+    if (psk === undefined) {
+      this.#host.counters.unexpected++
+      return undefined
+    }
+    return this.#accepted(this.#psk.accept(psk, serverNonce, info))
+  }
+
+  #onEccClientInfo(key: string, info: EccClientInfo): SessionKeys | undefined {
+    const source = this.#sources.peek(key)
+    if (source?.serverNonce === undefined || this.#ecc === undefined) {
+      this.#host.counters.stale++
+      return undefined
+    }
+    const registered = this.#clients.publicKey(info.clientId)
+    const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
+    if (publicKey === undefined) {
+      this.#host.counters.unexpected++
+      return undefined
+    }
+    return this.#accepted(this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info))
+  }
+
+  #accepted(keys: SessionKeys | Refusal): SessionKeys | undefined {
+    if (!isRefusal(keys)) return keys
+    this.#host.counters[keys.refused]++
+    return undefined
+  }
+}
