@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { Datatype, PavillionClient, RegisterInfo, RegisterValue } from 'pavillion'
 import { viewOf } from './bytes-view.ts'
 
@@ -89,6 +90,9 @@ export class RegisterWatcher {
     this.#clients = clients
     this.#onUpdate = onUpdate
     this.#onList = onList
+    // One listener per observation and per request in flight: per client, 16 observations and a list
+    // (its descriptions asked 16 at a time).
+    setMaxListeners(clients.length * (2 * MAX_REGISTERS_PER_SERVER + 2) + 10, this.#lifetime.signal)
     this.#timer = setInterval(() => void this.refresh(), REGISTER_REFRESH_MS)
     this.#timer.unref()
   }
