@@ -1,6 +1,7 @@
 // The dashboard page: one WebSocket to the server that served it, the
-// tables and forms, and the counters chart.
+// tables and forms, the counters chart and the registers panel.
 import { LiveChart } from './live-chart.js'
+import { RegistersPanel } from './registers.js'
 import { messageRow, renderPeers, replyText } from './views.js'
 
 /** Messages the page keeps (older rows are removed). */
@@ -9,6 +10,8 @@ const MAX_ROWS = 500
 const $ = (id) => document.getElementById(id)
 const token = new URLSearchParams(location.search).get('token')
 const socketUrl = `ws://${location.host}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`
+
+const registers = new RegistersPanel($('registers'), $('no-registers'))
 
 const state = {
   nodes: [],
@@ -108,6 +111,7 @@ function onHello(hello) {
   showNodes(hello.nodes)
   $('messages').tBodies[0].replaceChildren() // a reconnection replays the recent ones
   for (const m of hello.messages) addMessage(m)
+  registers.reset(hello.registers)
 }
 
 function connect() {
@@ -128,7 +132,10 @@ function connect() {
     else if (data.type === 'tick') {
       addSample(data.sample)
       showNodes(data.nodes)
-    } else if (data.type === 'message') addMessage(data.message)
+      registers.tick()
+    } else if (data.type === 'registers') registers.showList(data.list)
+    else if (data.type === 'register') registers.update(data.update)
+    else if (data.type === 'message') addMessage(data.message)
     else if (data.type === 'reply') {
       const output = state.pending.get(data.id)
       if (output === undefined) return

@@ -1,6 +1,6 @@
 // A live time-series chart over uPlot (loaded by index.html as the global
-// `uPlot`). Generic over its series: the counters chart uses it now, and the
-// register chart will use it the same way once registers exist.
+// `uPlot`). Generic over its series: the counters chart and each node's
+// registers chart use it.
 
 const COLOURS = [
   '#2a5db0',
@@ -50,6 +50,12 @@ export class LiveChart {
     if (this.data[0].length > MAX_POINTS) for (const column of this.data) column.shift()
     this.plot.setData(this.data)
     this.element.dataset.points = String(this.data[0].length)
+  }
+
+  /** Removes the chart and its resize listener. */
+  destroy() {
+    globalThis.removeEventListener('resize', this.resize)
+    this.plot.destroy()
   }
 
   #width() {

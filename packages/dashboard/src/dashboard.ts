@@ -7,6 +7,7 @@ import { COUNTERS, CounterHistory } from './counter-history.ts'
 import { hostPort, type MessageView, NodeWatcher } from './node-view.ts'
 import { type DashboardOptions, resolveOptions } from './options.ts'
 import { InvalidCommand, parseCommand } from './page-commands.ts'
+import { RegisterWatcher } from './register-watcher.ts'
 
 /** Pages connected at once; more are closed with 1013 (try again later). */
 export const MAX_PAGES = 8
@@ -27,7 +28,7 @@ export interface Dashboard {
   readonly token: string | undefined
   /** The HTTP address and port it listens on. */
   readonly address: { readonly address: string; readonly port: number }
-  /** Closes the pages' sockets, the HTTP server and the timer; the nodes stay open (they are the caller's). */
+  /** Closes the pages' sockets, the HTTP server, the timers and the register observations; the nodes stay open (they are the caller's). */
   close(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
@@ -69,6 +70,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     ...resolved.servers.map((s) => s.core.stats()),
   ])
   history.sample()
+  const registers = new RegisterWatcher(
+    resolved.clients,
+    (update) => broadcast({ type: 'register', update }, true),
+    (list) => broadcast({ type: 'registers', list }, false),
+  )
 
   const app: FastifyInstance = Fastify({
     logger: false,
@@ -144,6 +150,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       counters: { names: COUNTERS, samples: history.samples() },
       nodes: nodes.snapshot(),
       messages: recent,
+      registers: registers.snapshot(),
     })
   })
 
@@ -155,6 +162,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     address = { address: bound.address, port: bound.port }
   } catch (error) {
     nodes.close()
+    registers.close()
     await app.close()
     throw error
   }
@@ -163,12 +171,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     broadcast({ type: 'tick', sample: history.sample(), nodes: nodes.snapshot() }, true)
   }, resolved.sampleInterval)
   timer.unref()
+  void registers.refresh()
 
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer)
       nodes.close()
+      registers.close()
       for (const socket of pages) socket.terminate()
       await app.close()
     })()

@@ -4,7 +4,8 @@
  * servers of this process; it serves a page (on 127.0.0.1 by default) that
  * lists the servers and clients they know — sessions, RTT, status bytes,
  * last seen — shows live messages per target, calls RPC functions and
- * publishes through them, and charts the engine counters over time. Secrets
+ * publishes through them, charts the engine counters over time, and lists
+ * and charts the registers of each client node's server. Secrets
  * never reach the page. On any address that is not loopback a one-time
  * token is required; the WebSocket refuses other origins.
  *
@@ -37,3 +38,10 @@ export { DashboardError } from './errors.ts'
 export type { MessageView, NodeView, PeerView, StatusView } from './node-view.ts'
 export { type DashboardOptions, isLoopback } from './options.ts'
 export type { ErrorView } from './page-commands.ts'
+export {
+  MAX_REGISTERS_PER_SERVER,
+  REGISTER_RATE_LIMIT_MS,
+  type RegisterListView,
+  type RegisterUpdateView,
+  type RegisterView,
+} from './register-watcher.ts'

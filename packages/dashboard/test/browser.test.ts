@@ -134,10 +134,33 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     const before = await points()
     await expect.poll(points, WAIT).toBeGreaterThan(before + 2)
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0)
-    if (SCREENSHOTS !== undefined) {
-      await shoot(page.locator('#counters-panel'), 'counters')
-      await shoot(page, 'overview', true)
+    await shoot(page.locator('#counters-panel'), 'counters')
+  })
+
+  it('lists the registers of each server, charts a numeric one as it changes and shows text values', async () => {
+    const row = (register: number) =>
+      page.locator(`.register-node[data-node="c0"] tr[data-register="${register}"]`)
+    await expect.poll(() => row(100).textContent(), WAIT).toContain('temperature')
+    expect(await row(100).textContent()).toContain('f32')
+    expect(await row(101).textContent()).toContain('mode')
+    await expect.poll(() => row(101).locator('.value').textContent(), WAIT).toBe('eco')
+    expect(await row(101).locator('td').nth(3).textContent()).toBe('yes')
+    expect(await row(100).locator('td').nth(3).textContent()).toBe('no')
+    await expect.poll(() => row(100).locator('.value').textContent(), WAIT).toBe('20')
+    const chart = page.locator('#registers-chart-c0')
+    const points = async () => Number(await chart.getAttribute('data-points'))
+    const before = await points()
+    for (const value of [21.5, 23, 22.25]) {
+      network.temperature.set(value)
+      await expect.poll(() => row(100).locator('.value').textContent(), WAIT).toBe(String(value))
     }
+    expect(await points()).toBeGreaterThanOrEqual(before + 3)
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0)
+    // The second server declares none: its node is listed with no row.
+    await expect.poll(() => page.locator('.register-node[data-node="c1"]').count(), WAIT).toBe(1)
+    expect(await page.locator('.register-node[data-node="c1"] tbody tr').count()).toBe(0)
+    await shoot(page.locator('#registers-panel'), 'registers')
+    await shoot(page, 'overview', true)
   })
 
   it('refuses a WebSocket from another origin, without one, or for another host', async () => {

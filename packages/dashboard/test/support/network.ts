@@ -6,6 +6,7 @@ import {
   type PavillionServer,
   type PresharedKey,
 } from 'pavillion'
+import type { DeclaredRegister } from 'pavillion/registers'
 
 /** Two servers with a reverse function, the dashboard's client of each, and a hosted server with a sensor client. */
 export interface TestNetwork {
@@ -16,6 +17,8 @@ export interface TestNetwork {
   /** A server the dashboard hosts, and an outside client connected to it. */
   readonly hub: PavillionServer
   readonly sensor: PavillionClient
+  /** The first server's register 100 (`temperature`, f32), which the tests change. */
+  readonly temperature: DeclaredRegister<'f32'>
   close(): Promise<void>
 }
 
@@ -40,6 +43,19 @@ export async function startNetwork(): Promise<TestNetwork> {
     server.rpc.handle(402, () => new TextEncoder().encode(room), { name: 'room' })
     servers.push(server)
   }
+  const temperature = servers[0]!.registers.declare({
+    register: 100,
+    name: 'temperature',
+    datatype: 'f32',
+    value: 20,
+  })
+  servers[0]!.registers.declare({
+    register: 101,
+    name: 'mode',
+    datatype: 'utf8',
+    value: 'eco',
+    writer: () => undefined,
+  })
   const clients = await Promise.all(
     servers.map((s) =>
       createClient({
@@ -68,6 +84,7 @@ export async function startNetwork(): Promise<TestNetwork> {
     clients: clients as [PavillionClient, PavillionClient],
     hub,
     sensor,
+    temperature,
     close: async () => {
       for (const c of [...clients, sensor]) await c.close()
       for (const s of [...servers, hub]) await s.close()
