@@ -31,6 +31,7 @@ import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
+import { rejection } from './rejection.ts'
 import {
   DEFAULT_SERVER_LIMITS,
   DEFAULT_SESSION_TIMEOUT,
@@ -263,6 +264,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   }
 
   #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+    this.emit(rejection(from, request.clientId, 'unknown-client'))
     const source = this.#sources.touch(key)
     if (now < source.invalidIdQuietUntil) {
       this.counters.rateLimited++
@@ -282,9 +284,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     const psk = this.#clients.psk(info.clientId)
     if (psk === undefined) {
       this.counters.unexpected++
+      this.emit(rejection(from, info.clientId, 'unknown-client'))
       return
     }
-    this.#accepted(now, from, key, this.#psk.accept(psk, serverNonce, info))
+    this.#accepted(now, from, key, this.#psk.accept(psk, serverNonce, info), info.clientId)
   }
 
   #onEccClientInfo(now: number, from: PeerAddress, key: string, info: EccClientInfo): void {
@@ -297,6 +300,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
     if (publicKey === undefined) {
       this.counters.unexpected++
+      this.emit(rejection(from, info.clientId, 'unknown-client'))
       return
     }
     this.#accepted(
@@ -304,12 +308,17 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       from,
       key,
       this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info),
+      info.clientId,
     )
   }
 
-  #accepted(now: number, from: PeerAddress, key: string, keys: SessionKeys | Refusal): void {
-    if (isRefusal(keys)) this.counters[keys.refused]++
-    else this.#establish(now, from, key, keys)
+  #accepted(now: number, from: PeerAddress, key: string, keys: SessionKeys | Refusal, id: Uint8Array): void {
+    if (!isRefusal(keys)) this.#establish(now, from, key, keys)
+    else if (keys.refused !== 'forged') this.counters[keys.refused]++
+    else {
+      this.counters.forged++
+      this.emit(rejection(from, id, 'wrong-key'))
+    }
   }
 
   #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
