@@ -111,6 +111,25 @@ describe('pavillion call against a server that refuses the key', () => {
     }
   })
 
+  it('does the same for pub, sub, ping and read', async () => {
+    const address = await serve()
+    const wrong = await keygen('psk')
+    const flags = ['--client-id', PSK_ID, '--psk', wrong, '--timeout', '5000']
+    for (const command of [
+      ['pub', address, 'lights', 'kitchen', 'on'],
+      ['sub', address, 'lights'],
+      ['ping', address],
+      ['read', address, '1'],
+    ]) {
+      const result = await run([...command, ...flags])
+      expect(result.status).toBe(1)
+      expect(result.stderr).toMatch(
+        new RegExp(`^pavillion ${command[0]}: 127\\.0\\.0\\.1:\\d+ answered but did not accept`),
+      )
+      expect(result.elapsed).toBeLessThan(4000)
+    }
+  })
+
   it('keeps its own words when no server answers', async () => {
     const result = await run([
       'call',
