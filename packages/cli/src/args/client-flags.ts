@@ -163,7 +163,10 @@ export async function withClient<T>(
   client.addEventListener('server:invalid-client-id', ({ detail }) =>
     refused(detail.address, 'invalid-client-id'),
   )
-  client.addEventListener('server:auth-failed', ({ detail }) => refused(detail.address, detail.reason))
+  client.addEventListener('server:auth-failed', ({ detail }) => {
+    // `not-accepted` may be a lost acceptance: the handshake retries within the timeout.
+    if (detail.reason === 'forged-answer') refused(detail.address, detail.reason)
+  })
   client.addEventListener('error', ({ detail }) => {
     const code = (detail.error as { code?: unknown } | null)?.code
     if (typeof code === 'string' && UNREACHABLE.has(code)) failure.abort(detail.error)

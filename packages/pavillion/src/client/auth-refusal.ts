@@ -1,8 +1,12 @@
 import { addressKey, type Client, isMulticast, PavillionError, type PeerAddress } from '@pavillion/core'
 import { idName } from '../log.ts'
 
-/** Why a server refused this client (the core events behind it). */
-export type AuthFailureReason = 'forged-answer' | 'not-accepted' | 'invalid-client-id'
+/**
+ * Why a server refused this client: its nonce answer did not verify under
+ * our key (`forged-answer`), or it said it does not know our client ID
+ * (`invalid-client-id`, opcode 6).
+ */
+export type AuthFailureReason = 'forged-answer' | 'invalid-client-id'
 
 /**
  * A server answered but did not accept this client ID with this key (a
@@ -45,7 +49,10 @@ export class AuthRefusal {
   constructor(core: Client, destination: PeerAddress) {
     this.#core = core
     if (isMulticast(destination)) return
-    core.on('server:auth-failed', ({ address, reason }) => this.#refuse(address, reason))
+    // `not-accepted` is not a refusal one can be sure of: a lost opcode 7 looks the same.
+    core.on('server:auth-failed', ({ address, reason }) => {
+      if (reason === 'forged-answer') this.#refuse(address, reason)
+    })
     core.on('server:invalid-client-id', ({ address }) => this.#refuse(address, 'invalid-client-id'))
     core.on('server:connected', () => {
       this.#refused = undefined
