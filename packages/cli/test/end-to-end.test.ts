@@ -119,7 +119,9 @@ describe('serve, call, pub, sub and ping over 127.0.0.1', () => {
       '3000',
     ])
     expect(stranger.status).toBe(1)
-    expect(stranger.fake.stderr).toMatch(/does not know this client ID; check --client-id/)
+    expect(stranger.fake.stderr).toMatch(
+      /answered but did not accept client ID nobody-knows-me! with this key .*; check --client-id/,
+    )
   })
 
   it('publishes with a delivery report, and a subscriber gets the brokered message', async () => {

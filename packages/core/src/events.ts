@@ -111,8 +111,23 @@ export type ServerEvent =
       readonly clientId: Uint8Array
       readonly address: PeerAddress
     }
+  | HandshakeRejectedEvent
   | { readonly type: 'delivery'; readonly report: DeliveryReport<ClientInfo>; readonly token: unknown }
   | MessageEvent<ClientInfo>
+
+/**
+ * A server refused a handshake step: `unknown-client` (a nonce request or
+ * client info for a client ID it does not know, or an ECC key it does not
+ * know with guests off), `wrong-key` (client info whose PSK hash or ECC box
+ * did not verify). Carries the claimed client ID, never key material.
+ */
+export interface HandshakeRejectedEvent {
+  readonly type: 'handshake:rejected'
+  readonly address: PeerAddress
+  /** The 16-byte client ID the datagram claimed (a copy). */
+  readonly clientId: Uint8Array
+  readonly reason: 'unknown-client' | 'wrong-key'
+}
 
 /** A datagram the endpoint wants sent. */
 export interface Transmit {

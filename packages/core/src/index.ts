@@ -66,6 +66,7 @@ export type {
   ClientInfo,
   CloseReason,
   DeliveryReport,
+  HandshakeRejectedEvent,
   MessageEvent,
   OpcodeEvent,
   ServerEvent,

@@ -43,6 +43,7 @@ export {
   parseAddress,
   resolveAddress,
 } from './address.ts'
+export { AuthenticationError, type AuthFailureReason } from './client/auth-refusal.ts'
 export type { PavillionClientOptions } from './client/client-options.ts'
 export { createClient } from './client/create-client.ts'
 export type {

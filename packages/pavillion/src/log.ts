@@ -2,6 +2,7 @@ import { addressKey, type ClientInfo, type PeerAddress, type ServerInfo } from '
 import { toHex } from '@pavillion/crypto'
 import type { PavillionClient } from './client/pavillion-client.ts'
 import type { PavillionServer } from './server/pavillion-server.ts'
+import { RejectionLog } from './server/rejection-log.ts'
 
 /** How much a record matters, least first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -41,7 +42,11 @@ export function loggerOf(option: LogOption): (level: LogLevel, event: string, me
   }
 }
 
-/** Reports a server's sessions, security warnings and non-fatal errors to `option`. */
+/**
+ * Reports a server's sessions, security warnings, rejected handshakes (at
+ * most one line per IP address per 10 s, with the count withheld) and
+ * non-fatal errors to `option`.
+ */
 export function logServer(server: PavillionServer, option: LogOption): void {
   const log = loggerOf(option)
   server.addEventListener('session:opened', ({ detail: { client } }) =>
@@ -61,6 +66,17 @@ export function logServer(server: PavillionServer, option: LogOption): void {
       `client ${idName(detail.clientId)} (${addressKey(detail.address)}) sent its secret key in a handshake (reference client defect D1): replace its key pair`,
     ),
   )
+  const rejections = new RejectionLog()
+  server.addEventListener('handshake:rejected', ({ detail: { address, clientId, reason } }) => {
+    const withheld = rejections.admit(address)
+    if (withheld === undefined) return
+    const why = reason === 'unknown-client' ? 'unknown client ID or key' : 'wrong key (PSK or ECC)'
+    log(
+      'warn',
+      'handshake:rejected',
+      `rejected a handshake from ${addressKey(address)} claiming client ID ${idName(clientId)}: ${why}${withheld}`,
+    )
+  })
   server.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
 }
 
@@ -76,6 +92,13 @@ export function logClient(client: PavillionClient, option: LogOption): void {
   client.addEventListener('server:invalid-client-id', ({ detail: { address } }) =>
     log('warn', 'server:invalid-client-id', `${where(address)} does not know this client ID`),
   )
+  client.addEventListener('server:auth-failed', ({ detail: { address } }) =>
+    log(
+      'warn',
+      'server:auth-failed',
+      `${where(address)} answered but did not accept this client ID with this key`,
+    ),
+  )
   client.addEventListener('time:sync', ({ detail: { server, offset } }) =>
     log('debug', 'time:sync', `clock of ${serverName(server)} is ${offset} µs off`),
   )
@@ -87,7 +110,8 @@ function clientName(client: ClientInfo): string {
   return client.guest ? `guest ${toHex(client.identity).slice(0, 16)}…` : idName(client.clientId)
 }
 
-function idName(id: Uint8Array): string {
+/** A client ID as people read it: text when printable, else hex. */
+export function idName(id: Uint8Array): string {
   return id.every((byte) => byte >= 0x20 && byte < 0x7f) ? new TextDecoder().decode(id) : toHex(id)
 }
 

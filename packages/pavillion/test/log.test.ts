@@ -78,6 +78,42 @@ describe('the log option', () => {
     })
   })
 
+  it('logs rejected handshakes once per address per 10 s, with the claimed client ID and no key', async () => {
+    const records: LogRecord[] = []
+    const server = closer.add(
+      await createServer({
+        bind: '127.0.0.1',
+        port: 0,
+        clients: { psk: { [ID]: await generatePsk() } },
+        log: (record) => records.push(record),
+      }),
+    )
+    const psk = await generatePsk()
+    for (let i = 0; i < 3; i++) {
+      const stranger = closer.add(
+        await createClient({
+          address: `127.0.0.1:${server.address.port}`,
+          bind: '127.0.0.1',
+          clientId: 'stranger-client1',
+          psk,
+        }),
+      )
+      await expect(stranger.waitForServer({ timeout: 5000 })).rejects.toMatchObject({
+        code: 'ERR_AUTH_FAILED',
+      })
+    }
+    expect(server.stats().rejectedHandshakes).toBeGreaterThanOrEqual(3)
+    expect(records.filter((r) => r.event === 'handshake:rejected')).toEqual([
+      {
+        level: 'warn',
+        event: 'handshake:rejected',
+        message: expect.stringMatching(
+          /^rejected a handshake from 127\.0\.0\.1:\d+ claiming client ID stranger-client1: unknown client ID or key$/,
+        ),
+      },
+    ])
+  })
+
   it('refuses a log option that is neither a function nor { logger, level } (the client it began is closed again)', async () => {
     const options = { address: `127.0.0.1:${await freePort()}`, clientId: ID, psk: await generatePsk() }
     await expect(createClient({ ...options, log: 'console' as never })).rejects.toThrow(

@@ -1,4 +1,11 @@
-import { createClient, type PavillionClient, type PavillionClientOptions } from 'pavillion'
+import {
+  AuthenticationError,
+  type AuthFailureReason,
+  createClient,
+  type PavillionClient,
+  type PavillionClientOptions,
+  type PeerAddress,
+} from 'pavillion'
 import { debugEnabled, debugTracer } from '../debug-trace.ts'
 import type { CliIo } from '../io.ts'
 import { RuntimeFailure, UsageError } from '../usage-error.ts'
@@ -137,7 +144,7 @@ const UNREACHABLE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EA
 
 /**
  * Creates the client the flags describe, runs `work` with a signal that
- * aborts on interrupt, when the server refuses our client ID, or when the
+ * aborts on interrupt, when the server refuses our client ID or key, or when the
  * address turns out unreachable, and closes the client whatever happens.
  * @throws what `work` throws; the refusal or transport error when that came first
  */
@@ -150,12 +157,15 @@ export async function withClient<T>(
   const options = await clientOptions(address, values, io)
   const client = await createClient({ ...options, signal: io.signal })
   const failure = new AbortController()
-  client.addEventListener('server:invalid-client-id', ({ detail }) => {
-    failure.abort(
-      new RuntimeFailure(
-        `the server at ${detail.address.address}:${detail.address.port} does not know this client ID; check --client-id and the server's client list`,
-      ),
-    )
+  const refused = (address: PeerAddress, reason: AuthFailureReason) => {
+    if (client.servers().length === 0) failure.abort(refusal(address, client.clientId, reason))
+  }
+  client.addEventListener('server:invalid-client-id', ({ detail }) =>
+    refused(detail.address, 'invalid-client-id'),
+  )
+  client.addEventListener('server:auth-failed', ({ detail }) => {
+    // `not-accepted` may be a lost acceptance: the handshake retries within the timeout.
+    if (detail.reason === 'forged-answer') refused(detail.address, detail.reason)
   })
   client.addEventListener('error', ({ detail }) => {
     const code = (detail.error as { code?: unknown } | null)?.code
@@ -170,4 +180,12 @@ export async function withClient<T>(
   } finally {
     await client.close()
   }
+}
+
+/** The failure a refused handshake ends a command with: the library's words, then what to check. */
+function refusal(address: PeerAddress, clientId: Uint8Array, reason: AuthFailureReason): RuntimeFailure {
+  const error = new AuthenticationError(address, clientId, reason)
+  return new RuntimeFailure(
+    `${error.message}; check --client-id, --psk / --secret-key and the server's client list`,
+  )
 }

@@ -14,6 +14,7 @@ export interface ServerEventMap extends FacadeEventMap<ClientInfo> {
   'session:opened': EventOf<'session:opened'>
   'session:closed': EventOf<'session:closed'>
   'security:leaked-secret-key': EventOf<'security:leaked-secret-key'>
+  'handshake:rejected': EventOf<'handshake:rejected'>
 }
 
 /** Everything a server is built from: the engine's options plus a transport and a runtime. */

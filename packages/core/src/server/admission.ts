@@ -20,6 +20,7 @@ import { PskServerHandshake } from '../handshake/psk-server.ts'
 import type { EndpointStats } from '../stats.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
+import { rejection } from './rejection.ts'
 import type { Session } from './session.ts'
 import { SourceTable } from './source-table.ts'
 
@@ -87,9 +88,9 @@ export class Admission {
         this.#onNonceRequest(now, from, key, message, session)
         return undefined
       case 'psk-client-info':
-        return this.#onPskClientInfo(key, message)
+        return this.#onPskClientInfo(from, key, message)
       case 'ecc-client-info':
-        return this.#onEccClientInfo(key, message)
+        return this.#onEccClientInfo(from, key, message)
       default:
         this.#host.counters.unexpected++
         return undefined
@@ -188,6 +189,7 @@ export class Admission {
   }
 
   #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+    this.#host.emit(rejection(from, request.clientId, 'unknown-client'))
     const source = this.#sources.touch(key)
     if (now < source.invalidIdQuietUntil) {
       this.#host.counters.rateLimited++
@@ -198,7 +200,7 @@ export class Admission {
     this.#host.transmitUnauthenticated(from, invalidClientId(request.challenge))
   }
 
-  #onPskClientInfo(key: string, info: PskClientInfo): SessionKeys | undefined {
+  #onPskClientInfo(from: PeerAddress, key: string, info: PskClientInfo): SessionKeys | undefined {
     const serverNonce = this.#sources.peek(key)?.serverNonce
     if (serverNonce === undefined) {
       this.#host.counters.stale++
@@ -207,12 +209,13 @@ export class Admission {
     const psk = this.#clients.psk(info.clientId)
     if (psk === undefined) {
       this.#host.counters.unexpected++
+      this.#host.emit(rejection(from, info.clientId, 'unknown-client'))
       return undefined
     }
-    return this.#accepted(this.#psk.accept(psk, serverNonce, info))
+    return this.#accepted(from, info.clientId, this.#psk.accept(psk, serverNonce, info))
   }
 
-  #onEccClientInfo(key: string, info: EccClientInfo): SessionKeys | undefined {
+  #onEccClientInfo(from: PeerAddress, key: string, info: EccClientInfo): SessionKeys | undefined {
     const source = this.#sources.peek(key)
     if (source?.serverNonce === undefined || this.#ecc === undefined) {
       this.#host.counters.stale++
@@ -222,14 +225,21 @@ export class Admission {
     const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
     if (publicKey === undefined) {
       this.#host.counters.unexpected++
+      this.#host.emit(rejection(from, info.clientId, 'unknown-client'))
       return undefined
     }
-    return this.#accepted(this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info))
+    return this.#accepted(
+      from,
+      info.clientId,
+      this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info),
+    )
   }
 
-  #accepted(keys: SessionKeys | Refusal): SessionKeys | undefined {
+  /** The keys of a verified client info; a refusal is counted, and a forged one reported as a rejected handshake. */
+  #accepted(from: PeerAddress, clientId: Uint8Array, keys: SessionKeys | Refusal): SessionKeys | undefined {
     if (!isRefusal(keys)) return keys
     this.#host.counters[keys.refused]++
+    if (keys.refused === 'forged') this.#host.emit(rejection(from, clientId, 'wrong-key'))
     return undefined
   }
 }

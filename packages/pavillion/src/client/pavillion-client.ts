@@ -23,6 +23,7 @@ import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/w
 import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
 import { TypedEventTarget } from '../typed-event-target.ts'
+import { AuthRefusal } from './auth-refusal.ts'
 import type { ServerFollower, ServerMovedDetail } from './discovered-server.ts'
 
 type Detail<T> = Omit<T, 'type'>
@@ -68,8 +69,11 @@ export interface ClientParts {
  * A Pavillion client with RPC and pub/sub attached; create it with
  * `createClient()`. It connects by itself and reconnects after a server
  * restart; calls and publishes made before a server answered wait for the
- * handshake (within their timeout). Closing is idempotent and `await using`
- * closes it.
+ * handshake (within their timeout). When the server answers but refuses
+ * our client ID and key, and no server is connected, they reject at once
+ * with `AuthenticationError` (`ERR_AUTH_FAILED`; not for a multicast group,
+ * where another member may accept us); so do those started later, until a
+ * server connects. Closing is idempotent and `await using` closes it.
  *
  * @example
  * ```ts
@@ -92,6 +96,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   readonly #follower: ServerFollower | undefined
   #closing: Promise<void> | undefined
   readonly #inFlight = new InFlight()
+  readonly #refusal: AuthRefusal
 
   /** Use `createClient()`; this wires already-built parts together. */
   constructor(parts: ClientParts) {
@@ -104,6 +109,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     this.#follower = parts.follower
     this.#follower?.onMoved((detail) => this.emit('server:moved', detail))
     const { core } = parts
+    this.#refusal = new AuthRefusal(core, parts.destination)
     core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
     core.on('server:disconnected', ({ server, reason }) =>
       this.emit('server:disconnected', { server, reason }),
@@ -139,10 +145,11 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
 
   /**
    * Resolves with the first connected server (at once if one is).
-   * Rejects with `TimeoutError` after `timeout` ms (default 5000), `ClosedError`, or `signal.reason`.
+   * Rejects with `TimeoutError` after `timeout` ms (default 5000), `AuthenticationError`
+   * as soon as the server refused our key, `ClosedError`, or `signal.reason`.
    */
   waitForServer(options?: TrackedSendOptions): Promise<ServerInfo> {
-    return this.core.waitForServer(options)
+    return this.#refusal.guard(this.core.waitForServer(options))
   }
 
   /** A server's latest status values (from its acknowledgements); default the first connected server. */
@@ -154,11 +161,11 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   /**
    * Calls function `fn` with `args` and resolves with its result (the first
    * answer, against a group). Rejects with `RemoteError` (non-zero status),
-   * `TimeoutError`, `ClosedError`, `BackpressureError` or `signal.reason`.
+   * `TimeoutError`, `AuthenticationError`, `ClosedError`, `BackpressureError` or `signal.reason`.
    * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
-    return this.#inFlight.track(this.rpc.call(fn, bytesOf(args, 'args'), options))
+    return this.#inFlight.track(this.#refusal.guard(this.rpc.call(fn, bytesOf(args, 'args'), options)))
   }
 
   /**
@@ -171,54 +178,54 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
 
   /** Echo (reserved function 0): the server returns `data`. */
   echo(data: Payload, options?: CallOptions): Promise<Uint8Array> {
-    return this.rpc.echo(bytesOf(data, 'data'), options)
+    return this.#refusal.guard(this.rpc.echo(bytesOf(data, 'data'), options))
   }
 
   /** What-is (1): the name of function `fn` on the server, empty when it has none. */
   whatIs(fn: number, options?: CallOptions): Promise<string> {
-    return this.rpc.whatIs(fn, options)
+    return this.#refusal.guard(this.rpc.whatIs(fn, options))
   }
 
   /** Status (6): the server's status lines (not the status bytes: see `status()`). */
   statusLines(options?: CallOptions): Promise<string[]> {
-    return this.rpc.status(options)
+    return this.#refusal.guard(this.rpc.status(options))
   }
 
   /** Identity (7): vendor UUID, product ID, serial and name. */
   identity(options?: CallOptions): Promise<Identity> {
-    return this.rpc.identity(options)
+    return this.#refusal.guard(this.rpc.identity(options))
   }
 
   /** Descriptors (8): every named function with its argument description. */
   descriptors(options?: CallOptions): Promise<Descriptor[]> {
-    return this.rpc.descriptors(options)
+    return this.#refusal.guard(this.rpc.descriptors(options))
   }
 
   /** Reads a whole file from the server's file service (10). */
   readFile(path: string, options?: ReadFileOptions): Promise<Uint8Array> {
-    return this.rpc.readFile(path, options)
+    return this.#refusal.guard(this.rpc.readFile(path, options))
   }
 
   /** Writes a whole file to the server's file service (11, 12). */
   writeFile(path: string, data: Payload, options?: WriteFileOptions): Promise<void> {
-    return this.rpc.writeFile(path, bytesOf(data, 'data'), options)
+    return this.#refusal.guard(this.rpc.writeFile(path, bytesOf(data, 'data'), options))
   }
 
   /** Lists a directory of the server's file service (14); `''` is its root. */
   listDir(path: string, options?: CallOptions): Promise<FileEntry[]> {
-    return this.rpc.listDir(path, options)
+    return this.#refusal.guard(this.rpc.listDir(path, options))
   }
 
   /** Deletes a file of the server's file service (13). */
   deleteFile(path: string, options?: CallOptions): Promise<void> {
-    return this.rpc.deleteFile(path, options)
+    return this.#refusal.guard(this.rpc.deleteFile(path, options))
   }
 
   /**
    * Publishes to the server(s). Reliable by default: resolves with the
    * delivery report (`acked` names each server that acknowledged, `missing`
    * the expected ones that did not); rejects with `NoAcknowledgementError`
-   * when nobody acknowledged, `BackpressureError`, `ClosedError` or `signal.reason`.
+   * when nobody acknowledged, `AuthenticationError`, `BackpressureError`, `ClosedError` or `signal.reason`.
    * `{ reliable: false }` resolves once sent.
    * @throws TypeError / RangeError synchronously for invalid arguments
    */
@@ -228,7 +235,9 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     payload: Payload,
     options?: ClientPublishOptions,
   ): Promise<PublishReport<ServerInfo>> {
-    return this.#inFlight.track(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options))
+    return this.#inFlight.track(
+      this.#refusal.guard(this.pubsub.publish(target, name, bytesOf(payload, 'payload'), options)),
+    )
   }
 
   /** Calls `handler` for every message servers send to `target` (`'*'`: every target). Returns the remover. */

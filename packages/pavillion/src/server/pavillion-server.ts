@@ -33,6 +33,12 @@ export interface PavillionServerEvents {
   'session:closed': Detail<ServerEventMap['session:closed']>
   /** A registered ECC client sent its secret key in a nonce request (PROTOCOL.md D1): replace that key. */
   'security:leaked-secret-key': Detail<ServerEventMap['security:leaked-secret-key']>
+  /**
+   * A handshake was refused: an unknown client ID (or unknown ECC key with
+   * guests off), or a PSK hash / ECC box that did not verify. Carries the
+   * address and the claimed client ID, never key material.
+   */
+  'handshake:rejected': Detail<ServerEventMap['handshake:rejected']>
   /** A transport problem that did not stop the server, or a listener that threw. */
   error: ServerEventMap['error']
 }
@@ -43,6 +49,8 @@ export interface PavillionServerStats {
   readonly rpc: RpcServerStats
   readonly pubsub: ServerPubSubStats
   readonly registers: RegistersServerStats
+  /** Handshakes refused (each `handshake:rejected` event), since the server started. */
+  readonly rejectedHandshakes: number
 }
 
 /** The parts `createServer` assembles a server from. */
@@ -91,6 +99,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
   readonly #cleanup: () => void | Promise<void>
   #closing: Promise<void> | undefined
   readonly #inFlight = new InFlight()
+  #rejectedHandshakes = 0
 
   /** Use `createServer()`; this wires already-built parts together. */
   constructor(parts: ServerParts) {
@@ -109,6 +118,10 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     core.on('security:leaked-secret-key', ({ clientId, address }) =>
       this.emit('security:leaked-secret-key', { clientId, address }),
     )
+    core.on('handshake:rejected', ({ address, clientId, reason }) => {
+      this.#rejectedHandshakes++
+      this.emit('handshake:rejected', { address, clientId, reason })
+    })
     core.on('error', ({ error }) => this.emit('error', { error }))
   }
 
@@ -165,6 +178,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
       rpc: this.rpc.stats(),
       pubsub: this.pubsub.stats(),
       registers: this.registers.stats(),
+      rejectedHandshakes: this.#rejectedHandshakes,
     }
   }
 
