@@ -5,6 +5,7 @@ import { BridgeConfigError } from '../src/errors.ts'
 import { LoopGuard } from '../src/loop-guard.ts'
 import { redactUrl } from '../src/mqtt-link.ts'
 import { resolveOptions } from '../src/options.ts'
+import { valueText } from '../src/register-values.ts'
 import {
   decodeLevels,
   encodeLevel,
@@ -74,7 +75,7 @@ describe('LoopGuard', () => {
 
 describe('debug namespaces', () => {
   it('follow the debug package conventions', () => {
-    expect([...enabledNamespaces('bridge:*')]).toHaveLength(5)
+    expect([...enabledNamespaces('bridge:*')]).toHaveLength(6)
     expect([...enabledNamespaces('bridge:*,-bridge:mqtt')]).not.toContain('bridge:mqtt')
     expect([...enabledNamespaces('bridge:in bridge:rpc')]).toEqual(['bridge:in', 'bridge:rpc'])
     expect(enabledNamespaces('pavillion:*').size).toBe(0)
@@ -92,6 +93,10 @@ describe('options', () => {
     const resolved = resolveOptions(base, links)
     expect(resolved.inbound).toEqual([])
     expect(resolved.rpc).toEqual([])
+    expect(resolved.registers).toEqual([])
+    expect(resolveOptions({ ...base, registers: [{ to: 'hall', observe: 'all' }] }, links).registers).toEqual(
+      [{ to: 'hall', observe: 'all', write: [], rateLimitMs: 0 }],
+    )
     expect([...resolved.outbound.identities]).toEqual(['*'])
   })
 
@@ -101,6 +106,10 @@ describe('options', () => {
     [{ inbound: [{ filter: 'x/#', to: 'nowhere' }] }, 'inbound[0].to'],
     [{ inbound: [{ filter: 'pavillion/hall/#', to: 'hall' }] }, 'inbound[0].filter'],
     [{ rpc: [{ to: 'hall', functions: [70000] }] }, 'rpc[0].functions'],
+    [{ registers: [{ to: 'nowhere', observe: [1] }] }, 'registers[0].to'],
+    [{ registers: [{ to: 'hall', observe: [65535] }] }, 'registers[0].observe'],
+    [{ registers: [{ to: 'hall', write: [1.5] }] }, 'registers[0].write'],
+    [{ registers: [{ to: 'hall', rateLimitMs: -1 }] }, 'registers[0].rateLimitMs'],
     [{ queues: { toMqtt: 0 } }, 'queues.toMqtt'],
     [{ prefix: 'a/+' }, 'prefix'],
   ])('refuse %j with a typed error naming the option', (bad, path) => {
@@ -116,5 +125,16 @@ describe('options', () => {
 
   it('redacts credentials from URLs', () => {
     expect(redactUrl('mqtts://user:secret@broker:8883/')).toBe('mqtts://broker:8883/')
+  })
+})
+
+describe('register values as text', () => {
+  it('write each datatype the way parseValue reads it back', () => {
+    expect(valueText('f32', 21.5)).toBe('21.5')
+    expect(valueText('u8', 40)).toBe('40')
+    expect(valueText('bool', true)).toBe('true')
+    expect(valueText('utf8', 'hall')).toBe('hall')
+    expect(valueText('json', { on: true })).toBe('{"on":true}')
+    expect(valueText('bytes', Uint8Array.of(0, 255))).toBe('00ff')
   })
 })
