@@ -1,3 +1,4 @@
+import { createServer } from 'pavillion'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Mosquitto, skipWithoutMosquitto } from '../src/testing/mosquitto.ts'
 import { bridgeFor, Recorder, type Site, settle, startSite, text, until } from './support/site.ts'
@@ -125,5 +126,47 @@ describe.skipIf(skipWithoutMosquitto)('registers through a real mosquitto', () =
     expect(bridge.stats().registers).toMatchObject({ written: 1, refused: 1, failed: 1 })
     await writer.close()
     await watcher.close()
+  })
+
+  it('opens the observations again when the Pavillion server comes back after a restart', async () => {
+    const own = await startSite('bridge-link-0002')
+    const port = own.hall.address.port
+    own.hall.registers.declare({ register: 100, name: 'temperature', datatype: 'f32', value: 1 })
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall2: own.link },
+      { registers: [{ to: 'hall2', observe: [100] }] },
+    )
+    await bridge.ready()
+    const watcher = await Recorder.start(broker.url, ['pavillion/hall2/$reg/100'])
+    const latest = () => text(watcher.on('pavillion/hall2/$reg/100').at(-1)?.payload ?? '')
+    await until(() => latest() === '1')
+
+    await own.hall.close()
+    const again = await createServer({
+      bind: '127.0.0.1',
+      port,
+      clients: { psk: { 'bridge-link-0002': own.psk } },
+      reserved: {},
+    })
+    const temperature = again.registers.declare({
+      register: 100,
+      name: 'temperature',
+      datatype: 'f32',
+      value: 2,
+    })
+    await until(
+      () => latest() === '2',
+      20_000,
+      () => bridge.stats().registers,
+    )
+    temperature.set(3)
+    await until(() => latest() === '3')
+    expect(again.registers.stats().observers).toBe(1)
+
+    await bridge.close(500)
+    await watcher.close()
+    await own.link.close()
+    await again.close()
   })
 })
