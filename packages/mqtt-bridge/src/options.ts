@@ -201,6 +201,9 @@ export function resolveOptions(
         throw new BridgeConfigError(`rpc[${i}].functions`, `expected integers in 0–65535, got ${String(fn)}`)
   }
   const registers = (options.registers ?? []).map((rule, i) => registerRule(rule, i, links))
+  for (const [i, rule] of registers.entries())
+    if (registers.findIndex((other) => other.to === rule.to) !== i)
+      throw new BridgeConfigError(`registers[${i}].to`, `link "${rule.to}" has a rule already: one per link`)
   return {
     id: options.id,
     prefix,

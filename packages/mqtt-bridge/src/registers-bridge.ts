@@ -103,8 +103,9 @@ export class RegistersBridge {
     const { timeout } = this.#options
     let outcome: [string, string]
     try {
-      const info =
-        this.#infos.get(`${rule.to}/${register}`) ?? (await client.registers.info(register, { timeout }))
+      const key = `${rule.to}/${register}`
+      const info = this.#infos.get(key) ?? (await client.registers.info(register, { timeout }))
+      this.#infos.set(key, info) // bounded: only listed registers get here
       const value = parseValue(info.datatype, new TextDecoder().decode(message.payload))
       await client.registers.write(register, value, { type: info.datatype, timeout })
       outcome = ['ok', '']

@@ -83,6 +83,26 @@ describe.skipIf(skipWithoutMosquitto)('registers through a real mosquitto', () =
     await late.close()
   })
 
+  it("observes every register the server lists with observe: 'all'", async () => {
+    await using bridge = bridgeFor(
+      broker.url,
+      { hall: site.link },
+      { registers: [{ to: 'hall', observe: 'all' }] },
+    )
+    await bridge.ready()
+    const watcher = await Recorder.start(broker.url, ['pavillion/hall/$reg/+'])
+    // 100 was set to 24 after the first bridge closed: a fresh observation brings it.
+    const latest = (r: number) => text(watcher.on(`pavillion/hall/$reg/${r}`).at(-1)?.payload ?? '')
+    await until(
+      () => latest(100) === '24' && latest(101) === '0' && latest(102) === 'hall',
+      10_000,
+      () => bridge.stats().registers,
+    )
+    expect(new Set(watcher.messages.map((m) => m.topic)).size).toBe(3) // not the directory (65535)
+    expect(bridge.stats().registers.observed).toBe(3)
+    await watcher.close()
+  })
+
   it('writes an allow-listed register from …/set once, and refuses (and counts) the others', async () => {
     await using bridge = bridgeFor(
       broker.url,

@@ -110,6 +110,7 @@ describe('options', () => {
     [{ registers: [{ to: 'hall', observe: [65535] }] }, 'registers[0].observe'],
     [{ registers: [{ to: 'hall', write: [1.5] }] }, 'registers[0].write'],
     [{ registers: [{ to: 'hall', rateLimitMs: -1 }] }, 'registers[0].rateLimitMs'],
+    [{ registers: [{ to: 'hall' }, { to: 'hall', write: [1] }] }, 'registers[1].to'],
     [{ queues: { toMqtt: 0 } }, 'queues.toMqtt'],
     [{ prefix: 'a/+' }, 'prefix'],
   ])('refuse %j with a typed error naming the option', (bad, path) => {
