@@ -1,4 +1,11 @@
-import { type PavillionClient, parseValue, type RegisterInfo, RegisterRefusedError } from 'pavillion'
+import {
+  type PavillionClient,
+  parseValue,
+  type RegisterInfo,
+  RegisterRefusedError,
+  type RegisterValue,
+} from 'pavillion'
+import { LatestOnly } from './latest-only.ts'
 import { type IncomingPublish, type MqttLink, PUBACK } from './mqtt-link.ts'
 import type { ResolvedRegisterRule as RegisterRule, ResolvedOptions } from './options.ts'
 import { valueText } from './register-values.ts'
@@ -34,6 +41,8 @@ export class RegistersBridge {
   readonly #generations = new Map<string, AbortController>()
   /** Per link and register: its description, once known (datatype for writes). */
   readonly #infos = new Map<string, RegisterInfo>()
+  /** Values and descriptions: the latest of each topic, at most two per topic while the broker is down. */
+  readonly #retained: LatestOnly
 
   constructor(
     options: ResolvedOptions,
@@ -47,6 +56,7 @@ export class RegistersBridge {
     this.#mqtt = mqtt
     this.#counters = counters
     this.#stop = stop
+    this.#retained = new LatestOnly(mqtt, () => counters.coalesced++)
     const logger = options.logger
     this.#log = logger === undefined ? () => {} : (line) => logger('bridge:registers', line)
   }
@@ -99,25 +109,7 @@ export class RegistersBridge {
       this.#result(message, 'refused', 'register not writable from MQTT')
       return PUBACK.notAuthorized
     }
-    const client = this.#links.get(rule.to)!
-    const { timeout } = this.#options
-    let outcome: [string, string]
-    try {
-      const key = `${rule.to}/${register}`
-      const info = this.#infos.get(key) ?? (await client.registers.info(register, { timeout }))
-      this.#infos.set(key, info) // bounded: only listed registers get here
-      const value = parseValue(info.datatype, new TextDecoder().decode(message.payload))
-      await client.registers.write(register, value, { type: info.datatype, timeout })
-      outcome = ['ok', '']
-    } catch (error) {
-      outcome =
-        error instanceof RegisterRefusedError
-          ? [error.reason, error.text]
-          : [
-              (error as { code?: string }).code === 'ERR_TIMEOUT' ? 'timeout' : 'failed',
-              (error as Error).message,
-            ]
-    }
+    const outcome = await this.#apply(rule.to, register, message.payload)
     this.#log(`${rule.to} register ${register} ← ${message.topic}: ${outcome[0]}`)
     this.#result(message, ...outcome)
     if (outcome[0] !== 'ok') {
@@ -126,6 +118,29 @@ export class RegistersBridge {
     }
     c.written++
     return PUBACK.success
+  }
+
+  /** Writes `payload` (text) to `register` through link `link`: `['ok', '']`, or the refusal and its text. */
+  async #apply(link: string, register: number, payload: Uint8Array): Promise<[string, string]> {
+    const client = this.#links.get(link)!
+    const { timeout } = this.#options
+    const key = `${link}/${register}`
+    try {
+      const info = this.#infos.get(key) ?? (await client.registers.info(register, { timeout }))
+      this.#infos.set(key, info) // bounded: only listed registers get here
+      let value: RegisterValue
+      try {
+        value = parseValue(info.datatype, new TextDecoder().decode(payload))
+      } catch (error) {
+        return ['bad-value', (error as Error).message] // never sent to the device
+      }
+      await client.registers.write(register, value, { type: info.datatype, timeout })
+      return ['ok', '']
+    } catch (error) {
+      if (error instanceof RegisterRefusedError) return [error.reason, error.text]
+      const code = (error as { code?: string }).code
+      return [code === 'ERR_TIMEOUT' ? 'timeout' : 'failed', (error as Error).message]
+    }
   }
 
   #topic(link: string, register?: number): string {
@@ -177,14 +192,7 @@ export class RegistersBridge {
         }
         const topic = this.#topic(rule.to, register)
         const about = { name, datatype, interface: iface, description, writable }
-        this.#mqtt().publish(
-          `${topic}/$info`,
-          encoder.encode(JSON.stringify(about)),
-          1,
-          true,
-          properties,
-          () => {},
-        )
+        this.#retained.publish(`${topic}/$info`, encoder.encode(JSON.stringify(about)), properties)
         const observation = client.registers.observe(register, {
           type: datatype,
           rateLimitMs: rule.rateLimitMs,
@@ -196,7 +204,7 @@ export class RegistersBridge {
           attempt = 0
           c.updates++
           const text = valueText(datatype, update.value)
-          this.#mqtt().publish(topic, encoder.encode(text), 1, true, properties, () => {})
+          this.#retained.publish(topic, encoder.encode(text), properties)
         }
       } catch (error) {
         if (!signal.aborted) {

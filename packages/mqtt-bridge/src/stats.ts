@@ -49,6 +49,8 @@ export interface RegistersBridgeStats {
   observed: number
   /** Values published (retained). */
   updates: number
+  /** Values replaced by a newer one of the same register before the broker confirmed the one before (broker slow or down). */
+  coalesced: number
   /** Observations that failed (refused, timed out) and were opened again later. */
   errors: number
   /** `…/set` messages written: the device applied them. */
@@ -83,6 +85,6 @@ export function zeroCounters(): {
     toMqtt: { bridged: 0, confirmed: 0, dropped: 0, refused: 0, loops: 0, queued: 0 },
     toPavillion: { bridged: 0, acknowledged: 0, failed: 0, refused: 0, loops: 0, ignored: 0 },
     rpc: { requests: 0, answered: 0, errors: 0, busy: 0, refused: 0 },
-    registers: { observed: 0, updates: 0, errors: 0, written: 0, failed: 0, refused: 0 },
+    registers: { observed: 0, updates: 0, coalesced: 0, errors: 0, written: 0, failed: 0, refused: 0 },
   }
 }

@@ -138,6 +138,8 @@ describe.skipIf(skipWithoutMosquitto)('registers through a real mosquitto', () =
     // Not a u8: the device never sees it.
     await writer.client.publishAsync('pavillion/hall/$reg/101/set', '999', { qos: 1 })
     await until(() => bridge.stats().registers.failed === 1)
+    await until(() => watcher.on('pavillion/hall/$reg/101/set/result').length === 2)
+    expect(text(watcher.on('pavillion/hall/$reg/101/set/result')[1]!.payload)).toMatch(/^bad-value: /)
 
     await settle()
     expect(dimmer).toEqual([40])

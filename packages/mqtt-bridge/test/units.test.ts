@@ -2,8 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { debugLogger, enabledNamespaces } from '../src/debug-log.ts'
 import { BridgeConfigError } from '../src/errors.ts'
+import { LatestOnly } from '../src/latest-only.ts'
 import { LoopGuard } from '../src/loop-guard.ts'
-import { redactUrl } from '../src/mqtt-link.ts'
+import { type MqttLink, redactUrl } from '../src/mqtt-link.ts'
 import { resolveOptions } from '../src/options.ts'
 import { valueText } from '../src/register-values.ts'
 import {
@@ -137,5 +138,32 @@ describe('register values as text', () => {
     expect(valueText('utf8', 'hall')).toBe('hall')
     expect(valueText('json', { on: true })).toBe('{"on":true}')
     expect(valueText('bytes', Uint8Array.of(0, 255))).toBe('00ff')
+  })
+})
+
+describe('latest-only retained publishes', () => {
+  it('keep one publish per topic in flight and send only the latest value after it', () => {
+    const sent: [string, string, () => void][] = []
+    const link = {
+      publish: (topic: string, payload: Uint8Array, _q: 1, _r: true, _p: object, done: () => void) =>
+        sent.push([topic, new TextDecoder().decode(payload), done]),
+    } as unknown as MqttLink
+    let coalesced = 0
+    const latest = new LatestOnly(
+      () => link,
+      () => coalesced++,
+    )
+    const bytes = (t: string) => new TextEncoder().encode(t)
+    latest.publish('a', bytes('1'), {})
+    latest.publish('a', bytes('2'), {})
+    latest.publish('a', bytes('3'), {})
+    latest.publish('b', bytes('x'), {})
+    expect(sent.map(([t, v]) => `${t}=${v}`)).toEqual(['a=1', 'b=x'])
+    sent[0]![2]() // the broker confirmed a=1
+    expect(sent.map(([t, v]) => `${t}=${v}`)).toEqual(['a=1', 'b=x', 'a=3'])
+    expect(coalesced).toBe(1)
+    sent[2]![2]()
+    latest.publish('a', bytes('4'), {})
+    expect(sent.at(-1)!.slice(0, 2)).toEqual(['a', '4'])
   })
 })
