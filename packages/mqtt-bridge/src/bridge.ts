@@ -5,6 +5,7 @@ import { type IncomingPublish, MqttLink, PUBACK } from './mqtt-link.ts'
 import { type MqttBridgeOptions, type ResolvedOptions, resolveOptions, SERVER_LINK } from './options.ts'
 import { type Origin, Outbound } from './outbound.ts'
 import { Presence } from './presence.ts'
+import { RegistersBridge } from './registers-bridge.ts'
 import { RpcBridge } from './rpc-bridge.ts'
 import { type BridgeStats, zeroCounters } from './stats.ts'
 
@@ -78,6 +79,7 @@ export class MqttBridge {
   readonly #presence: Presence
   readonly #inbound: Inbound
   readonly #rpc: RpcBridge
+  readonly #registers: RegistersBridge
   readonly #stop = new AbortController()
   readonly #ready: Promise<void>
   #closing: Promise<void> | undefined
@@ -99,6 +101,13 @@ export class MqttBridge {
       this.#counters.toPavillion,
     )
     this.#rpc = new RpcBridge(this.#options, this.#links, () => this.#mqtt, this.#counters.rpc)
+    this.#registers = new RegistersBridge(
+      this.#options,
+      this.#links,
+      () => this.#mqtt,
+      this.#counters.registers,
+      this.#stop.signal,
+    )
     let connected: () => void = () => {}
     this.#ready = new Promise((resolve) => {
       connected = resolve
@@ -107,7 +116,7 @@ export class MqttBridge {
       connection: this.#options.mqtt,
       clientId: this.#options.mqtt.clientId ?? `pavillion-bridge-${this.#options.id}`,
       statusTopic: this.#presence.bridgeTopic(),
-      filters: [...this.#inbound.filters(), ...this.#rpc.filters()],
+      filters: [...this.#inbound.filters(), ...this.#rpc.filters(), ...this.#registers.filters()],
       receiveMaximum: this.#options.queues.toPavillion,
       onPublish: (message) => this.#incoming(message),
       onConnect: () => {
@@ -142,15 +151,21 @@ export class MqttBridge {
         signal,
       })
       if (link.servers().length > 0) this.#presence.set(id, 'online', 'connected')
-      link.addEventListener('server:connected', () => this.#presence.set(id, 'online', 'connected'), {
-        signal,
-      })
+      link.addEventListener(
+        'server:connected',
+        () => {
+          this.#presence.set(id, 'online', 'connected')
+          this.#registers.reconnected(id)
+        },
+        { signal },
+      )
       link.addEventListener(
         'server:disconnected',
         ({ detail }) => this.#presence.set(id, 'offline', detail.reason),
         { signal },
       )
     }
+    this.#registers.start()
   }
 
   /** Resolves once the broker accepted the bridge the first time (the Pavillion side runs before that too). */
@@ -182,6 +197,7 @@ export class MqttBridge {
       toMqtt: { ...c.toMqtt },
       toPavillion: { ...c.toPavillion },
       rpc: { ...c.rpc },
+      registers: { ...c.registers },
     }
   }
 
@@ -211,6 +227,8 @@ export class MqttBridge {
       this.#rpc.handle(request, message)
       return PUBACK.success
     }
+    const write = this.#registers.parse(message.topic)
+    if (write !== undefined) return this.#registers.write(write, message)
     const rule = this.#inbound.ruleFor(message.topic)
     if (rule === undefined) {
       this.#counters.toPavillion.refused++

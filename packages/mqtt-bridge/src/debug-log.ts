@@ -2,7 +2,14 @@
 export type BridgeLogger = (namespace: string, line: string) => void
 
 /** The bridge's debug namespaces. */
-export const NAMESPACES = ['bridge:mqtt', 'bridge:out', 'bridge:in', 'bridge:rpc', 'bridge:presence'] as const
+export const NAMESPACES = [
+  'bridge:mqtt',
+  'bridge:out',
+  'bridge:in',
+  'bridge:rpc',
+  'bridge:presence',
+  'bridge:registers',
+] as const
 
 /** A bridge debug namespace. */
 export type Namespace = (typeof NAMESPACES)[number]

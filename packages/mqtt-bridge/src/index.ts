@@ -4,7 +4,8 @@
  * messages appear on `pavillion/<id>/<target>/<name>` with their metadata as
  * user properties; configured MQTT topic filters are published into
  * Pavillion and PUBACKed only once Pavillion acknowledged; MQTT v5 requests
- * call Pavillion functions; sessions and links are retained status topics;
+ * call Pavillion functions; registers are retained topics (written from
+ * an allow-list); sessions and links are retained status topics;
  * nothing circulates, and every queue is bounded.
  *
  * @example
@@ -36,10 +37,19 @@ export type {
   MqttConnectionOptions,
   OutboundAllow,
   QueueOptions,
+  RegisterRule,
   RpcRule,
 } from './options.ts'
 export { STATUS_LEVEL } from './presence.ts'
+export { valueText } from './register-values.ts'
+export { REG_LEVEL } from './registers-bridge.ts'
 export { RPC_LEVEL } from './rpc-bridge.ts'
-export type { BridgeStats, RpcBridgeStats, ToMqttStats, ToPavillionStats } from './stats.ts'
+export type {
+  BridgeStats,
+  RegistersBridgeStats,
+  RpcBridgeStats,
+  ToMqttStats,
+  ToPavillionStats,
+} from './stats.ts'
 export { decodeLevels, encodeLevel, encodeLevels, matchesFilter } from './topics.ts'
 export { PROP } from './user-properties.ts'

@@ -57,6 +57,29 @@ export interface RpcRule {
   readonly functions: readonly number[]
 }
 
+/**
+ * Registers of link `to`'s server as retained topics: those in `observe`
+ * (or `'all'` it lists) are observed and published; those in `write` may be
+ * written from `…/set` (an allow-list: default none).
+ */
+export interface RegisterRule {
+  readonly to: string
+  /** Register numbers to observe, or `'all'` (the ones the server lists when first reached). Default none. */
+  readonly observe?: readonly number[] | 'all'
+  /** Register numbers MQTT may write. Default none. */
+  readonly write?: readonly number[]
+  /** Notifications at most this often per register, ms (0–65535; faster changes coalesce to the latest). Default 0. */
+  readonly rateLimitMs?: number
+}
+
+/** A register rule with its defaults filled in. */
+export interface ResolvedRegisterRule {
+  readonly to: string
+  readonly observe: readonly number[] | 'all'
+  readonly write: readonly number[]
+  readonly rateLimitMs: number
+}
+
 /** The bridge's queue bounds (see the README's overflow policy). */
 export interface QueueOptions {
   /** Pavillion → MQTT messages handed to MQTT and not yet confirmed (QoS 1 PUBACK, QoS 0 written); default 10 000. */
@@ -79,6 +102,8 @@ export interface MqttBridgeOptions {
   readonly inbound?: readonly InboundRule[]
   /** Functions MQTT requests may call; none by default. */
   readonly rpc?: readonly RpcRule[]
+  /** Registers as retained topics, and which MQTT may write; none by default. */
+  readonly registers?: readonly RegisterRule[]
   readonly queues?: QueueOptions
   /** How long a Pavillion publish or call the bridge makes may wait for its acknowledgement, ms (default 2000). */
   readonly timeout?: number
@@ -98,6 +123,27 @@ function positive(path: string, value: number | undefined, fallback: number, max
   return value
 }
 
+function registerNumbers(path: string, list: readonly number[]): readonly number[] {
+  for (const r of list)
+    if (!Number.isInteger(r) || r < 0 || r > 65534)
+      throw new BridgeConfigError(path, `expected register numbers in 0–65534, got ${String(r)}`)
+  return list
+}
+
+function registerRule(rule: RegisterRule, i: number, links: ReadonlySet<string>): ResolvedRegisterRule {
+  if (!links.has(rule.to)) throw new BridgeConfigError(`registers[${i}].to`, `no link named "${rule.to}"`)
+  const observe = rule.observe ?? []
+  const rateLimitMs = rule.rateLimitMs ?? 0
+  if (!Number.isInteger(rateLimitMs) || rateLimitMs < 0 || rateLimitMs > 65535)
+    throw new BridgeConfigError(`registers[${i}].rateLimitMs`, `expected an integer in 0–65535`)
+  return {
+    to: rule.to,
+    observe: observe === 'all' ? 'all' : registerNumbers(`registers[${i}].observe`, observe),
+    write: registerNumbers(`registers[${i}].write`, rule.write ?? []),
+    rateLimitMs,
+  }
+}
+
 /** Options with every default filled in and every field checked. */
 export interface ResolvedOptions {
   readonly id: string
@@ -106,6 +152,7 @@ export interface ResolvedOptions {
   readonly outbound: { readonly identities: ReadonlySet<string>; readonly targets: ReadonlySet<string> }
   readonly inbound: readonly InboundRule[]
   readonly rpc: readonly RpcRule[]
+  readonly registers: readonly ResolvedRegisterRule[]
   readonly queues: Required<QueueOptions>
   readonly timeout: number
   readonly logger: BridgeLogger | undefined
@@ -153,6 +200,10 @@ export function resolveOptions(
       if (!Number.isInteger(fn) || fn < 0 || fn > 65535)
         throw new BridgeConfigError(`rpc[${i}].functions`, `expected integers in 0–65535, got ${String(fn)}`)
   }
+  const registers = (options.registers ?? []).map((rule, i) => registerRule(rule, i, links))
+  for (const [i, rule] of registers.entries())
+    if (registers.findIndex((other) => other.to === rule.to) !== i)
+      throw new BridgeConfigError(`registers[${i}].to`, `link "${rule.to}" has a rule already: one per link`)
   return {
     id: options.id,
     prefix,
@@ -163,6 +214,7 @@ export function resolveOptions(
     },
     inbound,
     rpc,
+    registers,
     queues: {
       toMqtt: positive('queues.toMqtt', options.queues?.toMqtt, 10_000),
       toPavillion: positive('queues.toPavillion', options.queues?.toPavillion, 64, 65535),

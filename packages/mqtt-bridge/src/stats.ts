@@ -43,6 +43,24 @@ export interface RpcBridgeStats {
   refused: number
 }
 
+/** Counters of registers mapped to retained topics. */
+export interface RegistersBridgeStats {
+  /** Observations open now. */
+  observed: number
+  /** Values published (retained). */
+  updates: number
+  /** Values replaced by a newer one of the same register before the broker confirmed the one before (broker slow or down). */
+  coalesced: number
+  /** Observations that failed (refused, timed out) and were opened again later. */
+  errors: number
+  /** `…/set` messages written: the device applied them. */
+  written: number
+  /** `…/set` messages the device refused, that were no value of the datatype, or unanswered in time. */
+  failed: number
+  /** `…/set` messages for a register outside the `write` allow-list: never written. */
+  refused: number
+}
+
 /** Everything the bridge counts; `MqttBridge.stats()` returns a snapshot. */
 export interface BridgeStats {
   readonly mqtt: {
@@ -53,13 +71,20 @@ export interface BridgeStats {
   readonly toMqtt: Readonly<ToMqttStats>
   readonly toPavillion: Readonly<ToPavillionStats>
   readonly rpc: Readonly<RpcBridgeStats>
+  readonly registers: Readonly<RegistersBridgeStats>
 }
 
 /** Fresh zeroed counters. */
-export function zeroCounters(): { toMqtt: ToMqttStats; toPavillion: ToPavillionStats; rpc: RpcBridgeStats } {
+export function zeroCounters(): {
+  toMqtt: ToMqttStats
+  toPavillion: ToPavillionStats
+  rpc: RpcBridgeStats
+  registers: RegistersBridgeStats
+} {
   return {
     toMqtt: { bridged: 0, confirmed: 0, dropped: 0, refused: 0, loops: 0, queued: 0 },
     toPavillion: { bridged: 0, acknowledged: 0, failed: 0, refused: 0, loops: 0, ignored: 0 },
     rpc: { requests: 0, answered: 0, errors: 0, busy: 0, refused: 0 },
+    registers: { observed: 0, updates: 0, coalesced: 0, errors: 0, written: 0, failed: 0, refused: 0 },
   }
 }

@@ -16,6 +16,10 @@ export const PROP = {
   status: 'pavillion-status',
   /** RPC answers: the status name (`ok`, `application-error`, …). */
   statusName: 'pavillion-status-name',
+  /** Register topics: the register number (decimal). */
+  register: 'pavillion-register',
+  /** Register topics: the register's datatype (`f32`, `utf8`, …). */
+  datatype: 'pavillion-datatype',
 } as const
 
 /** The first value of user property `name` of `packet`. */

@@ -2,9 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { debugLogger, enabledNamespaces } from '../src/debug-log.ts'
 import { BridgeConfigError } from '../src/errors.ts'
+import { LatestOnly } from '../src/latest-only.ts'
 import { LoopGuard } from '../src/loop-guard.ts'
-import { redactUrl } from '../src/mqtt-link.ts'
+import { type MqttLink, redactUrl } from '../src/mqtt-link.ts'
 import { resolveOptions } from '../src/options.ts'
+import { valueText } from '../src/register-values.ts'
 import {
   decodeLevels,
   encodeLevel,
@@ -74,7 +76,7 @@ describe('LoopGuard', () => {
 
 describe('debug namespaces', () => {
   it('follow the debug package conventions', () => {
-    expect([...enabledNamespaces('bridge:*')]).toHaveLength(5)
+    expect([...enabledNamespaces('bridge:*')]).toHaveLength(6)
     expect([...enabledNamespaces('bridge:*,-bridge:mqtt')]).not.toContain('bridge:mqtt')
     expect([...enabledNamespaces('bridge:in bridge:rpc')]).toEqual(['bridge:in', 'bridge:rpc'])
     expect(enabledNamespaces('pavillion:*').size).toBe(0)
@@ -92,6 +94,10 @@ describe('options', () => {
     const resolved = resolveOptions(base, links)
     expect(resolved.inbound).toEqual([])
     expect(resolved.rpc).toEqual([])
+    expect(resolved.registers).toEqual([])
+    expect(resolveOptions({ ...base, registers: [{ to: 'hall', observe: 'all' }] }, links).registers).toEqual(
+      [{ to: 'hall', observe: 'all', write: [], rateLimitMs: 0 }],
+    )
     expect([...resolved.outbound.identities]).toEqual(['*'])
   })
 
@@ -101,6 +107,11 @@ describe('options', () => {
     [{ inbound: [{ filter: 'x/#', to: 'nowhere' }] }, 'inbound[0].to'],
     [{ inbound: [{ filter: 'pavillion/hall/#', to: 'hall' }] }, 'inbound[0].filter'],
     [{ rpc: [{ to: 'hall', functions: [70000] }] }, 'rpc[0].functions'],
+    [{ registers: [{ to: 'nowhere', observe: [1] }] }, 'registers[0].to'],
+    [{ registers: [{ to: 'hall', observe: [65535] }] }, 'registers[0].observe'],
+    [{ registers: [{ to: 'hall', write: [1.5] }] }, 'registers[0].write'],
+    [{ registers: [{ to: 'hall', rateLimitMs: -1 }] }, 'registers[0].rateLimitMs'],
+    [{ registers: [{ to: 'hall' }, { to: 'hall', write: [1] }] }, 'registers[1].to'],
     [{ queues: { toMqtt: 0 } }, 'queues.toMqtt'],
     [{ prefix: 'a/+' }, 'prefix'],
   ])('refuse %j with a typed error naming the option', (bad, path) => {
@@ -116,5 +127,43 @@ describe('options', () => {
 
   it('redacts credentials from URLs', () => {
     expect(redactUrl('mqtts://user:secret@broker:8883/')).toBe('mqtts://broker:8883/')
+  })
+})
+
+describe('register values as text', () => {
+  it('write each datatype the way parseValue reads it back', () => {
+    expect(valueText('f32', 21.5)).toBe('21.5')
+    expect(valueText('u8', 40)).toBe('40')
+    expect(valueText('bool', true)).toBe('true')
+    expect(valueText('utf8', 'hall')).toBe('hall')
+    expect(valueText('json', { on: true })).toBe('{"on":true}')
+    expect(valueText('bytes', Uint8Array.of(0, 255))).toBe('00ff')
+  })
+})
+
+describe('latest-only retained publishes', () => {
+  it('keep one publish per topic in flight and send only the latest value after it', () => {
+    const sent: [string, string, () => void][] = []
+    const link = {
+      publish: (topic: string, payload: Uint8Array, _q: 1, _r: true, _p: object, done: () => void) =>
+        sent.push([topic, new TextDecoder().decode(payload), done]),
+    } as unknown as MqttLink
+    let coalesced = 0
+    const latest = new LatestOnly(
+      () => link,
+      () => coalesced++,
+    )
+    const bytes = (t: string) => new TextEncoder().encode(t)
+    latest.publish('a', bytes('1'), {})
+    latest.publish('a', bytes('2'), {})
+    latest.publish('a', bytes('3'), {})
+    latest.publish('b', bytes('x'), {})
+    expect(sent.map(([t, v]) => `${t}=${v}`)).toEqual(['a=1', 'b=x'])
+    sent[0]![2]() // the broker confirmed a=1
+    expect(sent.map(([t, v]) => `${t}=${v}`)).toEqual(['a=1', 'b=x', 'a=3'])
+    expect(coalesced).toBe(1)
+    sent[2]![2]()
+    latest.publish('a', bytes('4'), {})
+    expect(sent.at(-1)!.slice(0, 2)).toEqual(['a', '4'])
   })
 })
