@@ -5,6 +5,7 @@ import type {
   MqttBridgeOptions,
   OutboundAllow,
   QueueOptions,
+  RegisterRule,
   RpcRule,
 } from '@pavillion/mqtt-bridge'
 import type { KeyInput, PavillionClientOptions, PavillionServerOptions, PresharedKey } from 'pavillion'
@@ -169,6 +170,26 @@ export async function readBridgeConfig(path: string): Promise<BridgeConfig> {
       throw new UsageError(`rpc[${i}].functions: expected numbers`)
     return { to: optionalString(`rpc[${i}].to`, rule.to) ?? '', functions: functions as number[] }
   })
+  // Register numbers and rate limits are checked by the bridge itself (a BridgeConfigError naming the option).
+  const registers = array('registers', file.registers).map((value, i): RegisterRule => {
+    const rule = object(`registers[${i}]`, value)
+    const numbers = (name: string, list: unknown): number[] | undefined => {
+      if (list === undefined) return undefined
+      const items = array(`registers[${i}].${name}`, list)
+      if (!items.every((n) => typeof n === 'number'))
+        throw new UsageError(`registers[${i}].${name}: expected numbers`)
+      return items as number[]
+    }
+    const observe = rule.observe === 'all' ? 'all' : numbers('observe', rule.observe)
+    const write = numbers('write', rule.write)
+    const rateLimitMs = optionalNumber(`registers[${i}].rateLimitMs`, rule.rateLimitMs)
+    return {
+      to: optionalString(`registers[${i}].to`, rule.to) ?? '',
+      ...(observe === undefined ? {} : { observe }),
+      ...(write === undefined ? {} : { write }),
+      ...(rateLimitMs === undefined ? {} : { rateLimitMs }),
+    }
+  })
   const outboundJson = object('outbound', file.outbound ?? {})
   const identities = strings('outbound.identities', outboundJson.identities)
   const targets = strings('outbound.targets', outboundJson.targets)
@@ -198,6 +219,7 @@ export async function readBridgeConfig(path: string): Promise<BridgeConfig> {
       id,
       inbound,
       rpc,
+      registers,
       outbound,
       queues,
       ...(prefix === undefined ? {} : { prefix }),

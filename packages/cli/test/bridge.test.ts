@@ -61,6 +61,7 @@ describe('bridge configuration files', () => {
       server: { port: 1783, clients: { psk: { 'kitchen-sensor-1': '@kitchen.psk' } } },
       inbound: [{ filter: 'site-a/in/hall/#', to: 'hall', targets: ['lights'] }],
       rpc: [{ to: 'hall', functions: [401] }],
+      registers: [{ to: 'hall', observe: 'all', write: [101], rateLimitMs: 200 }],
       queues: { toMqtt: 10000 },
     })
     const config = await readBridgeConfig(path)
@@ -72,6 +73,7 @@ describe('bridge configuration files', () => {
     expect(config.options).toMatchObject({
       id: 'site-a',
       rpc: [{ to: 'hall', functions: [401] }],
+      registers: [{ to: 'hall', observe: 'all', write: [101], rateLimitMs: 200 }],
       queues: { toMqtt: 10000 },
     })
     expect(JSON.stringify(config)).not.toContain(await readFile(join(dir, 'hall.psk'), 'utf8'))
