@@ -58,8 +58,9 @@ const microtasks = async (): Promise<void> => {
 /**
  * The one simulated world of the repository's tests: an in-memory seeded
  * network, a manual clock, real crypto, client identities every server
- * knows, and the server key pair. Time passes only in `run(ms)`; `settle()`
- * delivers what is queued and lets promise callbacks run. Everything it
+ * knows, and the server key pair. Time passes only in `run(ms)` (or in
+ * `until(promise)`); `settle()` delivers what is queued and lets promise
+ * callbacks run. Everything it
  * made closes with `close()`.
  *
  * @example
@@ -181,6 +182,21 @@ export class SimWorld {
       await this.#yieldTurn()
       if (this.net.pending === 0) return
     }
+  }
+
+  /**
+   * Lets simulated time pass in 5 ms runs until `promise` settles (or `ms`
+   * have passed), then returns it: the way to await an operation whose
+   * answer needs the clock to move (retransmissions, timeouts).
+   */
+  async until<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+    let settled = false
+    const done = (): void => {
+      settled = true
+    }
+    promise.then(done, done)
+    for (let elapsed = 0; elapsed < ms && !settled; elapsed += 5) await this.run(5)
+    return promise
   }
 
   /** Closes everything this world made, last made first. */
