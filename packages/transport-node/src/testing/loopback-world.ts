@@ -1,0 +1,113 @@
+import {
+  Client,
+  type ClientOptions,
+  isMulticast,
+  type PeerAddress,
+  Server,
+  type ServerOptions,
+} from '@pavillion/core'
+import { TestKeys } from '@pavillion/core/testing'
+import { createUdpTransport } from '../create-udp-transport.ts'
+import { nodeRuntime } from '../node-runtime.ts'
+
+/** Options of `LoopbackWorld.server`. */
+export type LoopbackServerOptions = Partial<Omit<ServerOptions, 'transport' | 'runtime' | 'crypto'>> & {
+  /** A multicast group (and port) to join through the loopback interface, instead of a free port on 127.0.0.1. */
+  readonly group?: PeerAddress
+}
+
+/** Options of `LoopbackWorld.client`. */
+export type LoopbackClientOptions = Partial<
+  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
+> & {
+  /** Which identity (default 0). */
+  readonly who?: number
+  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
+  readonly ecc?: boolean
+}
+
+/**
+ * `SimWorld`'s counterpart over real UDP: servers and clients on 127.0.0.1
+ * (a group is joined and sent to through the loopback interface only), on the
+ * Node runtime, sharing one `TestKeys`. Everything it made closes with
+ * `close()`, newest first.
+ *
+ * @example
+ * ```ts
+ * const world = await LoopbackWorld.create()
+ * const { server, port } = await world.server()
+ * const client = await world.client({ address: '127.0.0.1', port })
+ * await client.waitForServer()
+ * await world.close()
+ * ```
+ */
+export class LoopbackWorld {
+  readonly keys: TestKeys
+  readonly runtime = nodeRuntime()
+  readonly #closables: { close(): unknown }[] = []
+
+  private constructor(keys: TestKeys) {
+    this.keys = keys
+  }
+
+  /** A world whose identities have the given 16-character client IDs (default one, `test-client-0001`). */
+  static async create(clientIds?: readonly string[]): Promise<LoopbackWorld> {
+    return new LoopbackWorld(await TestKeys.create(clientIds))
+  }
+
+  /** Closes `closable` with the world (last made, first closed). */
+  track<T extends { close(): unknown }>(closable: T): T {
+    this.#closables.push(closable)
+    return closable
+  }
+
+  /** A server knowing every identity, on a free port of 127.0.0.1 or in `group`; `port` is where clients send. */
+  async server(options: LoopbackServerOptions = {}): Promise<{ server: Server; port: number }> {
+    const { group, ...rest } = options
+    const transport = await createUdpTransport(
+      group === undefined
+        ? { bind: { address: '127.0.0.1', port: 0 }, separateSendSocket: true }
+        : {
+            bind: { address: '0.0.0.0', port: group.port },
+            reuseAddress: true,
+            separateSendSocket: true,
+            multicast: { group: group.address, interface: '127.0.0.1' },
+          },
+    )
+    const server = this.track(
+      new Server({
+        transport,
+        runtime: this.runtime,
+        crypto: this.keys.crypto,
+        clients: this.keys.registry(),
+        keyPair: this.keys.serverKeys,
+        ...rest,
+      }),
+    )
+    return { server, port: transport.listenAddress().port }
+  }
+
+  /** A client of identity `who` on 127.0.0.1 sending to `destination` (a group through the loopback interface). */
+  async client(destination: PeerAddress, options: LoopbackClientOptions = {}): Promise<Client> {
+    const { who = 0, ecc, ...rest } = options
+    const transport = await createUdpTransport({
+      bind: { address: '127.0.0.1' },
+      ...(isMulticast(destination) ? { multicast: { interface: '127.0.0.1' } } : {}),
+    })
+    return this.track(
+      new Client({
+        transport,
+        runtime: this.runtime,
+        crypto: this.keys.crypto,
+        destination,
+        credentials: this.keys.credentials(who, ecc),
+        ...rest,
+      }),
+    )
+  }
+
+  /** Closes everything this world made, newest first. */
+  async close(): Promise<void> {
+    for (const closable of this.#closables.splice(0).reverse()) await closable.close()
+  }
+}
