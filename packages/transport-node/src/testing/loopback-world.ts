@@ -24,6 +24,8 @@ export type LoopbackClientOptions = Partial<
   readonly who?: number
   /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
   readonly ecc?: boolean
+  /** Also listen for server announcements to `destination`'s group at this port (a group destination only). */
+  readonly announcePort?: number
 }
 
 /**
@@ -89,10 +91,13 @@ export class LoopbackWorld {
 
   /** A client of identity `who` on 127.0.0.1 sending to `destination` (a group through the loopback interface). */
   async client(destination: PeerAddress, options: LoopbackClientOptions = {}): Promise<Client> {
-    const { who = 0, ecc, ...rest } = options
+    const { who = 0, ecc, announcePort, ...rest } = options
     const transport = await createUdpTransport({
       bind: { address: '127.0.0.1' },
       ...(isMulticast(destination) ? { multicast: { interface: '127.0.0.1' } } : {}),
+      ...(announcePort === undefined
+        ? {}
+        : { announce: { group: destination.address, port: announcePort, interface: '127.0.0.1' } }),
     })
     return this.track(
       new Client({
