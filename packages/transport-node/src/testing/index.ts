@@ -9,6 +9,8 @@ export {
   type LoopbackClientOptions,
   type LoopbackServerOptions,
   LoopbackWorld,
+  loopbackClientTransport,
+  loopbackServerTransport,
 } from './loopback-world.ts'
 export { notInPrivateNamespace } from './namespace.ts'
 export { canBind, eventually, freePort, GROUP, loopbackMulticastProblem, waitUntil } from './udp-helpers.ts'

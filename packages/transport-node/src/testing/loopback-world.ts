@@ -9,6 +9,46 @@ import {
 import { TestKeys } from '@pavillion/core/testing'
 import { createUdpTransport } from '../create-udp-transport.ts'
 import { nodeRuntime } from '../node-runtime.ts'
+import type { UdpTransport } from '../udp-transport.ts'
+
+/**
+ * A server's transport on loopback: on 127.0.0.1 at `port` (default 0, a
+ * free one), or with `group` on every interface at `port`, address reuse on,
+ * joined to the group through the loopback interface.
+ */
+export function loopbackServerTransport(
+  listen: { group?: string; port?: number } = {},
+): Promise<UdpTransport> {
+  const { group, port = 0 } = listen
+  return createUdpTransport(
+    group === undefined
+      ? { bind: { address: '127.0.0.1', port }, separateSendSocket: true }
+      : {
+          bind: { address: '0.0.0.0', port },
+          reuseAddress: true,
+          separateSendSocket: true,
+          multicast: { group, interface: '127.0.0.1' },
+        },
+  )
+}
+
+/**
+ * A client's transport on 127.0.0.1 sending to `destination`, a group
+ * through the loopback interface; with `announcePort`, it also reads server
+ * announcements to that group at that port.
+ */
+export function loopbackClientTransport(
+  destination: PeerAddress,
+  announcePort?: number,
+): Promise<UdpTransport> {
+  return createUdpTransport({
+    bind: { address: '127.0.0.1' },
+    ...(isMulticast(destination) ? { multicast: { interface: '127.0.0.1' } } : {}),
+    ...(announcePort === undefined
+      ? {}
+      : { announce: { group: destination.address, port: announcePort, interface: '127.0.0.1' } }),
+  })
+}
 
 /** Options of `LoopbackWorld.server`. */
 export type LoopbackServerOptions = Partial<Omit<ServerOptions, 'transport' | 'runtime' | 'crypto'>> & {
@@ -66,15 +106,8 @@ export class LoopbackWorld {
   /** A server knowing every identity, on a free port of 127.0.0.1 or in `group`; `port` is where clients send. */
   async server(options: LoopbackServerOptions = {}): Promise<{ server: Server; port: number }> {
     const { group, ...rest } = options
-    const transport = await createUdpTransport(
-      group === undefined
-        ? { bind: { address: '127.0.0.1', port: 0 }, separateSendSocket: true }
-        : {
-            bind: { address: '0.0.0.0', port: group.port },
-            reuseAddress: true,
-            separateSendSocket: true,
-            multicast: { group: group.address, interface: '127.0.0.1' },
-          },
+    const transport = await loopbackServerTransport(
+      group === undefined ? {} : { group: group.address, port: group.port },
     )
     const server = this.track(
       new Server({
@@ -92,13 +125,7 @@ export class LoopbackWorld {
   /** A client of identity `who` on 127.0.0.1 sending to `destination` (a group through the loopback interface). */
   async client(destination: PeerAddress, options: LoopbackClientOptions = {}): Promise<Client> {
     const { who = 0, ecc, announcePort, ...rest } = options
-    const transport = await createUdpTransport({
-      bind: { address: '127.0.0.1' },
-      ...(isMulticast(destination) ? { multicast: { interface: '127.0.0.1' } } : {}),
-      ...(announcePort === undefined
-        ? {}
-        : { announce: { group: destination.address, port: announcePort, interface: '127.0.0.1' } }),
-    })
+    const transport = await loopbackClientTransport(destination, announcePort)
     return this.track(
       new Client({
         transport,
