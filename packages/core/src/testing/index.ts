@@ -35,6 +35,6 @@ export {
   SimWorld,
   type SimWorldOptions,
 } from './sim-world.ts'
-export { type SimIdentity, TestKeys } from './test-keys.ts'
+export { type SimIdentity, type TestClientOptions, TestKeys } from './test-keys.ts'
 export type { SuiteRunner, TransportFixture, TransportFixtureFactory } from './transport-suite.ts'
 export { transportSuite } from './transport-suite.ts'

@@ -1,12 +1,12 @@
 import type { KeyPair, PavillionCrypto, PresharedKey } from '@pavillion/crypto'
-import { Client, type ClientOptions } from '../api/client.ts'
+import { Client } from '../api/client.ts'
 import { Server, type ServerOptions } from '../api/server.ts'
 import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
 import type { MemoryClientRegistry } from '../server/client-registry.ts'
 import type { PeerAddress } from '../transport.ts'
 import { ManualRuntime } from './manual-runtime.ts'
 import { MemoryNetwork } from './memory-network.ts'
-import { type SimIdentity, TestKeys } from './test-keys.ts'
+import { type SimIdentity, type TestClientOptions, TestKeys } from './test-keys.ts'
 
 /** Options of `SimWorld.create`. */
 export interface SimWorldOptions {
@@ -23,13 +23,7 @@ export interface SimWorldOptions {
 }
 
 /** Options of `SimWorld.client`. */
-export type SimClientOptions = Partial<
-  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
-> & {
-  /** Which identity (default 0). */
-  readonly who?: number
-  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
-  readonly ecc?: boolean
+export type SimClientOptions = TestClientOptions & {
   /** The client's own address (default: a fresh one). */
   readonly address?: PeerAddress
 }

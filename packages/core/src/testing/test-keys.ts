@@ -1,4 +1,5 @@
 import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
+import type { ClientOptions } from '../api/client.ts'
 import type { ClientCredentials } from '../client/credentials.ts'
 import { MemoryClientRegistry } from '../server/client-registry.ts'
 
@@ -8,6 +9,16 @@ export interface SimIdentity {
   readonly clientId: Uint8Array
   readonly psk: PresharedKey
   readonly keyPair: KeyPair
+}
+
+/** The options of a test world's client: every `Client` option the world does not supply, and which identity it is. */
+export type TestClientOptions = Partial<
+  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
+> & {
+  /** Which identity (default 0). */
+  readonly who?: number
+  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
+  readonly ecc?: boolean
 }
 
 /**

@@ -1,12 +1,5 @@
-import {
-  Client,
-  type ClientOptions,
-  isMulticast,
-  type PeerAddress,
-  Server,
-  type ServerOptions,
-} from '@pavillion/core'
-import { TestKeys } from '@pavillion/core/testing'
+import { Client, isMulticast, type PeerAddress, Server, type ServerOptions } from '@pavillion/core'
+import { type TestClientOptions, TestKeys } from '@pavillion/core/testing'
 import { createUdpTransport } from '../create-udp-transport.ts'
 import { nodeRuntime } from '../node-runtime.ts'
 import type { UdpTransport } from '../udp-transport.ts'
@@ -57,13 +50,7 @@ export type LoopbackServerOptions = Partial<Omit<ServerOptions, 'transport' | 'r
 }
 
 /** Options of `LoopbackWorld.client`. */
-export type LoopbackClientOptions = Partial<
-  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
-> & {
-  /** Which identity (default 0). */
-  readonly who?: number
-  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
-  readonly ecc?: boolean
+export type LoopbackClientOptions = TestClientOptions & {
   /** Also listen for server announcements to `destination`'s group at this port (a group destination only). */
   readonly announcePort?: number
 }
