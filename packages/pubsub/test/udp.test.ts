@@ -1,7 +1,16 @@
 import type { Client, ClientInfo, Server, ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, NoAcknowledgementError, ServerPubSub } from '../src/index.ts'
-import { freePort, handshakesSettled, UdpWorld, waitUntil } from './support/udp.ts'
+import {
+  createUdpWorld,
+  freePort,
+  groupServer,
+  handshakesSettled,
+  pskClient,
+  type UdpWorld,
+  unicastServer,
+  waitUntil,
+} from './support/udp.ts'
 import { str, text } from './support/world.ts'
 
 let world: UdpWorld
@@ -13,9 +22,9 @@ const payloads = (inbox: readonly Message<unknown>[]) => inbox.map((m) => `${m.n
 
 describe('one server, one client, over real UDP on 127.0.0.1', () => {
   it('client → server reliable and unreliable, server → client reliable and unreliable', async () => {
-    world = await UdpWorld.create()
-    const { server, address } = await world.server()
-    const client = await world.client(address)
+    world = await createUdpWorld()
+    const { server, address } = await unicastServer(world)
+    const client = await pskClient(world, address)
     const serverPs = new ServerPubSub(server)
     const clientPs = new ClientPubSub(client)
     const atServer: Message<ClientInfo>[] = []
@@ -31,11 +40,11 @@ describe('one server, one client, over real UDP on 127.0.0.1', () => {
     expect(await waitUntil(() => atServer.length === 2)).toBe(true)
     expect(payloads(atServer)).toEqual(['r:1', 'u:2'])
     expect(atServer.map((m) => m.reliable)).toEqual([true, false])
-    expect(atServer[0]!.sender.clientId).toEqual(world.identities[0]!.clientId)
+    expect(atServer[0]!.sender.clientId).toEqual(world.keys.identities[0]!.clientId)
 
     await waitUntil(() => server.sessions().length === 1)
     const down = await serverPs.publish('down', 'r', text('3'))
-    expect(down.acked.map((c) => c.clientId)).toEqual([world.identities[0]!.clientId])
+    expect(down.acked.map((c) => c.clientId)).toEqual([world.keys.identities[0]!.clientId])
     const unreliable = await serverPs.publish('down', 'u', text('4'), { reliable: false })
     expect(unreliable.recipients).toHaveLength(1)
     expect(await waitUntil(() => atClient.length === 2)).toBe(true)
@@ -44,9 +53,9 @@ describe('one server, one client, over real UDP on 127.0.0.1', () => {
   })
 
   it('a client with the wrong PSK is never served: nothing delivered, its publish rejects with the typed error', async () => {
-    world = await UdpWorld.create()
-    const { server, address } = await world.server()
-    const intruder = await world.client(address, 0, { psk: world.crypto.generatePsk() })
+    world = await createUdpWorld()
+    const { server, address } = await unicastServer(world)
+    const intruder = await pskClient(world, address, 0, { psk: world.keys.crypto.generatePsk() })
     const serverPs = new ServerPubSub(server)
     const intruderPs = new ClientPubSub(intruder)
     const received: Message<ClientInfo>[] = []
@@ -67,16 +76,19 @@ describe('one server, one client, over real UDP on 127.0.0.1', () => {
 
 describe('multicast group on the loopback interface', () => {
   it('two servers behind one group both receive one publish, and the report names both', async () => {
-    world = await UdpWorld.create()
+    world = await createUdpWorld()
     const port = await freePort()
     const announcePort = await freePort()
-    const servers = [await world.groupServer(port, announcePort), await world.groupServer(port, announcePort)]
+    const servers = [
+      await groupServer(world, port, announcePort),
+      await groupServer(world, port, announcePort),
+    ]
     const inboxes = servers.map((server) => {
       const inbox: Message<ClientInfo>[] = []
       new ServerPubSub(server).subscribe('x', (m) => inbox.push(m))
       return inbox
     })
-    const client = await world.client({ address: '239.255.28.12', port }, 0, { announcePort })
+    const client = await pskClient(world, { address: '239.255.28.12', port }, 0, { announcePort })
     const clientPs = new ClientPubSub(client)
     expect(await waitUntil(() => client.servers().length === 2)).toBe(true)
     await handshakesSettled([client, ...servers])
@@ -97,7 +109,7 @@ describe('multicast group on the loopback interface', () => {
   const orders = permutations(['S0', 'S1', 'C0', 'C1'])
 
   it.each(orders)('two servers and two clients started in the order %s %s %s %s', async (...order) => {
-    world = await UdpWorld.create()
+    world = await createUdpWorld()
     const port = await freePort()
     const announcePort = await freePort()
     const servers: Server[] = []
@@ -109,12 +121,12 @@ describe('multicast group on the loopback interface', () => {
     for (const who of order) {
       const index = Number(who[1])
       if (who[0] === 'S') {
-        const server = await world.groupServer(port, announcePort)
+        const server = await groupServer(world, port, announcePort)
         servers[index] = server
         serverPs[index] = new ServerPubSub(server)
         serverPs[index].subscribe('x', (m) => atServers[index]!.push(m))
       } else {
-        const client = await world.client({ address: '239.255.28.12', port }, index, { announcePort })
+        const client = await pskClient(world, { address: '239.255.28.12', port }, index, { announcePort })
         clients[index] = client
         clientPs[index] = new ClientPubSub(client)
         clientPs[index].subscribe('y', (m) => atClients[index]!.push(m))

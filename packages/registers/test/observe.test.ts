@@ -1,11 +1,11 @@
 import { encodeApp } from '@pavillion/wire'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type RegisterObservation, RegisterRefusedError, type RegisterUpdate } from '../src/index.ts'
-import { MemoryWorld, SERVER } from './support/world.ts'
+import { createWorld, registersClient, registersServer, SERVER, type World } from './support/world.ts'
 
-let world: MemoryWorld
+let world: World
 beforeEach(async () => {
-  world = await MemoryWorld.create()
+  world = await createWorld()
 })
 afterEach(async () => {
   await world.close()
@@ -22,9 +22,9 @@ function collect(observation: RegisterObservation): { seen: RegisterUpdate[]; do
 
 describe('observe', () => {
   it('starts with the current value, then every change', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     const door = server.declare({ register: 7, name: 'door', datatype: 'bool' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     const { seen } = collect(client.observe(7))
     await world.run(50)
     expect(seen.map((u) => u.value)).toEqual([false])
@@ -37,9 +37,9 @@ describe('observe', () => {
   })
 
   it('coalesces changes faster than the rate limit and ends with the latest', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     const counter = server.declare({ register: 8, name: 'counter', datatype: 'u32' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     const { seen } = collect(client.observe(8, { rateLimitMs: 200 }))
     await world.run(50)
     const before = server.stats().notifications
@@ -54,9 +54,9 @@ describe('observe', () => {
   })
 
   it('renews before the duration runs out while open, and cancels on close', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     const level = server.declare({ register: 9, name: 'level', datatype: 'i32' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     const observation = client.observe(9, { durationMs: 1000 })
     const { seen, done } = collect(observation)
     await world.run(5000, 5) // five durations
@@ -71,9 +71,9 @@ describe('observe', () => {
   })
 
   it('forgets an observation whose duration expired and one whose session closed', async () => {
-    const { registers: server, core } = world.server(SERVER)
+    const { registers: server, core } = registersServer(world, SERVER)
     server.declare({ register: 10, name: 'x', datatype: 'u8' })
-    const { core: client } = world.client(SERVER)
+    const { core: client } = registersClient(world, SERVER)
     await world.until(client.waitForServer())
     client.send(encodeApp({ type: 'observe', register: 10, durationMs: 300, rateLimitMs: 0 }))
     await world.run(10)
@@ -90,12 +90,12 @@ describe('observe', () => {
   })
 
   it('bounds observers per register and per session, refusing with busy', async () => {
-    const { registers: server } = world.server(SERVER, {
+    const { registers: server } = registersServer(world, SERVER, {
       maxObserversPerSession: 2,
       maxObserversPerRegister: 1,
     })
     for (const n of [1, 2, 3]) server.declare({ register: n, name: `r${n}`, datatype: 'u8' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     const a = collect(client.observe(1))
     const b = collect(client.observe(2))
     await world.run(50)
@@ -109,9 +109,9 @@ describe('observe', () => {
   })
 
   it('refuses an unknown register and, from raw packets, a duration below the minimum', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     server.declare({ register: 11, name: 'x', datatype: 'u8' })
-    const { registers: client, core } = world.client(SERVER)
+    const { registers: client, core } = registersClient(world, SERVER)
     const unknown = collect(client.observe(12345, { type: 'u8' }))
     await world.run(50)
     expect(((await unknown.done) as RegisterRefusedError).reason).toBe('unknown-register')
@@ -125,9 +125,9 @@ describe('observe', () => {
   })
 
   it('ends with the signal', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     server.declare({ register: 12, name: 'x', datatype: 'u8' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     const controller = new AbortController()
     const { done } = collect(client.observe(12, { signal: controller.signal }))
     await world.run(50)
@@ -139,9 +139,9 @@ describe('observe', () => {
   })
 
   it('a renewal replaces the duration and the rate limit (the documented rule)', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     const x = server.declare({ register: 13, name: 'x', datatype: 'u8' })
-    const { core: client } = world.client(SERVER)
+    const { core: client } = registersClient(world, SERVER)
     await world.until(client.waitForServer())
     client.send(encodeApp({ type: 'observe', register: 13, durationMs: 60_000, rateLimitMs: 1000 }))
     await world.run(10)
@@ -157,9 +157,9 @@ describe('observe', () => {
   })
 
   it('many observations opened and closed leave nothing behind', async () => {
-    const { registers: server } = world.server(SERVER)
+    const { registers: server } = registersServer(world, SERVER)
     const x = server.declare({ register: 14, name: 'x', datatype: 'u8' })
-    const { registers: client } = world.client(SERVER)
+    const { registers: client } = registersClient(world, SERVER)
     for (let i = 0; i < 50; i++) {
       const observation = client.observe(14, { type: 'u8' })
       const current = x.value

@@ -1,18 +1,18 @@
 import { TimeoutError } from '@pavillion/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RegisterRefusedError, RegisterWriteError } from '../src/index.ts'
-import { MemoryWorld, SERVER } from './support/world.ts'
+import { createWorld, registersClient, registersServer, SERVER, type World } from './support/world.ts'
 
-let world: MemoryWorld
+let world: World
 beforeEach(async () => {
-  world = await MemoryWorld.create()
+  world = await createWorld()
 })
 afterEach(async () => {
   await world.close()
 })
 
 function setup() {
-  const { registers: server, core } = world.server(SERVER)
+  const { registers: server, core } = registersServer(world, SERVER)
   const writes: number[] = []
   const temperature = server.declare({
     register: 100,
@@ -26,7 +26,7 @@ function setup() {
   server.declare({ register: 102, name: 'label', datatype: 'utf8', value: 'kitchen' })
   server.declare({ register: 103, name: 'config', datatype: 'json', value: { a: 1 }, writer: () => {} })
   server.declare({ register: 104, name: 'door', datatype: 'bool', value: false })
-  const { registers: client } = world.client(SERVER)
+  const { registers: client } = registersClient(world, SERVER)
   return { server, core, client, temperature, writes }
 }
 
@@ -144,7 +144,11 @@ describe('bad input: a typed error at the caller, the server unharmed', () => {
   })
 
   it('times out when no server answers', async () => {
-    const { registers: client } = world.client({ address: '10.0.0.9', port: 1783 }, { timeout: 1000 })
+    const { registers: client } = registersClient(
+      world,
+      { address: '10.0.0.9', port: 1783 },
+      { timeout: 1000 },
+    )
     const error = await world.until(client.readBytes(100)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
   })

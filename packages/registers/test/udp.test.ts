@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort, GROUP, loopbackMulticastProblem, waitUntil } from '@pavillion/transport-node/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RegisterRefusedError, type RegisterUpdate } from '../src/index.ts'
-import { UdpHarness } from './support/udp.ts'
+import { createUdpHarness, registersClient, registersServer, type UdpHarness } from './support/udp.ts'
 
 let h: UdpHarness
 beforeAll(async () => {
-  h = await UdpHarness.create()
+  h = await createUdpHarness()
 })
 afterEach(async () => {
   await h.close()
@@ -14,11 +14,11 @@ afterEach(async () => {
 
 describe.each(['psk', 'ecc'] as const)('over real UDP, %s client', (suite) => {
   it('reads, writes reliably and unreliably, observes with coalescing, describes and lists', async () => {
-    const { registers: server, port } = await h.server()
+    const { registers: server, port } = await registersServer(h)
     const written: number[] = []
     const temperature = server.declare({ register: 100, name: 'temperature', datatype: 'f32', value: 21.5 })
     server.declare({ register: 101, name: 'dimmer', datatype: 'u8', writer: (v) => void written.push(v) })
-    const { registers: client } = await h.client({ address: '127.0.0.1', port }, suite)
+    const { registers: client } = await registersClient(h, { address: '127.0.0.1', port }, suite)
 
     expect(await client.read(100)).toBe(21.5)
     await client.write(101, 40)
@@ -61,7 +61,7 @@ describe.skipIf(problem !== undefined)(
       const port = await freePort()
       const servers = []
       for (const name of ['alpha', 'beta']) {
-        const { registers } = await h.server({ address: GROUP, port })
+        const { registers } = await registersServer(h, { address: GROUP, port })
         const writes: string[] = []
         const label = registers.declare({
           register: 5,
@@ -72,7 +72,7 @@ describe.skipIf(problem !== undefined)(
         })
         servers.push({ registers, label, writes, name })
       }
-      const { core, registers: client } = await h.client({ address: GROUP, port })
+      const { core, registers: client } = await registersClient(h, { address: GROUP, port })
       await waitUntil(() => core.servers().length === 2)
       expect(core.servers()).toHaveLength(2)
       return { servers, client }

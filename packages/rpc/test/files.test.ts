@@ -14,7 +14,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { serveFiles } from '../src/files/index.ts'
 import { resolveInside } from '../src/files/safe-path.ts'
 import { MAX_FILE_READ, RemoteError, RpcClient, RpcError, RpcServer } from '../src/index.ts'
-import { bytes, text, UdpHarness } from './support/udp.ts'
+import { bytes, createUdpHarness, text, type UdpHarness } from './support/udp.ts'
 
 let base: string // holds root/ and outside/
 let root: string
@@ -77,7 +77,7 @@ describe('resolveInside', () => {
 describe('file service over real UDP', () => {
   let h: UdpHarness
   beforeAll(async () => {
-    h = await UdpHarness.create()
+    h = await createUdpHarness()
   })
   afterEach(async () => {
     await h.close()

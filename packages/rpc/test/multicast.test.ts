@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort, GROUP, loopbackMulticastProblem } from '@pavillion/transport-node/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient, RpcError, RpcServer } from '../src/index.ts'
-import { text, UdpHarness } from './support/udp.ts'
+import { createUdpHarness, text, type UdpHarness } from './support/udp.ts'
 
 let h: UdpHarness
 beforeAll(async () => {
-  h = await UdpHarness.create()
+  h = await createUdpHarness()
 })
 afterEach(async () => {
   await h.close()

@@ -3,11 +3,11 @@ import { ClosedError, PavillionError, TimeoutError } from '@pavillion/core'
 import { AppOpcode } from '@pavillion/wire'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient, RpcError, RpcServer, RpcStatus } from '../src/index.ts'
-import { bytes, text, UdpHarness } from './support/udp.ts'
+import { bytes, createUdpHarness, text, type UdpHarness } from './support/udp.ts'
 
 let h: UdpHarness
 beforeAll(async () => {
-  h = await UdpHarness.create()
+  h = await createUdpHarness()
 })
 afterEach(async () => {
   await h.close()

@@ -31,10 +31,10 @@ export {
   SIM_GROUP,
   SIM_SERVER,
   type SimClientOptions,
-  type SimIdentity,
   type SimServerOptions,
   SimWorld,
   type SimWorldOptions,
 } from './sim-world.ts'
+export { type SimIdentity, type TestClientOptions, TestKeys } from './test-keys.ts'
 export type { SuiteRunner, TransportFixture, TransportFixtureFactory } from './transport-suite.ts'
 export { transportSuite } from './transport-suite.ts'

@@ -1,19 +1,12 @@
-import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
-import { Client, type ClientOptions } from '../api/client.ts'
+import type { KeyPair, PavillionCrypto, PresharedKey } from '@pavillion/crypto'
+import { Client } from '../api/client.ts'
 import { Server, type ServerOptions } from '../api/server.ts'
 import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
-import { MemoryClientRegistry } from '../server/client-registry.ts'
+import type { MemoryClientRegistry } from '../server/client-registry.ts'
 import type { PeerAddress } from '../transport.ts'
 import { ManualRuntime } from './manual-runtime.ts'
 import { MemoryNetwork } from './memory-network.ts'
-
-/** A client identity every server of a world knows, by PSK and by public key. */
-export interface SimIdentity {
-  /** The 16-byte client ID. */
-  readonly clientId: Uint8Array
-  readonly psk: PresharedKey
-  readonly keyPair: KeyPair
-}
+import { type SimIdentity, type TestClientOptions, TestKeys } from './test-keys.ts'
 
 /** Options of `SimWorld.create`. */
 export interface SimWorldOptions {
@@ -30,13 +23,7 @@ export interface SimWorldOptions {
 }
 
 /** Options of `SimWorld.client`. */
-export type SimClientOptions = Partial<
-  Omit<ClientOptions, 'transport' | 'runtime' | 'crypto' | 'destination'>
-> & {
-  /** Which identity (default 0). */
-  readonly who?: number
-  /** Authenticate with the identity's key pair (ECC) instead of its PSK. */
-  readonly ecc?: boolean
+export type SimClientOptions = TestClientOptions & {
   /** The client's own address (default: a fresh one). */
   readonly address?: PeerAddress
 }
@@ -58,8 +45,9 @@ const microtasks = async (): Promise<void> => {
 /**
  * The one simulated world of the repository's tests: an in-memory seeded
  * network, a manual clock, real crypto, client identities every server
- * knows, and the server key pair. Time passes only in `run(ms)`; `settle()`
- * delivers what is queued and lets promise callbacks run. Everything it
+ * knows, and the server key pair. Time passes only in `run(ms)` (or in
+ * `until(promise)`); `settle()` delivers what is queued and lets promise
+ * callbacks run. Everything it
  * made closes with `close()`.
  *
  * @example
@@ -78,24 +66,22 @@ export class SimWorld {
   readonly identities: readonly SimIdentity[]
   /** The key pair of every server the world makes (ECC clients trust it). */
   readonly serverKeys: KeyPair
+  readonly #keys: TestKeys
   readonly #yieldTurn: () => Promise<void>
   readonly #closables: { close(): unknown }[] = []
 
-  private constructor(crypto: PavillionCrypto, options: SimWorldOptions) {
-    this.crypto = crypto
+  private constructor(keys: TestKeys, options: SimWorldOptions) {
+    this.#keys = keys
+    this.crypto = keys.crypto
+    this.identities = keys.identities
+    this.serverKeys = keys.serverKeys
     this.net = new MemoryNetwork({ seed: options.seed ?? 1 })
     this.#yieldTurn = options.yieldTurn ?? microtasks
-    this.serverKeys = crypto.generateKeyPair()
-    this.identities = (options.clientIds ?? ['test-client-0001']).map((id) => ({
-      clientId: new TextEncoder().encode(id),
-      psk: crypto.generatePsk(),
-      keyPair: crypto.generateKeyPair(),
-    }))
   }
 
   /** A world with libsodium loaded. */
   static async create(options: SimWorldOptions = {}): Promise<SimWorld> {
-    return new SimWorld(await loadCrypto(), options)
+    return new SimWorld(await TestKeys.create(options.clientIds), options)
   }
 
   /** Identity 0's client ID, PSK and key pair. */
@@ -113,10 +99,7 @@ export class SimWorld {
 
   /** A registry that knows every identity both by PSK and by public key. */
   registry(): MemoryClientRegistry {
-    const registry = new MemoryClientRegistry()
-    for (const { clientId, psk, keyPair } of this.identities)
-      registry.addPsk(clientId, psk).addPublicKey(clientId, keyPair.publicKey)
-    return registry
+    return this.#keys.registry()
   }
 
   /** A server at `address` knowing every identity; with `group`, its transport joins that group. */
@@ -139,21 +122,13 @@ export class SimWorld {
   /** A client of identity `who` (default 0) sending to `destination`, by PSK or (with `ecc`) by key pair. */
   client(destination: PeerAddress = SIM_SERVER, options: SimClientOptions = {}): Client {
     const { who = 0, ecc, address, ...rest } = options
-    const identity = this.identities[who]!
     return this.track(
       new Client({
         transport: this.net.createTransport(address),
         runtime: this.runtime,
         crypto: this.crypto,
         destination,
-        credentials: ecc
-          ? {
-              type: 'ecc',
-              clientId: identity.clientId,
-              keyPair: identity.keyPair,
-              serverPublicKey: this.serverKeys.publicKey,
-            }
-          : { type: 'psk', clientId: identity.clientId, psk: identity.psk },
+        credentials: this.#keys.credentials(who, ecc),
         ...rest,
       }),
     )
@@ -181,6 +156,21 @@ export class SimWorld {
       await this.#yieldTurn()
       if (this.net.pending === 0) return
     }
+  }
+
+  /**
+   * Lets simulated time pass in 5 ms runs until `promise` settles (or `ms`
+   * have passed), then returns it: the way to await an operation whose
+   * answer needs the clock to move (retransmissions, timeouts).
+   */
+  async until<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+    let settled = false
+    const done = (): void => {
+      settled = true
+    }
+    promise.then(done, done)
+    for (let elapsed = 0; elapsed < ms && !settled; elapsed += 5) await this.run(5)
+    return promise
   }
 
   /** Closes everything this world made, last made first. */

@@ -1,13 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Client, MemoryClientRegistry, type PeerAddress, Server, type ServerOptions } from '@pavillion/core'
-import { loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
-import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
-import { freePort, GROUP, waitUntil } from '@pavillion/transport-node/testing'
+import type { Client, PeerAddress, Server, ServerOptions } from '@pavillion/core'
+import type { PresharedKey } from '@pavillion/crypto'
+import { freePort, GROUP, LoopbackWorld, waitUntil } from '@pavillion/transport-node/testing'
 
 export { freePort, waitUntil }
-
-/** Every datagram stays on the loopback interface; the group is joined and sent to through it. */
-export const LOOPBACK = '127.0.0.1'
 
 /**
  * Waits until no endpoint completed a handshake for `ms` (at most `limit` ms).
@@ -36,88 +32,42 @@ export async function handshakesSettled(
   }
 }
 
-/** Real UDP endpoints on 127.0.0.1 sharing one crypto and two registered client identities; closes them all. */
-export class UdpWorld {
-  readonly crypto: PavillionCrypto
-  readonly identities: readonly { clientId: Uint8Array; psk: PresharedKey }[]
-  readonly #closables: { close(): unknown }[] = []
+/** Real UDP endpoints on loopback (the shared `LoopbackWorld`), as pub/sub's tests use them. */
+export type UdpWorld = LoopbackWorld
 
-  private constructor(crypto: PavillionCrypto) {
-    this.crypto = crypto
-    this.identities = ['A', 'B'].map((letter) => ({
-      clientId: new TextEncoder().encode(`udp-pubsub-cli-${letter}`),
-      psk: crypto.generatePsk(),
-    }))
-  }
+/** The loopback world with two client identities, A (0) and B (1). */
+export function createUdpWorld(): Promise<UdpWorld> {
+  return LoopbackWorld.create(['udp-pubsub-cli-A', 'udp-pubsub-cli-B'])
+}
 
-  static async create(): Promise<UdpWorld> {
-    return new UdpWorld(await loadCrypto())
-  }
+/** A unicast server on 127.0.0.1; returns it and the address clients send to. */
+export async function unicastServer(
+  world: UdpWorld,
+  options: Partial<Pick<ServerOptions, 'status'>> = {},
+): Promise<{ server: Server; address: PeerAddress }> {
+  const { server, port } = await world.server(options)
+  return { server, address: { address: '127.0.0.1', port } }
+}
 
-  #track<T extends { close(): unknown }>(closable: T): T {
-    this.#closables.push(closable)
-    return closable
-  }
+/** A server that listens to `GROUP:port` and announces itself to `GROUP:announcePort`. */
+export async function groupServer(world: UdpWorld, port: number, announcePort: number): Promise<Server> {
+  const { server } = await world.server({
+    group: { address: GROUP, port },
+    announce: { address: GROUP, port: announcePort },
+  })
+  return server
+}
 
-  /** A unicast server on 127.0.0.1; returns it and the address clients send to. */
-  async server(
-    options: Partial<Pick<ServerOptions, 'status'>> = {},
-  ): Promise<{ server: Server; address: PeerAddress }> {
-    const transport = await createUdpTransport({
-      bind: { address: LOOPBACK, port: 0 },
-      separateSendSocket: true,
-    })
-    const server = this.#track(new Server({ ...this.#serverBase(), transport, ...options }))
-    return { server, address: transport.listenAddress() }
-  }
-
-  /** A server that listens to `GROUP:port` and announces itself to `GROUP:announcePort`. */
-  async groupServer(port: number, announcePort: number): Promise<Server> {
-    const transport = await createUdpTransport({
-      bind: { address: '0.0.0.0', port },
-      reuseAddress: true,
-      multicast: { group: GROUP, interface: LOOPBACK },
-      separateSendSocket: true,
-    })
-    return this.#track(
-      new Server({ ...this.#serverBase(), transport, announce: { address: GROUP, port: announcePort } }),
-    )
-  }
-
-  /** A client of identity `who` sending to `destination` (a group when `announcePort` is given). */
-  async client(
-    destination: PeerAddress,
-    who = 0,
-    options: { psk?: PresharedKey; announcePort?: number } = {},
-  ): Promise<Client> {
-    const identity = this.identities[who]!
-    const transport = await createUdpTransport({
-      bind: { address: LOOPBACK },
-      ...(options.announcePort === undefined
-        ? {}
-        : {
-            multicast: { interface: LOOPBACK },
-            announce: { group: GROUP, port: options.announcePort, interface: LOOPBACK },
-          }),
-    })
-    return this.#track(
-      new Client({
-        crypto: this.crypto,
-        runtime: nodeRuntime(),
-        transport,
-        destination,
-        credentials: { type: 'psk', clientId: identity.clientId, psk: options.psk ?? identity.psk },
-      }),
-    )
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#closables.splice(0).map((closable) => closable.close()))
-  }
-
-  #serverBase() {
-    const clients = new MemoryClientRegistry()
-    for (const { clientId, psk } of this.identities) clients.addPsk(clientId, psk)
-    return { crypto: this.crypto, runtime: nodeRuntime(), clients }
-  }
+/** A PSK client of identity `who` sending to `destination` (a group when `announcePort` is given); `psk` overrides its key. */
+export function pskClient(
+  world: UdpWorld,
+  destination: PeerAddress,
+  who = 0,
+  options: { psk?: PresharedKey; announcePort?: number } = {},
+): Promise<Client> {
+  const { clientId, psk } = world.keys.identities[who]!
+  return world.client(destination, {
+    credentials: { type: 'psk', clientId, psk: options.psk ?? psk },
+    ...(options.announcePort === undefined ? {} : { announcePort: options.announcePort }),
+  })
 }

@@ -1,6 +1,6 @@
-import { Client, MemoryClientRegistry, type PeerAddress, Server } from '@pavillion/core'
-import { ManualRuntime, MemoryNetwork } from '@pavillion/core/testing'
-import { loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
+import { setImmediate as macrotask } from 'node:timers/promises'
+import type { Client, PeerAddress, Server } from '@pavillion/core'
+import { SIM_SERVER, SimWorld } from '@pavillion/core/testing'
 import {
   RegistersClient,
   type RegistersClientOptions,
@@ -8,92 +8,39 @@ import {
   type RegistersServerOptions,
 } from '../../src/index.ts'
 
-/** A deterministic world: in-memory network, manual clock, real crypto. */
-export class MemoryWorld {
-  readonly net: MemoryNetwork
-  readonly runtime = new ManualRuntime()
-  readonly crypto: PavillionCrypto
-  readonly psk: PresharedKey
-  readonly clientId = new TextEncoder().encode('registers-test-1')
-  readonly #closables: { close(): unknown }[] = []
+/** Where the in-memory servers listen. */
+export const SERVER = SIM_SERVER
 
-  private constructor(crypto: PavillionCrypto, seed: number) {
-    this.crypto = crypto
-    this.net = new MemoryNetwork({ seed })
-    this.psk = crypto.generatePsk()
-  }
+/** The shared simulated world, as the registers tests use it. */
+export type World = SimWorld
 
-  static async create(seed = 1): Promise<MemoryWorld> {
-    return new MemoryWorld(await loadCrypto(), seed)
-  }
-
-  /** A core server at `address` with a registers layer. */
-  server(
-    address: PeerAddress,
-    options: Partial<RegistersServerOptions> = {},
-  ): { core: Server; registers: RegistersServer } {
-    const core = new Server({
-      transport: this.net.createTransport(address),
-      runtime: this.runtime,
-      crypto: this.crypto,
-      clients: new MemoryClientRegistry().addPsk(this.clientId, this.psk),
-    })
-    this.#closables.push(core)
-    return { core, registers: new RegistersServer(core, { runtime: this.runtime, ...options }) }
-  }
-
-  /** A core client towards `destination` with a registers layer. */
-  client(
-    destination: PeerAddress,
-    options: Partial<RegistersClientOptions> = {},
-  ): { core: Client; registers: RegistersClient } {
-    const core = new Client({
-      transport: this.net.createTransport(),
-      runtime: this.runtime,
-      crypto: this.crypto,
-      destination,
-      credentials: { type: 'psk', clientId: this.clientId, psk: this.psk },
-    })
-    this.#closables.push(core)
-    return { core, registers: new RegistersClient(core, { runtime: this.runtime, ...options }) }
-  }
-
-  /** Lets `ms` of simulated time pass in `step` ms steps, delivering every datagram and settling promises. */
-  async run(ms: number, step = 1): Promise<void> {
-    for (let elapsed = 0; elapsed < ms; elapsed += step) {
-      await this.settle()
-      this.runtime.advance(step)
-      await this.settle()
-    }
-  }
-
-  /** Delivers until quiet, letting promises run between rounds. */
-  async settle(): Promise<void> {
-    for (let round = 0; round < 20; round++) {
-      this.net.drain()
-      await new Promise((resolve) => setImmediate(resolve))
-      if (this.net.pending === 0) return
-    }
-  }
-
-  /** Runs simulated time until `promise` settles (at most `ms`), then returns it. */
-  async until<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
-    let settled = false
-    promise.then(
-      () => {
-        settled = true
-      },
-      () => {
-        settled = true
-      },
-    )
-    for (let elapsed = 0; elapsed < ms && !settled; elapsed += 5) await this.run(5)
-    return promise
-  }
-
-  async close(): Promise<void> {
-    for (const closable of this.#closables.splice(0).reverse()) await closable.close()
-  }
+/** The world with one client identity, `registers-test-1`; it settles by macrotask turns (handlers' promises finish). */
+export function createWorld(seed = 1): Promise<World> {
+  return SimWorld.create({
+    seed,
+    clientIds: ['registers-test-1'],
+    yieldTurn: async () => {
+      await macrotask()
+    },
+  })
 }
 
-export const SERVER = { address: '10.0.0.1', port: 1783 }
+/** A world server at `address` with a registers layer on the world's clock. */
+export function registersServer(
+  world: World,
+  address: PeerAddress = SERVER,
+  options: Partial<RegistersServerOptions> = {},
+): { core: Server; registers: RegistersServer } {
+  const core = world.server(address)
+  return { core, registers: new RegistersServer(core, { runtime: world.runtime, ...options }) }
+}
+
+/** A world client (PSK, identity 0) towards `destination` with a registers layer on the world's clock. */
+export function registersClient(
+  world: World,
+  destination: PeerAddress = SERVER,
+  options: Partial<RegistersClientOptions> = {},
+): { core: Client; registers: RegistersClient } {
+  const core = world.client(destination)
+  return { core, registers: new RegistersClient(core, { runtime: world.runtime, ...options }) }
+}

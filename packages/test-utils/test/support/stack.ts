@@ -9,7 +9,8 @@ import {
 import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
 import { ClientPubSub, ServerPubSub } from '@pavillion/pubsub'
 import { RpcClient, RpcServer } from '@pavillion/rpc'
-import { createUdpTransport, nodeRuntime, type UdpTransport } from '@pavillion/transport-node'
+import { nodeRuntime, type UdpTransport } from '@pavillion/transport-node'
+import { loopbackClientTransport, loopbackServerTransport } from '@pavillion/transport-node/testing'
 
 /** The function every matrix server serves: records who ran it, answers with the server's label. */
 export const RECORD_FN = 401
@@ -79,16 +80,7 @@ export async function startServer(
   listen: Listen,
   wrap: (transport: UdpTransport) => Transport = (t) => t,
 ): Promise<ServerStack> {
-  const transport = await createUdpTransport(
-    'group' in listen
-      ? {
-          bind: { address: '0.0.0.0', port: listen.port },
-          reuseAddress: true,
-          separateSendSocket: true,
-          multicast: { group: listen.group, interface: '127.0.0.1' },
-        }
-      : { bind: { address: '127.0.0.1', port: listen.port }, separateSendSocket: true },
-  )
+  const transport = await loopbackServerTransport(listen)
   const wrapped = wrap(transport)
   const server = new Server({
     transport: wrapped,
@@ -141,11 +133,7 @@ export async function startClient(
     wrap?: (transport: UdpTransport) => Transport
   } = {},
 ): Promise<ClientStack> {
-  const multicast = destination.address.startsWith('239.')
-  const transport = await createUdpTransport({
-    bind: { address: '127.0.0.1' },
-    ...(multicast ? { multicast: { interface: '127.0.0.1' } } : {}),
-  })
+  const transport = await loopbackClientTransport(destination)
   const client = new Client({
     transport: options.wrap === undefined ? transport : options.wrap(transport),
     runtime: nodeRuntime(),
