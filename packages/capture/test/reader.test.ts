@@ -9,7 +9,7 @@ import {
   readCapture,
   udpOf,
 } from '../src/index.ts'
-import { captureOf, LINK_TYPES, type TestDatagram, type TestLink } from './support/capture-writer.ts'
+import { captureOf, LINK_TYPES, type TestDatagram, type TestLink } from '../src/testing/index.ts'
 
 const payload = hex(loadVectors('psk_handshake').datagrams![0]!.hex)
 const datagrams: TestDatagram[] = [

@@ -2,7 +2,7 @@ import { type DatagramRecord, hex, loadVectors } from '@pavillion/test-vectors'
 import { parseClientId, parsePsk, parseSecretKey } from 'pavillion/crypto'
 import { describe, expect, it } from 'vitest'
 import { type CaptureKeys, type CaptureRecord, openCaptureDecoder } from '../src/index.ts'
-import { captureOf, type TestDatagram, type TestLink } from './support/capture-writer.ts'
+import { captureOf, type TestDatagram, type TestLink } from '../src/testing/index.ts'
 import { expectVector } from './support/vector-fields.ts'
 
 // Every datagram of the recorded reference sessions (packages/test-vectors/data, the same files

@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { captureOf } from '@pavillion/capture/testing'
 import { type DatagramRecord, hex, loadVectors } from '@pavillion/test-vectors'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/main.ts'
 import { FakeIo } from './support/fake-io.ts'
-import { rawPcap } from './support/pcap.ts'
 
 // `pavillion decode` on captures of the recorded reference session (PSK handshake + secure
 // messages), and on every kind of bad input. Real tcpdump captures are decoded in
@@ -19,7 +19,10 @@ const address = (socket = ''): [string, number] => {
   const [role, port] = socket.split(':')
   return [role === 'client' ? '127.0.0.2' : '127.0.0.1', Number(port)]
 }
-const session = rawPcap(recs.map((r) => ({ src: address(r.src), dst: address(r.dst), payload: hex(r.hex) })))
+const session = captureOf(
+  recs.map((r) => ({ src: address(r.src), dst: address(r.dst), payload: hex(r.hex) })),
+  { link: 'raw' },
+)
 const keyFlag = `interop-client01=${psk.psk}`
 
 async function file(name: string, bytes: Uint8Array | string): Promise<string> {
@@ -119,9 +122,10 @@ describe('pavillion decode', () => {
   })
 
   it('a capture of UDP that is not Pavillion: exit 2, each datagram listed', async () => {
-    const dns = rawPcap([
-      { src: ['127.0.0.1', 5000], dst: ['127.0.0.1', 53], payload: Uint8Array.of(1, 2, 3, 4) },
-    ])
+    const dns = captureOf(
+      [{ src: ['127.0.0.1', 5000], dst: ['127.0.0.1', 53], payload: Uint8Array.of(1, 2, 3, 4) }],
+      { link: 'raw' },
+    )
     const { status, fake } = await run(['decode', await file('dns.pcap', dns)])
     expect(status).toBe(2)
     expect(fake.lines()[0]).toMatch(/not decoded \(NOT_PAVILLION\)/)

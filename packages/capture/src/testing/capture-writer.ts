@@ -12,8 +12,10 @@ export interface TestDatagram {
   time?: number
 }
 
+/** The link layers a test capture can wrap its datagrams in. */
 export type TestLink = 'ethernet' | 'sll' | 'sll2' | 'raw' | 'null' | 'loop' | 'ipv4'
 
+/** The pcap LINKTYPE number of each {@link TestLink}. */
 export const LINK_TYPES: Record<TestLink, number> = {
   ethernet: 1,
   sll: 113,
