@@ -1,5 +1,6 @@
 // The dashboard page: one WebSocket to the server that served it, the
 // tables and forms, the counters chart and the registers panel.
+import { DiscoveredPanel } from './discovered.js'
 import { LiveChart } from './live-chart.js'
 import { RegistersPanel } from './registers.js'
 import { messageRow, renderPeers, replyText } from './views.js'
@@ -12,6 +13,7 @@ const token = new URLSearchParams(location.search).get('token')
 const socketUrl = `ws://${location.host}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`
 
 const registers = new RegistersPanel($('registers'), $('no-registers'))
+const discovered = new DiscoveredPanel($('discovered').tBodies[0], $('no-discovered'))
 
 const state = {
   nodes: [],
@@ -112,6 +114,7 @@ function onHello(hello) {
   $('messages').tBodies[0].replaceChildren() // a reconnection replays the recent ones
   for (const m of hello.messages) addMessage(m)
   registers.reset(hello.registers)
+  discovered.reset(hello.discovered)
 }
 
 function connect() {
@@ -133,8 +136,10 @@ function connect() {
       addSample(data.sample)
       showNodes(data.nodes)
       registers.tick()
+      discovered.render()
     } else if (data.type === 'registers') registers.showList(data.list)
     else if (data.type === 'register') registers.update(data.update)
+    else if (data.type === 'discovered') discovered.update(data.server)
     else if (data.type === 'message') addMessage(data.message)
     else if (data.type === 'reply') {
       const output = state.pending.get(data.id)

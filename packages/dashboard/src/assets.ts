@@ -18,6 +18,7 @@ function sources(): Record<string, [string | URL, string]> {
     '/views.js': [new URL('views.js', PAGE), 'text/javascript; charset=utf-8'],
     '/live-chart.js': [new URL('live-chart.js', PAGE), 'text/javascript; charset=utf-8'],
     '/registers.js': [new URL('registers.js', PAGE), 'text/javascript; charset=utf-8'],
+    '/discovered.js': [new URL('discovered.js', PAGE), 'text/javascript; charset=utf-8'],
     '/style.css': [new URL('style.css', PAGE), 'text/css; charset=utf-8'],
     '/uplot.js': [require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'],
     '/uplot.css': [require.resolve('uplot/dist/uPlot.min.css'), 'text/css; charset=utf-8'],

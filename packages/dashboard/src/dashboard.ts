@@ -4,6 +4,7 @@ import { AccessPolicy } from './access.ts'
 import { loadAssets, SECURITY_HEADERS } from './assets.ts'
 import { CommandRunner, failed } from './command-runner.ts'
 import { COUNTERS, CounterHistory } from './counter-history.ts'
+import { DiscoveryWatcher } from './discovery-watcher.ts'
 import { hostPort, type MessageView, NodeWatcher } from './node-view.ts'
 import { type DashboardOptions, resolveOptions } from './options.ts'
 import { InvalidCommand, parseCommand } from './page-commands.ts'
@@ -28,7 +29,7 @@ export interface Dashboard {
   readonly token: string | undefined
   /** The HTTP address and port it listens on. */
   readonly address: { readonly address: string; readonly port: number }
-  /** Closes the pages' sockets, the HTTP server, the timers and the register observations; the nodes stay open (they are the caller's). */
+  /** Closes the pages' sockets, the HTTP server, the timers, the register observations and the discovery browser; the nodes stay open (they are the caller's). */
   close(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
@@ -75,6 +76,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     (update) => broadcast({ type: 'register', update }, true),
     (list) => broadcast({ type: 'registers', list }, false),
   )
+  let discovery: DiscoveryWatcher | undefined
+  if (resolved.discovery !== undefined) {
+    try {
+      discovery = await DiscoveryWatcher.start(resolved.discovery, (server) =>
+        broadcast({ type: 'discovered', server }, false),
+      )
+    } catch (error) {
+      nodes.close()
+      registers.close()
+      throw error
+    }
+  }
 
   const app: FastifyInstance = Fastify({
     logger: false,
@@ -151,6 +164,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       nodes: nodes.snapshot(),
       messages: recent,
       registers: registers.snapshot(),
+      discovered: discovery?.snapshot() ?? [],
     })
   })
 
@@ -163,6 +177,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   } catch (error) {
     nodes.close()
     registers.close()
+    await discovery?.close()
     await app.close()
     throw error
   }
@@ -179,6 +194,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       clearInterval(timer)
       nodes.close()
       registers.close()
+      await discovery?.close()
       for (const socket of pages) socket.terminate()
       await app.close()
     })()

@@ -34,6 +34,7 @@ export {
   RECENT_MESSAGES,
   startDashboard,
 } from './dashboard.ts'
+export { type DiscoveredView, MAX_DISCOVERED } from './discovery-watcher.ts'
 export { DashboardError } from './errors.ts'
 export type { MessageView, NodeView, PeerView, StatusView } from './node-view.ts'
 export { type DashboardOptions, isLoopback } from './options.ts'

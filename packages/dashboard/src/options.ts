@@ -18,6 +18,12 @@ export interface DashboardOptions {
   readonly bind?: string
   /** The interval between two counter samples, ms (default 1000, 100–60000). */
   readonly sampleInterval?: number
+  /**
+   * Browse DNS-SD (`_pavillion._udp`) on these interfaces (IP addresses of
+   * this host, as `pavillion/discovery` takes them) and list the servers
+   * found. Default off: nothing is multicast unless asked.
+   */
+  readonly discovery?: { readonly interfaces: readonly string[] }
 }
 
 /** The options after checking, with the token decided. */
@@ -30,6 +36,8 @@ export interface ResolvedOptions {
   /** The one-time token, 32 hex characters, when `bind` is not loopback. */
   readonly token: string | undefined
   readonly sampleInterval: number
+  /** The interfaces to browse on, when discovery is on. */
+  readonly discovery: readonly string[] | undefined
 }
 
 /** True for 127.0.0.0/8 and ::1. */
@@ -44,8 +52,12 @@ export function isLoopback(address: string): boolean {
 export function resolveOptions(options: DashboardOptions): ResolvedOptions {
   const clients = options.clients ?? []
   const servers = options.servers ?? []
-  if (clients.length + servers.length === 0) {
-    throw new DashboardError('clients', 'give at least one client or server for the dashboard to show')
+  const discovery = discoveryOf(options.discovery)
+  if (clients.length + servers.length === 0 && discovery === undefined) {
+    throw new DashboardError(
+      'clients',
+      'give at least one client or server, or discovery interfaces, for the dashboard to show',
+    )
   }
   const port = options.port ?? 8080
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -69,5 +81,26 @@ export function resolveOptions(options: DashboardOptions): ResolvedOptions {
     loopback,
     token: loopback ? undefined : randomBytes(16).toString('hex'),
     sampleInterval,
+    discovery,
   }
+}
+
+/** The most interfaces discovery browses on. */
+const MAX_INTERFACES = 16
+
+function discoveryOf(option: DashboardOptions['discovery']): readonly string[] | undefined {
+  if (option === undefined) return undefined
+  const interfaces: unknown = (option as { interfaces?: unknown }).interfaces
+  if (
+    !Array.isArray(interfaces) ||
+    interfaces.length === 0 ||
+    interfaces.length > MAX_INTERFACES ||
+    !interfaces.every((i) => typeof i === 'string' && isIP(i.split('%')[0] ?? '') !== 0)
+  ) {
+    throw new DashboardError(
+      'discovery',
+      `expected discovery.interfaces: 1–${MAX_INTERFACES} IP addresses of this host (IPv6 with %zone)`,
+    )
+  }
+  return [...(interfaces as string[])]
 }

@@ -28,6 +28,7 @@ const FLAGS = {
   'secret-key': { type: 'string' },
   'server-key': { type: 'string' },
   interface: { type: 'string' },
+  discover: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const
@@ -45,9 +46,18 @@ export async function ui(argv: readonly string[], io: CliIo): Promise<number> {
   if (listen === undefined && values['psk-client'] !== undefined) {
     throw new UsageError('--psk-client is for the server of --listen ADDR:PORT: give --listen too')
   }
-  if (addresses.length === 0 && listen === undefined) {
+  const discover = values.discover ?? []
+  if (discover.length > 16) throw new UsageError(`at most 16 --discover interfaces, got ${discover.length}`)
+  for (const iface of discover) {
+    if (isIP(iface.split('%')[0] ?? '') === 0) {
+      throw new UsageError(
+        `--discover expected an IP address of this machine (e.g. 127.0.0.1), got "${iface}"`,
+      )
+    }
+  }
+  if (addresses.length === 0 && listen === undefined && discover.length === 0) {
     throw new UsageError(
-      'nothing to show: give server addresses (ADDR...) with client credentials, or --listen ADDR:PORT with --psk-client ID=KEY',
+      'nothing to show: give server addresses (ADDR...) with client credentials, --listen ADDR:PORT with --psk-client ID=KEY, or --discover IFACE',
     )
   }
   if (addresses.length > 64) throw new UsageError(`at most 64 addresses, got ${addresses.length}`)
@@ -86,7 +96,13 @@ export async function ui(argv: readonly string[], io: CliIo): Promise<number> {
         ...(debugEnabled(values.debug, io.env) ? { debug: debugTracer(io) } : {}),
       })
     }
-    dashboard = await startDashboard({ clients, servers: server === undefined ? [] : [server], port, bind })
+    dashboard = await startDashboard({
+      clients,
+      servers: server === undefined ? [] : [server],
+      port,
+      bind,
+      ...(discover.length === 0 ? {} : { discovery: { interfaces: discover } }),
+    })
     report(out, dashboard, addresses, server)
     if (!io.signal.aborted)
       await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }))

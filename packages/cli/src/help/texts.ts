@@ -250,6 +250,8 @@ ${ADDRESS}
   --listen ADDR:PORT    also run a PSK server there (needs --psk-client)
   --psk-client ID=KEY   a client the --listen server accepts (repeatable)
   --interface ADDR      interface for a multicast group ADDR (required then)
+  --discover IFACE      also list the servers DNS-SD finds through the interface
+                        IFACE (an IP address, repeatable), e.g. 127.0.0.1
   --json                the URL as {"event":"listening","url":…}
   --debug               trace every datagram on stderr (also DEBUG=pavillion:*)
   -h, --help            this help
