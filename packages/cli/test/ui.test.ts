@@ -49,6 +49,7 @@ describe('pavillion ui', () => {
     ],
     [['239.255.28.12:1783', '--client-id', ID, '--psk', '0'.repeat(64)], 'multicast group'],
     [['--frob'], 'Unknown option'],
+    [['--discover', 'eth0'], '--discover expected an IP address'],
   ])('%j is bad input: exit 2', async (argv, message) => {
     const { status, fake } = await run(['ui', ...argv])
     expect(status).toBe(2)
