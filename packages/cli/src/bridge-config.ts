@@ -213,6 +213,9 @@ export async function readBridgeConfig(path: string): Promise<BridgeConfig> {
   const keepalive = optionalNumber('mqtt.keepalive', mqttJson.keepalive)
   const sessionExpiry = optionalNumber('mqtt.sessionExpiry', mqttJson.sessionExpiry)
   const prefix = optionalString('prefix', file.prefix)
+  const discoveryJson = file.discovery === undefined ? undefined : object('discovery', file.discovery)
+  const interfaces = strings('discovery.interfaces', discoveryJson?.interfaces) ?? []
+  const maxServices = optionalNumber('discovery.maxServices', discoveryJson?.maxServices)
   const timeout = optionalNumber('timeout', file.timeout)
   return {
     options: {
@@ -224,6 +227,9 @@ export async function readBridgeConfig(path: string): Promise<BridgeConfig> {
       queues,
       ...(prefix === undefined ? {} : { prefix }),
       ...(timeout === undefined ? {} : { timeout }),
+      ...(discoveryJson === undefined
+        ? {}
+        : { discovery: { interfaces, ...(maxServices === undefined ? {} : { maxServices }) } }),
     },
     mqtt: {
       ...(clientId === undefined ? {} : { clientId }),

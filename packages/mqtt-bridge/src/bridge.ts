@@ -1,4 +1,5 @@
 import { type ClientInfo, type PavillionClient, type PavillionServer, toHex } from 'pavillion'
+import { DiscoveryPresence } from './discovered.ts'
 import { Inbound, type Publisher } from './inbound.ts'
 import { LoopGuard } from './loop-guard.ts'
 import { type IncomingPublish, MqttLink, PUBACK } from './mqtt-link.ts'
@@ -77,6 +78,7 @@ export class MqttBridge {
   readonly #counters = zeroCounters()
   readonly #mqtt: MqttLink
   readonly #presence: Presence
+  readonly #discovered: DiscoveryPresence
   readonly #inbound: Inbound
   readonly #rpc: RpcBridge
   readonly #registers: RegistersBridge
@@ -121,6 +123,7 @@ export class MqttBridge {
       onPublish: (message) => this.#incoming(message),
       onConnect: () => {
         this.#presence.republish()
+        this.#discovered.republish()
         connected()
       },
       logger: this.#options.logger,
@@ -166,6 +169,7 @@ export class MqttBridge {
       )
     }
     this.#registers.start()
+    this.#discovered = new DiscoveryPresence(this.#options, () => this.#mqtt, signal)
   }
 
   /** Resolves once the broker accepted the bridge the first time (the Pavillion side runs before that too). */
@@ -202,7 +206,7 @@ export class MqttBridge {
   }
 
   /**
-   * Stops bridging, marks what it reported online as offline, publishes its
+   * Stops bridging and browsing, marks what it reported online (or up) as offline (or down), publishes its
    * own `offline` status and disconnects (waiting at most `timeout` ms for
    * the broker). Idempotent.
    */
@@ -210,6 +214,7 @@ export class MqttBridge {
     this.#closing ??= (async () => {
       this.#stop.abort()
       this.#presence.closeAll()
+      await this.#discovered.close()
       await this.#mqtt.close(timeout)
     })()
     return this.#closing

@@ -8,6 +8,7 @@ export const NAMESPACES = [
   'bridge:in',
   'bridge:rpc',
   'bridge:presence',
+  'bridge:discovery',
   'bridge:registers',
 ] as const
 

@@ -5,7 +5,8 @@
  * user properties; configured MQTT topic filters are published into
  * Pavillion and PUBACKed only once Pavillion acknowledged; MQTT v5 requests
  * call Pavillion functions; registers are retained topics (written from
- * an allow-list); sessions and links are retained status topics;
+ * an allow-list); sessions and links are retained status topics, and so (optionally) are
+ * servers discovered over mDNS;
  * nothing circulates, and every queue is bounded.
  *
  * @example
@@ -29,9 +30,11 @@
  */
 export { type BridgeEndpoints, identityText, MqttBridge } from './bridge.ts'
 export { type BridgeLogger, debugLogger, enabledNamespaces, NAMESPACES } from './debug-log.ts'
+export { DISCOVERED_LEVEL, type DiscoveredPayload } from './discovered.ts'
 export { BridgeConfigError } from './errors.ts'
 export { PUBACK, redactUrl } from './mqtt-link.ts'
 export type {
+  DiscoveryPresenceOptions,
   InboundRule,
   MqttBridgeOptions,
   MqttConnectionOptions,

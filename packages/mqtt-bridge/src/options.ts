@@ -90,6 +90,14 @@ export interface QueueOptions {
   readonly rpcCalls?: number
 }
 
+/** Discovery presence: browse `_pavillion._udp` over mDNS on these interfaces and publish what is seen (default off). */
+export interface DiscoveryPresenceOptions {
+  /** IP addresses of this host to browse on (e.g. `['192.168.1.10']`); never guessed. */
+  readonly interfaces: readonly string[]
+  /** Services tracked at most (default 256). */
+  readonly maxServices?: number
+}
+
 /** Options of {@link MqttBridge}. */
 export interface MqttBridgeOptions {
   /** This bridge's name: `[A-Za-z0-9_-]{1,64}`. Its status topic, loop marker and default MQTT client ID. */
@@ -105,6 +113,8 @@ export interface MqttBridgeOptions {
   /** Registers as retained topics, and which MQTT may write; none by default. */
   readonly registers?: readonly RegisterRule[]
   readonly queues?: QueueOptions
+  /** Servers advertising on the LAN as retained `<prefix>/<id>/$discovered/<instance>` topics; off by default. */
+  readonly discovery?: DiscoveryPresenceOptions
   /** How long a Pavillion publish or call the bridge makes may wait for its acknowledgement, ms (default 2000). */
   readonly timeout?: number
   /** Debug lines by namespace (`bridge:*`); see `debugLogger`. */
@@ -144,6 +154,21 @@ function registerRule(rule: RegisterRule, i: number, links: ReadonlySet<string>)
   }
 }
 
+function discoveryOptions(options: DiscoveryPresenceOptions | undefined): ResolvedOptions['discovery'] {
+  if (options === undefined) return undefined
+  const interfaces = options.interfaces
+  if (
+    !Array.isArray(interfaces) ||
+    interfaces.length === 0 ||
+    !interfaces.every((address) => typeof address === 'string' && address !== '')
+  )
+    throw new BridgeConfigError(
+      'discovery.interfaces',
+      'expected a non-empty list of IP addresses of this host',
+    )
+  return { interfaces, maxServices: positive('discovery.maxServices', options.maxServices, 256, 65535) }
+}
+
 /** Options with every default filled in and every field checked. */
 export interface ResolvedOptions {
   readonly id: string
@@ -154,6 +179,7 @@ export interface ResolvedOptions {
   readonly rpc: readonly RpcRule[]
   readonly registers: readonly ResolvedRegisterRule[]
   readonly queues: Required<QueueOptions>
+  readonly discovery: { readonly interfaces: readonly string[]; readonly maxServices: number } | undefined
   readonly timeout: number
   readonly logger: BridgeLogger | undefined
 }
@@ -220,6 +246,7 @@ export function resolveOptions(
       toPavillion: positive('queues.toPavillion', options.queues?.toPavillion, 64, 65535),
       rpcCalls: positive('queues.rpcCalls', options.queues?.rpcCalls, 64),
     },
+    discovery: discoveryOptions(options.discovery),
     timeout: positive('timeout', options.timeout, 2000),
     logger: options.logger,
   }

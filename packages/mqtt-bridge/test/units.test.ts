@@ -76,7 +76,7 @@ describe('LoopGuard', () => {
 
 describe('debug namespaces', () => {
   it('follow the debug package conventions', () => {
-    expect([...enabledNamespaces('bridge:*')]).toHaveLength(6)
+    expect([...enabledNamespaces('bridge:*')]).toHaveLength(7)
     expect([...enabledNamespaces('bridge:*,-bridge:mqtt')]).not.toContain('bridge:mqtt')
     expect([...enabledNamespaces('bridge:in bridge:rpc')]).toEqual(['bridge:in', 'bridge:rpc'])
     expect(enabledNamespaces('pavillion:*').size).toBe(0)
@@ -99,6 +99,11 @@ describe('options', () => {
       [{ to: 'hall', observe: 'all', write: [], rateLimitMs: 0 }],
     )
     expect([...resolved.outbound.identities]).toEqual(['*'])
+    expect(resolved.discovery).toBeUndefined()
+    expect(resolveOptions({ ...base, discovery: { interfaces: ['127.0.0.1'] } }, links).discovery).toEqual({
+      interfaces: ['127.0.0.1'],
+      maxServices: 256,
+    })
   })
 
   it.each([
@@ -114,6 +119,8 @@ describe('options', () => {
     [{ registers: [{ to: 'hall' }, { to: 'hall', write: [1] }] }, 'registers[1].to'],
     [{ queues: { toMqtt: 0 } }, 'queues.toMqtt'],
     [{ prefix: 'a/+' }, 'prefix'],
+    [{ discovery: { interfaces: [] } }, 'discovery.interfaces'],
+    [{ discovery: { interfaces: ['127.0.0.1'], maxServices: 0 } }, 'discovery.maxServices'],
   ])('refuse %j with a typed error naming the option', (bad, path) => {
     const attempt = () => resolveOptions({ ...base, ...bad }, links)
     expect(attempt).toThrow(BridgeConfigError)
