@@ -53,6 +53,19 @@ describe('every decoder is total', () => {
     )
   })
 
+  it('decodeAppPayload: a payload that follows its opcode in one buffer (as the engine hands it) decodes the same, without a copy', () => {
+    fc.assert(
+      fc.property(u8, someBytes(80), (opcode, payload) => {
+        const plaintext = concat(Uint8Array.of(opcode), payload)
+        const whole = decodesOrRejects(wire.decodeApp, plaintext)
+        const split = decodesOrRejects((p) => wire.decodeAppPayload(opcode, p), plaintext.subarray(1))
+        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ code: whole.code })
+        else expect(split).toEqual(whole)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('decodeAppPayload: any opcode with a random payload decodes as decodeApp(opcode ‖ payload)', () => {
     fc.assert(
       fc.property(u8, someBytes(80), (opcode, payload) => {

@@ -166,14 +166,24 @@ export function decodeApp(plaintext: Uint8Array): AppMessage {
  * Decodes an application message given as its opcode and payload (the
  * plaintext after the opcode byte), exactly as {@link decodeApp} decodes
  * `opcode ‖ payload`: what a layer does with the payload the engine hands it.
- * Byte fields are subarrays of a fresh copy, not of `payload`.
+ * When the byte before `payload` in its buffer is `opcode` (as in the
+ * engine's opcode events, whose payload is the plaintext after its opcode),
+ * it decodes that view without copying, and byte fields share `payload`'s
+ * buffer; otherwise they are subarrays of a fresh copy.
  *
  * @throws WireDecodeError as {@link decodeApp}
  * @throws RangeError when `opcode` is not an integer in 0–255; TypeError when `payload` is not a Uint8Array
  */
 export function decodeAppPayload(opcode: number, payload: Uint8Array): AppMessage {
-  const plaintext = allocateBytes(1 + checkBytes('payload', payload).length)
-  plaintext[0] = checkInt('opcode', opcode, 0xff)
+  checkBytes('payload', payload)
+  checkInt('opcode', opcode, 0xff)
+  const { buffer, byteOffset, length } = payload
+  if (byteOffset > 0) {
+    const whole = new Uint8Array(buffer, byteOffset - 1, length + 1)
+    if (whole[0] === opcode) return decodeApp(whole)
+  }
+  const plaintext = allocateBytes(1 + length)
+  plaintext[0] = opcode
   plaintext.set(payload, 1)
   return decodeApp(plaintext)
 }
