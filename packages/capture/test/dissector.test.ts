@@ -6,7 +6,7 @@ import { encodeSetup } from 'pavillion/wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCaptureDecoder, recordFields } from '../src/index.ts'
 import { captureOf, type TestDatagram } from '../src/testing/index.ts'
-import { eccSession, pskSession } from './support/session.ts'
+import { eccSession, HOSTS, pskSession } from './support/session.ts'
 import { installed, recordCapture } from './support/tcpdump.ts'
 import { dissect, hexOf, type Layers } from './support/tshark.ts'
 
@@ -97,10 +97,14 @@ describe.skipIf(!ready)('the Wireshark dissector under tshark', () => {
   const made = join(dir, 'every-setup.pcap')
 
   beforeAll(async () => {
-    await recordCapture(real, async () => {
-      await pskSession()
-      await eccSession()
-    })
+    await recordCapture(
+      real,
+      async () => {
+        await pskSession(HOSTS.dissector)
+        await eccSession(HOSTS.dissector)
+      },
+      { host: HOSTS.dissector },
+    )
     // One datagram of each setup message (4, 5 and 6 from the encoder), on the default ports and on
     // ephemeral ones; a datagram that is not Pavillion on 2221; a nonce request cut short.
     const vector = (file: 'psk_handshake' | 'ecc_handshake', i: number) =>

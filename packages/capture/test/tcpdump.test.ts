@@ -10,7 +10,7 @@ import {
   openCaptureDecoder,
   readCapture,
 } from '../src/index.ts'
-import { ECC_CLIENT, eccSession, PSK_CLIENT, pskSession, sendForeignUdp } from './support/session.ts'
+import { ECC_CLIENT, eccSession, HOSTS, PSK_CLIENT, pskSession, sendForeignUdp } from './support/session.ts'
 import { installed, recordCapture, toPcapng } from './support/tcpdump.ts'
 
 // Real sessions between our server and client over loopback UDP, captured by tcpdump while they
@@ -55,16 +55,21 @@ const types = (records: CaptureRecord[]) =>
 
 describe.skipIf(!ready)('captures of real sessions recorded with tcpdump', () => {
   beforeAll(async () => {
-    await recordCapture(files.psk, async () => {
-      psk = (await pskSession()).psk
-      await sendForeignUdp(3)
-    })
+    const host = HOSTS.tcpdump
+    await recordCapture(
+      files.psk,
+      async () => {
+        psk = (await pskSession(host)).psk
+        await sendForeignUdp(host, 3)
+      },
+      { host },
+    )
     await recordCapture(
       files.ecc,
       async () => {
-        ecc = await eccSession()
+        ecc = await eccSession(host)
       },
-      { iface: 'any', flags: ['-y', 'LINUX_SLL2', '--time-stamp-precision=nano'] },
+      { host, iface: 'any', flags: ['-y', 'LINUX_SLL2', '--time-stamp-precision=nano'] },
     )
     toPcapng(files.ecc, files.eccNg)
   }, 60_000)

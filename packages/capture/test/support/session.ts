@@ -4,18 +4,19 @@ import { createClient, createServer, exportKey, generateKeyPair, generatePsk } f
 export const PSK_CLIENT = 'capture-client01'
 export const ECC_CLIENT = 'capture-ecc-0001'
 /**
- * The loopback address these sessions use (server and client alike), so that a capture can be
- * filtered to them: other tests running at the same time use 127.0.0.1.
+ * The loopback address each test file's sessions use (server and client alike), so that its capture
+ * holds only its own sessions: the test files run at the same time, and other packages' tests use
+ * 127.0.0.x addresses of their own.
  */
-export const HOST = '127.0.0.7'
+export const HOSTS = { tcpdump: '127.77.0.1', dissector: '127.77.0.2' } as const
 
-/** Sends `count` datagrams that are not Pavillion (a DNS-looking query) to a closed loopback port. */
-export async function sendForeignUdp(count: number): Promise<void> {
+/** Sends `count` datagrams that are not Pavillion (a DNS-looking query) to a closed port of `host`. */
+export async function sendForeignUdp(host: string, count: number): Promise<void> {
   const socket = createSocket('udp4')
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve))
+  await new Promise<void>((resolve) => socket.bind(0, host, resolve))
   for (let i = 0; i < count; i++) {
     await new Promise<void>((resolve, reject) =>
-      socket.send(Uint8Array.of(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0), 6353, HOST, (e) =>
+      socket.send(Uint8Array.of(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0), 6353, host, (e) =>
         e ? reject(e) : resolve(),
       ),
     )
@@ -24,13 +25,13 @@ export async function sendForeignUdp(count: number): Promise<void> {
 }
 
 /**
- * A real PSK session over loopback UDP: handshake, an RPC call, a reliable
+ * A real PSK session over loopback UDP on `host`: handshake, an RPC call, a reliable
  * publish each way, then the client closes (quit). Returns the PSK (hex) and the server port.
  */
-export async function pskSession(): Promise<{ psk: string; port: number }> {
+export async function pskSession(host: string): Promise<{ psk: string; port: number }> {
   const psk = await generatePsk()
   const server = await createServer({
-    bind: HOST,
+    bind: host,
     port: 0,
     announce: false,
     clients: { psk: { [PSK_CLIENT]: psk } },
@@ -39,8 +40,8 @@ export async function pskSession(): Promise<{ psk: string; port: number }> {
     server.rpc.handle(401, (args) => args.slice().reverse(), { name: 'reverse' })
     const heard = new Promise<void>((resolve) => server.subscribe('lights', () => resolve()))
     const client = await createClient({
-      address: `${HOST}:${server.address.port}`,
-      bind: HOST,
+      address: `${host}:${server.address.port}`,
+      bind: host,
       clientId: PSK_CLIENT,
       psk,
     })
@@ -60,12 +61,12 @@ export async function pskSession(): Promise<{ psk: string; port: number }> {
   }
 }
 
-/** A real ECC session over loopback UDP: handshake, an RPC call, then close. Returns the server's secret key (hex). */
-export async function eccSession(): Promise<{ serverSecret: string; clientSecret: string }> {
+/** A real ECC session over loopback UDP on `host`: handshake, an RPC call, then close. Returns the secret keys (hex). */
+export async function eccSession(host: string): Promise<{ serverSecret: string; clientSecret: string }> {
   const serverKeys = await generateKeyPair()
   const clientKeys = await generateKeyPair()
   const server = await createServer({
-    bind: HOST,
+    bind: host,
     port: 0,
     announce: false,
     secretKey: serverKeys.secretKey,
@@ -74,8 +75,8 @@ export async function eccSession(): Promise<{ serverSecret: string; clientSecret
   try {
     server.rpc.handle(402, (args) => args, { name: 'echo' })
     const client = await createClient({
-      address: `${HOST}:${server.address.port}`,
-      bind: HOST,
+      address: `${host}:${server.address.port}`,
+      bind: host,
       clientId: ECC_CLIENT,
       secretKey: clientKeys.secretKey,
       serverKey: serverKeys.publicKey,

@@ -11,8 +11,9 @@ export function installed(program: string): boolean {
   }
 }
 
-/** How to capture: the interface (`lo`, or `any` for Linux cooked frames) and extra tcpdump flags. */
+/** What to capture: the loopback address of the sessions, the interface (`lo`, or `any` for Linux cooked frames) and extra tcpdump flags. */
 export interface CaptureOptions {
+  readonly host: string
   readonly iface?: 'lo' | 'any'
   readonly flags?: readonly string[]
 }
@@ -29,7 +30,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Runs `session` while tcpdump writes every UDP packet to or from 127.0.0.7
+ * Runs `session` while tcpdump writes every UDP packet to or from `options.host`
  * (the address of the sessions in session.ts) on loopback to `path`; the tests
  * run in a private network namespace. Bounded: at most 4000 packets, and tcpdump is stopped
  * (SIGINT, then SIGKILL after 10 s) as soon as the session ends.
@@ -37,7 +38,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 export async function recordCapture(
   path: string,
   session: () => Promise<void>,
-  options: CaptureOptions = {},
+  options: CaptureOptions,
 ): Promise<void> {
   const args = [
     '-i',
@@ -55,7 +56,7 @@ export async function recordCapture(
     ...(options.flags ?? []),
     '-w',
     path,
-    'udp and host 127.0.0.7',
+    `udp and host ${options.host}`,
   ]
   const tcpdump = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
