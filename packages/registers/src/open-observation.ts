@@ -10,8 +10,10 @@ import { RegisterObservation } from './observation.ts'
 export interface ObservationContext {
   readonly host: Pick<Client, 'send' | 'now'>
   readonly runtime: Pick<Runtime, 'setTimer'>
-  /** Aborts when the client closes. */
-  readonly lifetime: AbortSignal
+  /** True once the client is closed. */
+  closed(): boolean
+  /** Calls `listener` when the client closes (one registry for every observation, not one listener each); returns the remover. */
+  onClose(listener: () => void): () => void
   /** The register's datatype, asked of the server. */
   describe(register: number, options: { timeout: number; signal?: AbortSignal }): Promise<Datatype>
   /** Sends a request answered by a status report; resolves on `ok`. */
@@ -85,8 +87,8 @@ export function openObservation(ctx: ObservationContext, plan: ObservationPlan):
       cancelRenewal()
       unlisten()
       signal?.removeEventListener('abort', onAbort)
-      ctx.lifetime.removeEventListener('abort', closeWithClient)
-      if (ctx.lifetime.aborted) return
+      forgetClose()
+      if (ctx.closed()) return
       try {
         ctx.host.send(encodeApp({ type: 'observe', register, durationMs: 0, rateLimitMs: 0 }))
       } catch {
@@ -96,6 +98,6 @@ export function openObservation(ctx: ObservationContext, plan: ObservationPlan):
   })
   if (signal?.aborted) observation.fail(signal.reason)
   else signal?.addEventListener('abort', onAbort, { once: true })
-  ctx.lifetime.addEventListener('abort', closeWithClient, { once: true })
+  const forgetClose = ctx.onClose(closeWithClient)
   return observation
 }

@@ -84,6 +84,8 @@ export class RegistersClient {
   readonly #observations = new Map<number, Set<(packet: RegisterPacket<ServerInfo>) => void>>()
   readonly #writes = new Map<number, Promise<unknown>>()
   readonly #lifetime = new AbortController()
+  /** What to run on close: one entry per open observation. */
+  readonly #onClose = new Set<() => void>()
   readonly #detach: () => void
   readonly #observationContext: ObservationContext
 
@@ -102,7 +104,11 @@ export class RegistersClient {
     this.#observationContext = {
       host: client,
       runtime: options.runtime,
-      lifetime: this.#lifetime.signal,
+      closed: () => this.closed,
+      onClose: (listener) => {
+        this.#onClose.add(listener)
+        return () => this.#onClose.delete(listener)
+      },
       describe: async (register, o) => (await this.#describe(undefined, register, o)).datatype,
       status: (register, plaintext, what, o) => this.#status(register, plaintext, what, o),
       listen: (register, listener) => this.#listen(register, listener),
@@ -249,6 +255,8 @@ export class RegistersClient {
     if (this.closed) return
     const reason = new ClosedError('the registers client is closed')
     this.#lifetime.abort(reason)
+    for (const listener of [...this.#onClose]) listener()
+    this.#onClose.clear()
     this.#detach()
     this.#requests.closeAll(reason)
   }

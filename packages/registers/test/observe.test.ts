@@ -172,4 +172,25 @@ describe('observe', () => {
     expect(client.pending).toBe(0)
     expect(world.runtime.pendingTimers).toBeLessThan(10) // the engines' own timers only
   })
+
+  it('twenty observations open on one client at once: no listener-leak warning, all end with the client', async () => {
+    const { registers: server } = registersServer(world, SERVER)
+    for (let r = 20; r < 40; r++) server.declare({ register: r, name: `r${r}`, datatype: 'u8' })
+    const { registers: client } = registersClient(world, SERVER)
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const open = Array.from({ length: 20 }, (_, i) => collect(client.observe(20 + i, { type: 'u8' })))
+      await world.run(100)
+      expect(open.every((o) => o.seen.length === 1)).toBe(true)
+      client.close()
+      const ends = await Promise.all(open.map((o) => o.done))
+      expect(ends.every((e) => e instanceof Error && e.name === 'ClosedError')).toBe(true)
+      await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
 })
