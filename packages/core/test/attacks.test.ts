@@ -655,6 +655,32 @@ describe('weaknesses found by these tests (fixed unless marked it.fails)', () =>
     expect(w.report(w.server, down.id)?.outcome).toBe('acknowledged')
   })
 
+  // The same for a spoofed announcement (opcode 5) from the server's own address, once its start-up
+  // burst is over: one rate-limited nonce request and a re-key, never a closed session or a lost send.
+  it('a spoofed opcode 5 from the server’s address neither fails its in-flight message nor closes a session', async () => {
+    const w = await AttackWorld.create('spoofed-opcode-5')
+    const a = w.connected(CLIENT_A)
+    w.net.advance(2_000, 100)
+    const handshakes = a.stats().handshakes
+    w.net.filter = (d) => addressKey(d.to) !== addressKey(CLIENT_A) // the first transmission is lost
+    const down = w.serverSends(CLIENT_A, { timeout: 10_000 })
+    w.net.pump()
+    w.net.filter = () => true
+    const start = w.net.log.length
+    w.net.inject(CLIENT_A, SERVER, encodeSetup({ type: 'new-server-join' }))
+    w.net.pump()
+    const nonceRequests = w.net.log
+      .slice(start)
+      .filter((d) => addressKey(d.from) === addressKey(CLIENT_A) && d.bytes[19] === SetupOpcode.NonceRequest)
+    expect(nonceRequests).toHaveLength(1)
+    w.net.advance(12_000, 100)
+    expect(a.stats().handshakes).toBe(handshakes + 1)
+    expect(w.net.messages(a)).toContain(down.name)
+    expect(w.report(w.server, down.id)?.outcome).toBe('acknowledged')
+    expect(w.net.events(w.server).map((e) => e.type)).not.toContain('session:closed')
+    expect(w.net.events(a).map((e) => e.type)).not.toContain('server:disconnected')
+  })
+
   it('control: without the spoofed opcode 4, the retransmission delivers the message', async () => {
     const w = await AttackWorld.create('lost-once')
     const a = w.connected(CLIENT_A)

@@ -14,6 +14,7 @@ import {
   SERVICE_TYPE,
   SERVICE_TYPE_ENUMERATION,
 } from './constants.ts'
+import { notKnown } from './known-answers.ts'
 import type { MdnsPacket, MdnsQuestion, MdnsRecord } from './mdns-links.ts'
 import { type LinkOptions, type MdnsLinks, openLinks } from './mdns-links.ts'
 import {
@@ -247,7 +248,11 @@ export class Advertisement {
     const answers: MdnsRecord[] = []
     const now = performance.now()
     for (const question of (packet.questions ?? []).slice(0, MAX_RECORDS_PER_PACKET)) {
-      const matched = records.filter((r) => matches(question, r))
+      // RFC 6762 §7.1: what the query already lists with at least half its TTL is not sent again.
+      const matched = notKnown(
+        records.filter((r) => matches(question, r)),
+        packet.answers,
+      )
       if (matched.length === 0) continue
       const key = `${String(question.name).toLowerCase()}/${question.type}`
       const legacy = from.port !== MDNS_PORT

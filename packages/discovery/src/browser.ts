@@ -8,6 +8,7 @@ import {
   QUERY_INTERVAL_MAX,
   SERVICE_TYPE,
 } from './constants.ts'
+import { knownAnswers } from './known-answers.ts'
 import type { MdnsPacket, MdnsQuestion } from './mdns-links.ts'
 import { type LinkOptions, type MdnsLinks, openLinks } from './mdns-links.ts'
 import { type DiscoveredServer, ServiceTable, type TableChange } from './service-table.ts'
@@ -140,7 +141,9 @@ export class Browser {
     for (const host of this.#table.unresolvedHosts().slice(0, 16)) {
       questions.push({ name: host, type: 'A' }, { name: host, type: 'AAAA' })
     }
-    this.#links.send({ type: 'query', questions })
+    // RFC 6762 §7.1: list what we hold with more than half its TTL left, so responders stay quiet about it.
+    const answers = knownAnswers(this.#table.pointers(), performance.now())
+    this.#links.send({ type: 'query', questions, ...(answers.length === 0 ? {} : { answers }) })
     this.#timer = setTimeout(() => this.#query(), this.#interval)
     this.#timer.unref()
     this.#interval = Math.min(this.#interval * 2, QUERY_INTERVAL_MAX)

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { MAX_ADDRESSES_PER_HOST, MAX_TTL, SERVICE_TYPE } from './constants.ts'
+import type { HeldPointer } from './known-answers.ts'
 import { decodeTxt, type ServiceInfo } from './service-info.ts'
 
 /** A Pavillion server as discovery last saw it. Untrusted: it says where to try, nothing more. */
@@ -19,6 +20,8 @@ interface Entry {
   port?: number
   info?: ServiceInfo
   expiresAt: number
+  /** Its PTR record's TTL (s, clamped) and when that arrived (ms), for known answers. */
+  pointer?: { ttl: number; receivedAt: number }
   /** The last complete view reported `up`, to tell a change from a repeat. */
   reported?: DiscoveredServer
 }
@@ -95,8 +98,18 @@ export class ServiceTable {
     const instance = instanceLabelOf(target)
     if (instance === undefined) return []
     if (ttl === 0) return this.#remove(instance)
-    this.#entry(now, instance, ttl)
+    const entry = this.#entry(now, instance, ttl)
+    if (entry !== undefined) entry.pointer = { ttl: clampTtl(ttl), receivedAt: now }
     return []
+  }
+
+  /** The PTR records held for complete services (RFC 6762 §7.1 known answers). */
+  pointers(): HeldPointer[] {
+    const out: HeldPointer[] = []
+    for (const e of this.#services.values())
+      if (e.pointer !== undefined && e.reported !== undefined)
+        out.push({ instance: e.instance, ...e.pointer })
+    return out
   }
 
   /** An SRV record of an instance. */

@@ -140,6 +140,30 @@ describe('createClient refuses bad options with a message that says what to do',
       RangeError,
       /"multicastInterface" expected an IP address/,
     ],
+    [
+      'announce without multicast or interface',
+      { address: '127.0.0.1:9', announce: true, clientId: ID, psk: PSK_HEX },
+      TypeError,
+      /announce: \{ interface/,
+    ],
+    [
+      'an announce interface in multicast mode',
+      {
+        address: '239.255.28.12',
+        multicastInterface: '127.0.0.1',
+        announce: { interface: '127.0.0.1' },
+        clientId: ID,
+        psk: PSK_HEX,
+      },
+      TypeError,
+      /give true or false/,
+    ],
+    [
+      'a host name as announce interface',
+      { address: '127.0.0.1:9', announce: { interface: 'lo' }, clientId: ID, psk: PSK_HEX },
+      RangeError,
+      /"announce.interface" expected an IP address/,
+    ],
   ]
   it.each(cases)('%s', async (_, options, type, message) => {
     const rejection = createClient(options as never)

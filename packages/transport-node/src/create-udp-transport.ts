@@ -42,7 +42,7 @@ export async function createUdpTransport(options: UdpTransportOptions = {}): Pro
         ? undefined
         : await open({
             ...spec,
-            address: wildcardAddress(resolved.family),
+            address: announceBindAddress(resolved.announce.group, resolved.family),
             port: resolved.announce.port,
             reuseAddress: true,
             sendBufferSize: undefined,
@@ -59,4 +59,13 @@ export async function createUdpTransport(options: UdpTransportOptions = {}): Pro
     await Promise.all(opened.map(closeSocket))
     throw error
   }
+}
+
+/**
+ * Where the announce listener binds: the group itself, so that it receives only group datagrams and
+ * never takes the unicast datagrams of a server sharing its port (with `SO_REUSEADDR`, Linux hands
+ * those to one socket only). Windows cannot bind to a group: there, every interface.
+ */
+function announceBindAddress(group: string, family: 'udp4' | 'udp6'): string {
+  return process.platform === 'win32' ? wildcardAddress(family) : group
 }

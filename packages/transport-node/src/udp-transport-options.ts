@@ -23,7 +23,11 @@ export interface MulticastOptions {
   readonly loopback?: boolean
 }
 
-/** The client's announce listener (PROTOCOL.md §2.4): a socket on all interfaces at `port`, joined to `group`. */
+/**
+ * The client's announce listener (PROTOCOL.md §2.4): a socket at (`group`, `port`) joined to `group`
+ * (bound to the group, so it never takes a server's unicast datagrams on a shared port; on Windows,
+ * which cannot bind to a group, on every interface).
+ */
 export interface AnnounceOptions {
   /** The group announcements are sent to, e.g. `224.0.0.251`. */
   readonly group: string

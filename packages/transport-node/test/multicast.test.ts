@@ -84,6 +84,21 @@ describe.skipIf(problem !== undefined)(
       for (const box of boxes) expect(box[0]).toEqual(server.localAddress())
       expect(clients[0]!.isOwnAddress({ address: LOOPBACK, port })).toBe(false)
     })
+
+    it('an announce listener on a server port takes none of that server unicast datagrams', async () => {
+      // A multicast client on the host of a server announcing on (group, server port): with SO_REUSEADDR,
+      // Linux would hand every unicast datagram to the port's last socket bound to all interfaces.
+      const port = await freePort()
+      const server = await member(port)
+      const client = await transport({ announce: { group: GROUP, port, interface: LOOPBACK } })
+      const [atServer, atClient] = [inbox(server), inbox(client)]
+      const sender = await groupSender()
+      for (let i = 0; i < 5; i++) sender.send({ address: LOOPBACK, port }, Uint8Array.of(1))
+      sender.send({ address: GROUP, port }, Uint8Array.of(5))
+      expect(await waitUntil(() => atServer.length === 6 && atClient.length === 1)).toBe(true)
+      await sleep(100)
+      expect([atServer.length, atClient.length]).toEqual([6, 1])
+    })
   },
 )
 

@@ -40,6 +40,13 @@ export interface PavillionClientOptions extends AbortOptions {
    * is a multicast group; Pavillion never lets the OS pick one.
    */
   readonly multicastInterface?: string
+  /**
+   * Listen for servers' start-up announcements (opcode 5, PROTOCOL.md §2.4) and re-handshake at once
+   * when a server restarts. Multicast mode: on (group, port) through `multicastInterface`, on by
+   * default (`false` turns it off). Otherwise off unless given `{ interface }`: then on
+   * 224.0.0.251:2221, joined through that interface (announcements from the server's host only).
+   */
+  readonly announce?: boolean | { readonly interface: string }
   /** Default timeout of `call` and the RPC helpers, ms. Default 5000. */
   readonly timeout?: number
   /** Options of the pub/sub object (bounds, subscriber expiry). */

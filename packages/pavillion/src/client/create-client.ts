@@ -1,4 +1,4 @@
-import { Client, DEFAULT_PORT, isMulticast } from '@pavillion/core'
+import { ANNOUNCE_ADDRESS, Client, DEFAULT_PORT, isMulticast } from '@pavillion/core'
 import { isLocalName, RedirectTransport, resolveLocalName } from '@pavillion/discovery'
 import { ClientPubSub } from '@pavillion/pubsub'
 import { RegistersClient } from '@pavillion/registers'
@@ -62,7 +62,7 @@ export async function createClient(options: PavillionClientOptions): Promise<Pav
   const destination = found?.candidates[0] ?? (await destinationOf(options))
   let udp: Awaited<ReturnType<typeof createUdpTransport>>
   try {
-    const transportOptions = clientTransportOptions(options, destination.address)
+    const transportOptions = clientTransportOptions(options, destination)
     signal?.throwIfAborted()
     udp = await createUdpTransport(transportOptions)
   } catch (error) {
@@ -138,13 +138,16 @@ async function destinationOf(options: PavillionClientOptions) {
   return { address: first ?? host, port }
 }
 
-function clientTransportOptions(options: PavillionClientOptions, destination: string): UdpTransportOptions {
-  const family = destination.includes(':') ? 'udp6' : 'udp4'
-  const group = isMulticast(destination)
+function clientTransportOptions(
+  options: PavillionClientOptions,
+  destination: { readonly address: string; readonly port: number },
+): UdpTransportOptions {
+  const family = destination.address.includes(':') ? 'udp6' : 'udp4'
+  const group = isMulticast(destination.address)
   const { multicastInterface } = options
   if (group && multicastInterface === undefined) {
     throw new TypeError(
-      `"multicastInterface" is required when "address" is a multicast group (${destination}): give the IP address of the interface to send through, e.g. '192.168.1.10' (or '127.0.0.1' to stay on this host); Pavillion never lets the OS pick one`,
+      `"multicastInterface" is required when "address" is a multicast group (${destination.address}): give the IP address of the interface to send through, e.g. '192.168.1.10' (or '127.0.0.1' to stay on this host); Pavillion never lets the OS pick one`,
     )
   }
   const iface =
@@ -156,9 +159,36 @@ function clientTransportOptions(options: PavillionClientOptions, destination: st
       ? undefined
       : parseAddress(options.bind, { option: 'bind', defaultPort: 0, allowPortZero: true })
   if (bind !== undefined) checkIpLiteral(bind.host, 'bind', "'0.0.0.0' or '192.168.1.20'")
+  const announce = announceListener(options.announce, destination, iface)
   return {
     family,
     ...(bind === undefined ? {} : { bind: { address: bind.host, port: bind.port } }),
     ...(iface === undefined ? {} : { multicast: { interface: iface } }),
+    ...(announce === undefined ? {} : { announce }),
   }
+}
+
+/** Where the client hears start-up announcements (PROTOCOL.md §2.4), from the `announce` option. */
+function announceListener(
+  option: PavillionClientOptions['announce'],
+  destination: { readonly address: string; readonly port: number },
+  multicastInterface: string | undefined,
+): UdpTransportOptions['announce'] {
+  if (multicastInterface !== undefined && isMulticast(destination.address)) {
+    if (typeof option === 'object' && option !== null) {
+      throw new TypeError(
+        '"announce": in multicast mode the client hears announcements on its group through "multicastInterface"; give true or false',
+      )
+    }
+    if (option === false) return undefined
+    return { group: destination.address, port: destination.port, interface: multicastInterface }
+  }
+  if (option === undefined || option === false) return undefined
+  if (typeof option !== 'object' || option === null) {
+    throw new TypeError(
+      '"announce": without multicast a client hears announcements on 224.0.0.251:2221, which needs an interface: give announce: { interface: \'192.168.1.20\' }',
+    )
+  }
+  const via = checkIpLiteral(option.interface, 'announce.interface', "'192.168.1.20'")
+  return { group: ANNOUNCE_ADDRESS.address, port: ANNOUNCE_ADDRESS.port, interface: via }
 }
