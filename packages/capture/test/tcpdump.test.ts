@@ -10,8 +10,16 @@ import {
   openCaptureDecoder,
   readCapture,
 } from '../src/index.ts'
-import { ECC_CLIENT, eccSession, HOSTS, PSK_CLIENT, pskSession, sendForeignUdp } from './support/session.ts'
-import { installed, recordCapture, toPcapng } from './support/tcpdump.ts'
+import {
+  ECC_CLIENT,
+  type EccSession,
+  eccSession,
+  HOSTS,
+  PSK_CLIENT,
+  pskSession,
+  sendForeignUdp,
+} from './support/session.ts'
+import { installed, packetsIn, recordCapture, toPcapng } from './support/tcpdump.ts'
 
 // Real sessions between our server and client over loopback UDP, captured by tcpdump while they
 // run (the tests run in a private network namespace, as CI runs them), then decoded.
@@ -25,7 +33,7 @@ const files = {
   eccNg: join(dir, 'ecc.pcapng'),
 }
 let psk = ''
-let ecc = { serverSecret: '', clientSecret: '' }
+let ecc: EccSession = { serverSecret: '', clientSecret: '', datagrams: 0 }
 
 afterAll(() => (process.env.CAPTURE_DEBUG_DIR ? undefined : rm(dir, { recursive: true, force: true })))
 
@@ -64,13 +72,19 @@ describe.skipIf(!ready)('captures of real sessions recorded with tcpdump', () =>
       },
       { host },
     )
-    await recordCapture(
-      files.ecc,
-      async () => {
-        ecc = await eccSession(host)
-      },
-      { host, iface: 'any', flags: ['-y', 'LINUX_SLL2', '--time-stamp-precision=nano'] },
-    )
+    // On `any`, on a loaded machine, tcpdump's file now and then lacks one of the session's datagrams
+    // (2 of 5 CI runs of the whole suite; never when run alone): record again when tcpdump's own count
+    // of the file is short of what client and server sent. The decoding checks below stay strict.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await recordCapture(
+        files.ecc,
+        async () => {
+          ecc = await eccSession(host)
+        },
+        { host, iface: 'any', flags: ['-y', 'LINUX_SLL2', '--time-stamp-precision=nano'] },
+      )
+      if (packetsIn(files.ecc) >= ecc.datagrams) break
+    }
     toPcapng(files.ecc, files.eccNg)
   }, 60_000)
 

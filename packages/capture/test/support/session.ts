@@ -61,10 +61,18 @@ export async function pskSession(host: string): Promise<{ psk: string; port: num
   }
 }
 
-/** A real ECC session over loopback UDP on `host`: handshake, an RPC call, then close. Returns the secret keys (hex). */
-export async function eccSession(host: string): Promise<{ serverSecret: string; clientSecret: string }> {
+/** What an ECC session leaves: the secret keys (hex), and how many datagrams server and client sent between them. */
+export interface EccSession {
+  readonly serverSecret: string
+  readonly clientSecret: string
+  readonly datagrams: number
+}
+
+/** A real ECC session over loopback UDP on `host`: handshake, an RPC call, then close. */
+export async function eccSession(host: string): Promise<EccSession> {
   const serverKeys = await generateKeyPair()
   const clientKeys = await generateKeyPair()
+  let sentByClient = 0
   const server = await createServer({
     bind: host,
     port: 0,
@@ -86,8 +94,13 @@ export async function eccSession(host: string): Promise<{ serverSecret: string; 
     } finally {
       await client.close()
     }
+    sentByClient = client.stats().engine.datagramsOut
   } finally {
     await server.close()
   }
-  return { serverSecret: exportKey(serverKeys.secretKey), clientSecret: exportKey(clientKeys.secretKey) }
+  return {
+    serverSecret: exportKey(serverKeys.secretKey),
+    clientSecret: exportKey(clientKeys.secretKey),
+    datagrams: sentByClient + server.stats().engine.datagramsOut,
+  }
 }

@@ -106,3 +106,9 @@ async function quiet(path: string): Promise<void> {
 export function toPcapng(from: string, to: string): void {
   execFileSync('editcap', ['-F', 'pcapng', from, to], { stdio: 'ignore' })
 }
+
+/** How many packets tcpdump itself reads from a capture file (an independent count, not our reader's). */
+export function packetsIn(path: string): number {
+  const listing = execFileSync('tcpdump', ['-n', '-r', path], { stdio: ['ignore', 'pipe', 'ignore'] })
+  return listing.toString().split('\n').filter(Boolean).length
+}
