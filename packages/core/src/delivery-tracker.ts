@@ -99,6 +99,8 @@ export class DeliveryTracker<P> {
   readonly #host: TrackerHost<P>
   readonly #sends = new SequenceMap<number, Tracked<P>>()
   readonly #tickets = new AckIndex()
+  /** Sends in flight per answering opcode: an opcode no send awaits needs no lookup. */
+  readonly #awaiting = new Uint32Array(256)
 
   constructor(host: TrackerHost<P>) {
     this.#host = host
@@ -107,6 +109,11 @@ export class DeliveryTracker<P> {
   /** Number of sends in flight. */
   get size(): number {
     return this.#sends.size
+  }
+
+  /** Whether some send in flight is answered by `opcode`. */
+  awaits(opcode: number): boolean {
+    return this.#awaiting[opcode] !== 0
   }
 
   /** Transmits and starts tracking under the caller's ticket `id` (unique per endpoint). */
@@ -127,6 +134,7 @@ export class DeliveryTracker<P> {
       transmissions: 0,
     }
     this.#sends.set(id, send)
+    this.#awaiting[params.answeredBy & 0xff]!++
     for (const ack of params.acks) this.#tickets.set(ack, id)
     this.#transmit(now, send, true)
   }
@@ -288,6 +296,7 @@ export class DeliveryTracker<P> {
 
   #finish(now: number, send: Tracked<P>, outcome: DeliveryReport<P>['outcome']): void {
     this.#sends.delete(send.id)
+    this.#awaiting[send.params.answeredBy & 0xff]!--
     for (const ack of send.params.acks) this.#tickets.delete(ack, send.id)
     if (send.resealed !== undefined) for (const ack of send.resealed) this.#tickets.delete(ack, send.id)
     this.#host.clearTimer(send.id)

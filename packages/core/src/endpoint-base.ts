@@ -178,7 +178,7 @@ export abstract class EndpointBase<E extends { readonly type: string }, P> {
       sender,
       duplicate,
     }
-    if (!duplicate && plaintext.length >= 9 && this.tracker.size > 0) {
+    if (!duplicate && plaintext.length >= 9 && this.tracker.awaits(opcode)) {
       const answered = readU64(plaintext, 1)
       if (
         this.tracker.acknowledge(now, this.ackSequence(senderKey), answered, opcode, senderKey, sender, event)

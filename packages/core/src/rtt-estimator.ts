@@ -2,14 +2,14 @@
 export interface RttOptions {
   /** Retransmission timeout before any sample, ms. Default 200. */
   readonly initialRto: number
-  /** Lower bound of the timeout, ms. Default 15 (RFC 6298 says 1 s; a LAN protocol needs far less). */
+  /** Lower bound of the timeout, ms. Default 40 (RFC 6298 says 1 s; a LAN protocol needs far less, but above the stalls of a busy event loop). */
   readonly minRto: number
   /** Upper bound of the timeout, including backoff, ms. Default 2000. */
   readonly maxRto: number
 }
 
 /** Defaults of {@link RttOptions}. */
-export const DEFAULT_RTT_OPTIONS: RttOptions = { initialRto: 200, minRto: 15, maxRto: 2_000 }
+export const DEFAULT_RTT_OPTIONS: RttOptions = { initialRto: 200, minRto: 40, maxRto: 2_000 }
 
 /**
  * Smoothed round-trip time of one peer (RFC 6298 §2): SRTT and RTTVAR with

@@ -9,10 +9,17 @@ export interface CachedCall {
 }
 
 interface Entry extends CachedCall {
-  readonly caller: string
+  readonly caller: Caller
   readonly counter: bigint
   /** Dropped from the index; its place in the start order is skipped. */
   removed: boolean
+}
+
+/** One caller's entries, and the call it started last. */
+interface Caller {
+  readonly key: string
+  readonly calls: SequenceMap<bigint, Entry>
+  latest: Entry | undefined
 }
 
 /**
@@ -21,10 +28,16 @@ interface Entry extends CachedCall {
  * finished call first out) and in time. Running calls are never evicted, so
  * the bound on entries is also the bound on calls running at once. Expiry is
  * checked on access: no timers.
+ *
+ * Each caller's latest call is kept beyond the bound while it lives (up to a
+ * second `maxEntries`): its client may still be retransmitting it — a client
+ * making one call at a time has started no other — and with more callers than
+ * entries the oldest finished call would otherwise be one whose response was
+ * lost, answered "no longer kept" when its retransmission arrives.
  */
 export class ResponseCache {
   /** Entries by caller, then by call counter. */
-  readonly #calls = new Map<string, SequenceMap<bigint, Entry>>()
+  readonly #callers = new Map<string, Caller>()
   /** Entries in the order their calls started (removed ones linger until passed over). */
   #order: Entry[] = []
   #head = 0
@@ -33,7 +46,7 @@ export class ResponseCache {
   readonly #ttl: number
 
   /**
-   * @param maxEntries - entries kept, running calls included (≥ 1)
+   * @param maxEntries - entries kept, running calls included (≥ 1); each caller's latest call may exceed it, up to twice
    * @param ttl - how long a finished response is kept, ms (≥ 0)
    * @throws RangeError for a bound out of range
    */
@@ -55,7 +68,7 @@ export class ResponseCache {
 
   /** The live entry of call `counter` from `caller`, or undefined; drops it when expired. */
   lookup(caller: string, counter: bigint, now: number): CachedCall | undefined {
-    const entry = this.#calls.get(caller)?.get(counter)
+    const entry = this.#callers.get(caller)?.calls.get(counter)
     if (entry === undefined) return undefined
     if (entry.expiresAt > now) return entry
     this.#remove(entry)
@@ -63,14 +76,19 @@ export class ResponseCache {
   }
 
   /**
-   * Records a new running call (replacing what was there). Returns undefined
-   * when every entry is a running call: the caller must refuse the call.
+   * Records a new running call (replacing what was there) at `now`. Returns
+   * undefined when every entry is a running call: the caller must refuse the call.
    */
-  begin(caller: string, counter: bigint): CachedCall | undefined {
-    let calls = this.#calls.get(caller)
-    const previous = calls?.get(counter)
+  begin(key: string, counter: bigint, now: number): CachedCall | undefined {
+    let caller = this.#callers.get(key)
+    const previous = caller?.calls.get(counter)
     if (previous !== undefined) this.#remove(previous)
-    if (this.#size >= this.#maxEntries && !this.#makeRoom()) return undefined
+    if (this.#size >= this.#maxEntries && !this.#makeRoom(now)) return undefined
+    caller = this.#callers.get(key)
+    if (caller === undefined) {
+      caller = { key, calls: new SequenceMap(), latest: undefined }
+      this.#callers.set(key, caller)
+    }
     const entry: Entry = {
       response: undefined,
       expiresAt: Number.POSITIVE_INFINITY,
@@ -78,15 +96,12 @@ export class ResponseCache {
       counter,
       removed: false,
     }
-    if (calls === undefined || calls.size === 0) {
-      calls = new SequenceMap()
-      this.#calls.set(caller, calls)
-    }
-    calls.set(counter, entry)
+    caller.calls.set(counter, entry)
+    caller.latest = entry
     this.#size++
     this.#order.push(entry)
     // Removed entries are passed over lazily; keep them from outnumbering the live ones.
-    if (this.#order.length - this.#head > 2 * this.#maxEntries) this.#compact()
+    if (this.#order.length - this.#head > 4 * this.#maxEntries) this.#compact()
     return entry
   }
 
@@ -98,7 +113,7 @@ export class ResponseCache {
 
   /** Forgets everything. */
   clear(): void {
-    this.#calls.clear()
+    this.#callers.clear()
     this.#order = []
     this.#head = 0
     this.#size = 0
@@ -106,31 +121,43 @@ export class ResponseCache {
 
   #remove(entry: Entry): void {
     entry.removed = true
-    const calls = this.#calls.get(entry.caller)
-    calls?.delete(entry.counter)
-    if (calls?.size === 0) this.#calls.delete(entry.caller)
+    const { caller } = entry
+    caller.calls.delete(entry.counter)
+    if (caller.latest === entry) caller.latest = undefined
+    if (caller.calls.size === 0) this.#callers.delete(caller.key)
     this.#size--
   }
 
   /**
-   * Drops the oldest finished entry (expired or not); false when every entry
-   * is a running call. Running calls met on the way move to the back, so this
-   * usually looks at one entry.
+   * Drops the oldest finished entry (expired or not) that is no caller's live
+   * latest call; with none, lets the latest calls exceed the bound up to twice
+   * `maxEntries`, then drops the oldest of them. False when every entry is a
+   * running call. Entries kept on the way move to the back, so this usually
+   * looks at one entry.
    */
-  #makeRoom(): boolean {
+  #makeRoom(now: number): boolean {
+    let latest: Entry | undefined
     for (let left = this.#order.length - this.#head; left > 0; left--) {
       const entry = this.#order[this.#head]!
       this.#head++
       if (entry.removed) continue
-      if (entry.response === undefined) {
+      if (entry.response === undefined || (entry.caller.latest === entry && entry.expiresAt > now)) {
+        if (entry.response !== undefined) latest ??= entry
         this.#order.push(entry)
         continue
       }
-      this.#remove(entry)
-      if (this.#head > this.#maxEntries) this.#compact()
+      this.#drop(entry)
       return true
     }
-    return false
+    if (latest === undefined) return false
+    if (this.#size < 2 * this.#maxEntries) return true
+    this.#drop(latest)
+    return true
+  }
+
+  #drop(entry: Entry): void {
+    this.#remove(entry)
+    if (this.#head > this.#maxEntries) this.#compact()
   }
 
   /** Forgets the passed-over and removed entries of the start order. */

@@ -149,7 +149,7 @@ export class RpcServer {
       return
     }
     // A fresh packet is a new call, even when a restarted client reuses a cached counter.
-    const entry = this.#cache.begin(caller, counter)
+    const entry = this.#cache.begin(caller, counter, this.#host.now())
     if (entry === undefined) {
       this.#stats.busy++
       this.#answer(
