@@ -44,6 +44,8 @@ export const INVALID_CLIENT_QUIET = 600_000
 export const REPLAY_WINDOW_SIZE = 2048
 /** Default cap on established sessions a server holds. */
 export const DEFAULT_MAX_SESSIONS = 4096
+/** Default share of the session table that guests may hold (`limits.maxGuestSessions`). */
+export const GUEST_SESSION_SHARE = 1 / 4
 /** Default cap on per-address records for sources without a session (pending handshakes, quiet periods). */
 export const DEFAULT_MAX_PENDING = 1024
 /** Default cap on servers a client tracks (PROTOCOL.md §9.8 uses 128). */

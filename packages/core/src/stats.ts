@@ -26,6 +26,8 @@ export interface EndpointStats {
   unexpected: number
   /** Replies withheld by a rate limit or quiet period. */
   rateLimited: number
+  /** Guest handshakes refused: the guest quota and the rest of the session table were held by registered clients. */
+  refusedGuests: number
   /** Dropped: an application opcode this endpoint does not handle. */
   unknownOpcode: number
   /** Packets dropped because a bounded queue or table was full. */
@@ -52,6 +54,7 @@ export function emptyStats(): EndpointStats {
     stale: 0,
     unexpected: 0,
     rateLimited: 0,
+    refusedGuests: 0,
     unknownOpcode: 0,
     overflow: 0,
     handshakes: 0,

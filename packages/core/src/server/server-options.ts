@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_MAX_PENDING,
   DEFAULT_MAX_SESSIONS,
+  GUEST_SESSION_SHARE,
   MAX_DATAGRAM,
   SESSION_TIMEOUT,
 } from '../constants.ts'
@@ -14,6 +15,11 @@ import type { ClientRegistry } from './client-registry.ts'
 export interface ServerLimits {
   /** Established sessions held at once; idle ones are evicted first past this. */
   readonly maxSessions: number
+  /**
+   * Guest sessions (ECC keys the registry does not know) held at once; default a quarter of
+   * `maxSessions`. Guests are evicted among themselves and never push a registered client out.
+   */
+  readonly maxGuestSessions: number
   /** Records for addresses without a session (pending handshakes, quiet periods). */
   readonly maxPending: number
   /** Tracked sends in flight; more are refused with a BackpressureError. */
@@ -54,9 +60,20 @@ export interface ServerEndpointOptions {
 /** Defaults of {@link ServerLimits}. */
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxSessions: DEFAULT_MAX_SESSIONS,
+  maxGuestSessions: Math.floor(DEFAULT_MAX_SESSIONS * GUEST_SESSION_SHARE),
   maxPending: DEFAULT_MAX_PENDING,
   maxInFlight: DEFAULT_MAX_IN_FLIGHT,
   maxDatagram: MAX_DATAGRAM,
+}
+
+/** The server limits of `limits`: the defaults for what it leaves out, the guest quota following `maxSessions` (at least 1). */
+export function serverLimitsOf(limits: Partial<ServerLimits> = {}): ServerLimits {
+  const maxSessions = limits.maxSessions ?? DEFAULT_MAX_SESSIONS
+  return {
+    ...DEFAULT_SERVER_LIMITS,
+    maxGuestSessions: Math.max(1, Math.floor(maxSessions * GUEST_SESSION_SHARE)),
+    ...limits,
+  }
 }
 
 /** Default session timeout, ms (PROTOCOL.md §10.1). */
