@@ -83,6 +83,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       allowGuests: options.allowGuests ?? false,
       rejectLeakedKeys: options.leakedKeyPolicy === 'reject',
       maxPending: this.#limits.maxPending,
+      maxKnown: this.#limits.maxSessions,
+      limits: this.#limits,
     })
   }
 
@@ -233,6 +235,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   #closeSession(session: Session, reason: CloseReason): void {
     if (session.info.guest) this.#guests--
     this.#sessions.delete(session.key)
+    this.#admission.sessionEnded(session.lastValidAt, session.key)
     this.timers.clear('session', session.key)
     this.tracker.forgetSequence(session.key)
     this.emit({ type: 'session:closed', client: session.info, reason })
