@@ -86,6 +86,7 @@ export {
   DEFAULT_SESSION_TIMEOUT,
   type ServerEndpointOptions,
   type ServerLimits,
+  serverLimitsOf,
 } from './server/server-options.ts'
 export type { EndpointStats } from './stats.ts'
 export {
