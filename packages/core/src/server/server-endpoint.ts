@@ -98,7 +98,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     return this.#sessions.size
   }
 
-  /** Number of per-address records without a session (bounded by `limits.maxPending`). */
+  /**
+   * Number of per-address records without a session: at most `limits.maxPending` for addresses
+   * without a recent session, plus at most `limits.maxSessions` for those with one.
+   */
   get pendingCount(): number {
     return this.#admission.pendingCount
   }
