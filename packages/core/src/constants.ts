@@ -44,6 +44,22 @@ export const INVALID_CLIENT_QUIET = 600_000
 export const REPLAY_WINDOW_SIZE = 2048
 /** Default cap on established sessions a server holds. */
 export const DEFAULT_MAX_SESSIONS = 4096
+/** Default share of the session table that guests may hold (`limits.maxGuestSessions`). */
+export const GUEST_SESSION_SHARE = 1 / 4
+/** Default replies per second to one IP address without a recent session (`limits.repliesPerSource`). */
+export const DEFAULT_REPLIES_PER_SOURCE = 100
+/** Default replies per second to all sources without a recent session (`limits.repliesPerSecond`). */
+export const DEFAULT_REPLIES_PER_SECOND = 2000
+/** Default share of one core for X25519 work on unauthenticated datagrams (`limits.handshakeCpuShare`). */
+export const DEFAULT_HANDSHAKE_CPU_SHARE = 0.25
+/**
+ * CPU per X25519 operation for an unauthenticated datagram, ms, with the engine's work around it
+ * (`limits.x25519Cost`). Conservative: #15 measured 67 % of a core for 4000 ECC nonce replies per
+ * second (0.17 ms each) on a loaded 2-core x86 box; the bare box is about 0.06 ms there.
+ */
+export const DEFAULT_X25519_COST = 0.2
+/** An address keeps priority this long after its session ended (`limits.knownFor`). */
+export const DEFAULT_KNOWN_FOR = 300_000
 /** Default cap on per-address records for sources without a session (pending handshakes, quiet periods). */
 export const DEFAULT_MAX_PENDING = 1024
 /** Default cap on servers a client tracks (PROTOCOL.md §9.8 uses 128). */

@@ -79,12 +79,14 @@ export { type DrivenEndpoint, Driver } from './runtime/driver.ts'
 export type { Runtime } from './runtime/runtime.ts'
 export { SequenceMap } from './sequence-map.ts'
 export { type ClientRegistry, MemoryClientRegistry } from './server/client-registry.ts'
+export type { ReplyLimits } from './server/reply-budget.ts'
 export { ServerEndpoint, type ServerSendRequest, type ServerSendResult } from './server/server-endpoint.ts'
 export {
   DEFAULT_SERVER_LIMITS,
   DEFAULT_SESSION_TIMEOUT,
   type ServerEndpointOptions,
   type ServerLimits,
+  serverLimitsOf,
 } from './server/server-options.ts'
 export type { EndpointStats } from './stats.ts'
 export {

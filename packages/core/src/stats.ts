@@ -26,6 +26,16 @@ export interface EndpointStats {
   unexpected: number
   /** Replies withheld by a rate limit or quiet period. */
   rateLimited: number
+  /** Replies to unauthenticated datagrams refused by the per-source rate limit. */
+  refusedPerSource: number
+  /** Replies to unauthenticated datagrams refused by the global rate limit. */
+  refusedGlobal: number
+  /** Unauthenticated datagrams refused because the X25519 budget (`handshakeCpuShare`) was spent. */
+  refusedCpu: number
+  /** X25519 operations done for unauthenticated datagrams (nonce boxes, client infos opened, key checks). */
+  x25519: number
+  /** Guest handshakes refused: the guest quota and the rest of the session table were held by registered clients. */
+  refusedGuests: number
   /** Dropped: an application opcode this endpoint does not handle. */
   unknownOpcode: number
   /** Packets dropped because a bounded queue or table was full. */
@@ -52,6 +62,11 @@ export function emptyStats(): EndpointStats {
     stale: 0,
     unexpected: 0,
     rateLimited: 0,
+    refusedPerSource: 0,
+    refusedGlobal: 0,
+    refusedCpu: 0,
+    x25519: 0,
+    refusedGuests: 0,
     unknownOpcode: 0,
     overflow: 0,
     handshakes: 0,

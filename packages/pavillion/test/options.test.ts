@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { createClient, createServer, exportKey, generatePsk, parseAddress } from '../src/index.ts'
+import {
+  createClient,
+  createServer,
+  exportKey,
+  generatePsk,
+  PavillionError,
+  parseAddress,
+} from '../src/index.ts'
 import { planServerSockets } from '../src/server/server-options.ts'
 
 const ID = 'kitchen-sensor-1'
@@ -84,6 +91,23 @@ describe('createServer refuses bad options before binding anything', () => {
     const secret = 'zz'.repeat(32)
     const error = await createServer({ clients: { psk: { [ID]: secret } } }).catch((e: unknown) => e)
     expect(String((error as Error).message)).not.toContain(secret)
+  })
+
+  it('handshakeCpuShare and the reply limits are checked before any socket is bound', async () => {
+    await expect(createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: 0 })).rejects.toThrow(
+      /"handshakeCpuShare" expected a share of one core in \(0, 1\]/,
+    )
+    await expect(createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: 2 })).rejects.toThrow(
+      RangeError,
+    )
+    await expect(
+      createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: '0.5' as unknown as number }),
+    ).rejects.toThrow(TypeError)
+    const bad = createServer({ port: 0, bind: '127.0.0.1', limits: { repliesPerSecond: -1 } })
+    await expect(bad).rejects.toThrow(PavillionError)
+    await expect(bad).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    const server = await createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: 0.1 })
+    await server.close()
   })
 
   it('rejects with the reason of an already aborted signal', async () => {

@@ -21,8 +21,9 @@ import type { EndpointStats } from '../stats.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import { rejection } from './rejection.ts'
+import { ReplyBudget, type ReplyLimits } from './reply-budget.ts'
 import type { Session } from './session.ts'
-import { SourceTable } from './source-table.ts'
+import { GUEST_CANDIDATES, type SourceRecord, SourceTable } from './source-table.ts'
 
 /** What admission needs from its server endpoint. */
 export interface AdmissionHost {
@@ -40,12 +41,18 @@ export interface AdmissionOptions {
   readonly rejectLeakedKeys: boolean
   /** Bound on the per-address records of sources without a session. */
   readonly maxPending: number
+  /** Bound on the records (and rate-limit buckets) of addresses with a recent session. */
+  readonly maxKnown: number
+  /** Rate limits of every reply to an unauthenticated datagram. */
+  readonly limits: ReplyLimits
 }
 
 /**
  * Session admission on the server: answers nonce requests, checks client
  * infos into session keys, and tells unknown or lost clients to handshake
- * again — each reply rate-limited per source address.
+ * again — each reply rate-limited per source and globally (`ReplyBudget`).
+ * Addresses with a recent session keep their records and buckets apart from
+ * everyone else's, so a flood from spoofed sources moves none of their state.
  */
 export class Admission {
   readonly #host: AdmissionHost
@@ -54,7 +61,11 @@ export class Admission {
   readonly #ecc: EccServerHandshake | undefined
   readonly #allowGuests: boolean
   readonly #rejectLeakedKeys: boolean
-  readonly #sources: SourceTable
+  /** Records of addresses with a recent session. */
+  readonly #known: SourceTable
+  /** Records of every other address. */
+  readonly #strangers: SourceTable
+  readonly #budget: ReplyBudget
 
   constructor(host: AdmissionHost, options: AdmissionOptions) {
     this.#host = host
@@ -63,12 +74,17 @@ export class Admission {
     this.#ecc = options.keyPair && new EccServerHandshake(host.crypto, options.keyPair)
     this.#allowGuests = options.allowGuests
     this.#rejectLeakedKeys = options.rejectLeakedKeys
-    this.#sources = new SourceTable(options.maxPending)
+    this.#known = new SourceTable(options.maxKnown)
+    this.#strangers = new SourceTable(options.maxPending)
+    this.#budget = new ReplyBudget(options.limits, host.counters, {
+      known: options.maxKnown,
+      strangers: options.maxPending,
+    })
   }
 
   /** Number of per-address records without a session. */
   get pendingCount(): number {
-    return this.#sources.size
+    return this.#known.size + this.#strangers.size
   }
 
   /**
@@ -90,7 +106,7 @@ export class Admission {
       case 'psk-client-info':
         return this.#onPskClientInfo(from, key, message)
       case 'ecc-client-info':
-        return this.#onEccClientInfo(from, key, message)
+        return this.#onEccClientInfo(now, from, key, message, session !== undefined)
       default:
         this.#host.counters.unexpected++
         return undefined
@@ -99,7 +115,13 @@ export class Admission {
 
   /** A session was established for `key`: a fresh server nonce next time; quiet periods end (PROTOCOL.md §5.4). */
   forget(key: string): void {
-    this.#sources.delete(key)
+    this.#known.delete(key)
+    this.#strangers.delete(key)
+  }
+
+  /** The session of `key` ended: its address keeps priority for `limits.knownFor`. */
+  sessionEnded(now: number, key: string): void {
+    this.#budget.sessionEnded(now, key)
   }
 
   /** A secure frame from an address without a session: opcode 4, at most once per quiet period. */
@@ -107,11 +129,13 @@ export class Admission {
     const counters = this.#host.counters
     counters.unexpected++
     counters.bytesInUnauthenticated += size
-    const source = this.#sources.touch(key)
-    if (now < source.unrecognizedQuietUntil) {
+    const known = this.#budget.isKnown(now, key, false)
+    if (now < (this.#peek(key)?.unrecognizedQuietUntil ?? Number.NEGATIVE_INFINITY)) {
       counters.rateLimited++
       return
     }
+    if (!this.#budget.allow(now, from, key, known, true, 0)) return
+    const source = this.#touch(key, known)
     source.unrecognizedQuietUntil = now + UNRECOGNIZED_QUIET
     this.#host.transmitUnauthenticated(from, UNRECOGNIZED)
   }
@@ -125,6 +149,7 @@ export class Admission {
       counters.rateLimited++
       return
     }
+    if (!this.#budget.allow(now, session.address, session.key, true, true, 0)) return
     // PROTOCOL.md §8.5: 5 s of quiet for a client idle 100 s; otherwise at most one per second.
     session.quietUntil =
       now +
@@ -144,13 +169,15 @@ export class Admission {
       counters.unexpected++ // "already connected" (PROTOCOL.md §5.1 step 1)
       return
     }
+    const known = this.#budget.isKnown(now, key, session !== undefined)
     if (request.suite === CipherSuiteId.Psk) {
       const psk = this.#clients.psk(request.clientId)
       if (psk === undefined) {
-        this.#invalidClientId(now, from, key, request)
+        this.#invalidClientId(now, from, key, request, known)
         return
       }
-      const source = this.#sources.touch(key)
+      if (!this.#budget.allow(now, from, key, known, true, 0)) return
+      const source = this.#touch(key, known)
       source.serverNonce ??= crypto.random(32)
       this.#host.transmitUnauthenticated(from, this.#psk.answer(psk, source.serverNonce, request))
       return
@@ -161,6 +188,12 @@ export class Admission {
       return
     }
     const registered = this.#clients.publicKey(request.clientId)
+    if (registered === undefined && !this.#allowGuests) {
+      this.#invalidClientId(now, from, key, request, known)
+      return
+    }
+    // A registered client costs the secret-key check and the box; a guest the box.
+    if (!this.#budget.allow(now, from, key, known, true, registered === undefined ? 1 : 2)) return
     if (registered !== undefined && ecc.leaksSecretKey(request, registered)) {
       this.#host.emit({
         type: 'security:leaked-secret-key',
@@ -169,39 +202,30 @@ export class Admission {
       })
       if (this.#rejectLeakedKeys) return
     }
-    if (registered === undefined && !this.#allowGuests) {
-      this.#invalidClientId(now, from, key, request)
-      return
-    }
-    const source = this.#sources.touch(key)
-    if (registered === undefined) {
-      // Guest: the first key seen from an address is bound to it (PROTOCOL.md §6.3).
-      if (source.guestKey !== undefined && !crypto.equal(source.guestKey, request.publicKey)) {
-        counters.unexpected++
-        return
-      }
-      source.guestKey ??= Uint8Array.from(request.publicKey)
-    }
+    const source = this.#touch(key, known)
+    // Guest (PROTOCOL.md §6.3): the key is bound to the address only by a handshake that opens under it.
+    if (registered === undefined) rememberGuestKey(source, request.publicKey, crypto)
     source.serverNonce ??= crypto.random(32)
-    const answer = ecc.answer(registered ?? source.guestKey!, source.serverNonce, request)
+    const answer = ecc.answer(registered ?? request.publicKey, source.serverNonce, request)
     if (isRefusal(answer)) counters[answer.refused]++
     else this.#host.transmitUnauthenticated(from, answer)
   }
 
-  #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest): void {
+  #invalidClientId(now: number, from: PeerAddress, key: string, request: NonceRequest, known: boolean): void {
     this.#host.emit(rejection(from, request.clientId, 'unknown-client'))
-    const source = this.#sources.touch(key)
-    if (now < source.invalidIdQuietUntil) {
+    if (now < (this.#peek(key)?.invalidIdQuietUntil ?? Number.NEGATIVE_INFINITY)) {
       this.#host.counters.rateLimited++
       return
     }
+    if (!this.#budget.allow(now, from, key, known, true, 0)) return
+    const source = this.#touch(key, known)
     // Unlike the reference, this quiet period withholds replies only; a live session keeps working.
     source.invalidIdQuietUntil = now + INVALID_CLIENT_QUIET
     this.#host.transmitUnauthenticated(from, invalidClientId(request.challenge))
   }
 
   #onPskClientInfo(from: PeerAddress, key: string, info: PskClientInfo): SessionKeys | undefined {
-    const serverNonce = this.#sources.peek(key)?.serverNonce
+    const serverNonce = this.#peek(key)?.serverNonce
     if (serverNonce === undefined) {
       this.#host.counters.stale++
       return undefined
@@ -215,24 +239,46 @@ export class Admission {
     return this.#accepted(from, info.clientId, this.#psk.accept(psk, serverNonce, info))
   }
 
-  #onEccClientInfo(from: PeerAddress, key: string, info: EccClientInfo): SessionKeys | undefined {
-    const source = this.#sources.peek(key)
+  #onEccClientInfo(
+    now: number,
+    from: PeerAddress,
+    key: string,
+    info: EccClientInfo,
+    live: boolean,
+  ): SessionKeys | undefined {
+    const source = this.#peek(key)
     if (source?.serverNonce === undefined || this.#ecc === undefined) {
       this.#host.counters.stale++
       return undefined
     }
     const registered = this.#clients.publicKey(info.clientId)
-    const publicKey = registered ?? (this.#allowGuests ? source.guestKey : undefined)
-    if (publicKey === undefined) {
+    const candidates = registered !== undefined ? [registered] : this.#allowGuests ? source.guestKeys : []
+    if (candidates.length === 0) {
       this.#host.counters.unexpected++
       this.#host.emit(rejection(from, info.clientId, 'unknown-client'))
       return undefined
     }
-    return this.#accepted(
-      from,
-      info.clientId,
-      this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info),
-    )
+    const known = this.#budget.isKnown(now, key, live)
+    if (!this.#budget.allow(now, from, key, known, false, candidates.length)) return undefined
+    let keys: SessionKeys | Refusal = { refused: 'forged' }
+    for (const publicKey of candidates) {
+      keys = this.#ecc.accept(publicKey, registered === undefined, source.serverNonce, info)
+      if (!isRefusal(keys) || keys.refused !== 'forged') break
+    }
+    return this.#accepted(from, info.clientId, keys)
+  }
+
+  /** The record of `key`, in whichever table holds it. */
+  #peek(key: string): SourceRecord | undefined {
+    return this.#known.peek(key) ?? this.#strangers.peek(key)
+  }
+
+  /** The record of `key` in the table of its class, created if needed. */
+  #touch(key: string, known: boolean): SourceRecord {
+    const moved = known ? this.#strangers.peek(key) : this.#known.peek(key)
+    const record = (known ? this.#known : this.#strangers).touch(key, moved)
+    if (moved !== undefined) (known ? this.#strangers : this.#known).delete(key)
+    return record
   }
 
   /** The keys of a verified client info; a refusal is counted, and a forged one reported as a rejected handshake. */
@@ -242,4 +288,11 @@ export class Admission {
     if (keys.refused === 'forged') this.#host.emit(rejection(from, clientId, 'wrong-key'))
     return undefined
   }
+}
+
+/** Keeps `publicKey` among the record's guest keys, newest first, at most {@link GUEST_CANDIDATES}. */
+function rememberGuestKey(source: SourceRecord, publicKey: Uint8Array, crypto: PavillionCrypto): void {
+  const keys = source.guestKeys.filter((k) => !crypto.equal(k, publicKey))
+  keys.unshift(Uint8Array.from(publicKey))
+  source.guestKeys = keys.slice(0, GUEST_CANDIDATES)
 }

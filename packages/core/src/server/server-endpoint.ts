@@ -13,10 +13,10 @@ import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import { Admission } from './admission.ts'
 import {
-  DEFAULT_SERVER_LIMITS,
   DEFAULT_SESSION_TIMEOUT,
   type ServerEndpointOptions,
   type ServerLimits,
+  serverLimitsOf,
 } from './server-options.ts'
 import { Session, sameBytes, sessionsOf } from './session.ts'
 
@@ -56,6 +56,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   readonly #wallClockOffset: number
   readonly #sendCounterStart: () => bigint
   readonly #sessions = new Map<string, Session>()
+  #guests = 0
   #nextId = 1
   #started = false
 
@@ -64,7 +65,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#announce = options.announce
     this.#status = options.status
     this.#sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT
-    this.#limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits }
+    this.#limits = serverLimitsOf(options.limits)
     this.#rttOptions = { ...DEFAULT_RTT_OPTIONS, ...options.rtt }
     this.#wallClockOffset = options.wallClockOffset ?? 0
     const [low, high] = SERVER_COUNTER_RANGE
@@ -82,6 +83,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       allowGuests: options.allowGuests ?? false,
       rejectLeakedKeys: options.leakedKeyPolicy === 'reject',
       maxPending: this.#limits.maxPending,
+      maxKnown: this.#limits.maxSessions,
+      limits: this.#limits,
     })
   }
 
@@ -95,7 +98,10 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     return this.#sessions.size
   }
 
-  /** Number of per-address records without a session (bounded by `limits.maxPending`). */
+  /**
+   * Number of per-address records without a session: at most `limits.maxPending` for addresses
+   * without a recent session, plus at most `limits.maxSessions` for those with one.
+   */
   get pendingCount(): number {
     return this.#admission.pendingCount
   }
@@ -185,8 +191,6 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   }
 
   #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
-    this.#admission.forget(key)
-    this.counters.handshakes++
     let session = this.#sessions.get(key)
     if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
       // Sends in flight to this client stay sealed under its previous key and will be reported
@@ -194,27 +198,47 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       session.rekey(keys, now)
     } else {
       if (session !== undefined) this.#closeSession(session, 'replaced')
-      if (this.#sessions.size >= this.#limits.maxSessions) this.#evictOne(now)
+      if (!this.#makeRoom(now, keys.guest)) {
+        this.counters.refusedGuests++ // the client retries; a registered client may leave room
+        return
+      }
       session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
       this.#sessions.set(key, session)
+      if (keys.guest) this.#guests++
       this.timers.set('session', key, now + this.#sessionTimeout)
       this.emit({ type: 'session:opened', client: session.info })
     }
+    this.#admission.forget(key)
+    this.counters.handshakes++
     this.transmit(from, sessionAccepted(keys.sessionId))
   }
 
-  /** Makes room: the longest-idle session goes (idle past the timeout first, by construction). */
-  #evictOne(now: number): void {
-    let victim: Session | undefined
+  /**
+   * Makes room for one more session, false when a guest cannot have it. A guest past its quota
+   * evicts the longest-idle guest; a full table first loses a session idle past the timeout,
+   * then the longest-idle guest, and only for a registered client the longest-idle registered one.
+   */
+  #makeRoom(now: number, guest: boolean): boolean {
+    const guestsFull = guest && this.#guests >= this.#limits.maxGuestSessions
+    if (!guestsFull && this.#sessions.size < this.#limits.maxSessions) return true
+    let oldest: Session | undefined
+    let oldestGuest: Session | undefined
     for (const session of this.#sessions.values()) {
-      if (victim === undefined || session.lastValidAt < victim.lastValidAt) victim = session
+      if (oldest === undefined || session.lastValidAt < oldest.lastValidAt) oldest = session
+      if (session.info.guest && (oldestGuest === undefined || session.lastValidAt < oldestGuest.lastValidAt))
+        oldestGuest = session
     }
-    if (victim !== undefined)
-      this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
+    const timedOut = oldest !== undefined && now - oldest.lastValidAt > this.#sessionTimeout
+    const victim = timedOut && !guestsFull ? oldest : (oldestGuest ?? (guest ? undefined : oldest))
+    if (victim === undefined) return false
+    this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
+    return true
   }
 
   #closeSession(session: Session, reason: CloseReason): void {
+    if (session.info.guest) this.#guests--
     this.#sessions.delete(session.key)
+    this.#admission.sessionEnded(session.lastValidAt, session.key)
     this.timers.clear('session', session.key)
     this.tracker.forgetSequence(session.key)
     this.emit({ type: 'session:closed', client: session.info, reason })

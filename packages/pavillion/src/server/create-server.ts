@@ -13,7 +13,12 @@ import { advertiseServer } from './advertise-server.ts'
 import { clientRegistryOf } from './client-registry-of.ts'
 import { serveConfig } from './config-functions.ts'
 import { PavillionServer } from './pavillion-server.ts'
-import { DEFAULT_RESERVED, type PavillionServerOptions, planServerSockets } from './server-options.ts'
+import {
+  DEFAULT_RESERVED,
+  limitsOf,
+  type PavillionServerOptions,
+  planServerSockets,
+} from './server-options.ts'
 
 /**
  * Starts a Pavillion server with RPC and pub/sub attached: binds its sockets
@@ -39,6 +44,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
   const { signal } = options
   signal?.throwIfAborted()
   const sockets = planServerSockets(options)
+  const limits = limitsOf(options)
   const { registry, hasEcc } = clientRegistryOf(options.clients)
   const fileOptions = filesOf(options.files)
   const crypto = await sharedCrypto()
@@ -64,7 +70,7 @@ export async function createServer(options: PavillionServerOptions = {}): Promis
     ...(options.allowGuests === undefined ? {} : { allowGuests: options.allowGuests }),
     ...(announce === undefined ? {} : { announce }),
     ...(options.status === undefined ? {} : { status: statusProvider(options.status) }),
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(limits === undefined ? {} : { limits }),
     ...(options.sessionTimeout === undefined ? {} : { sessionTimeout: options.sessionTimeout }),
   })
   let stopFiles = () => {}

@@ -6,6 +6,7 @@ import {
   DEFAULT_PORT,
   isMulticast,
   type ServerLimits,
+  serverLimitsOf,
 } from '@pavillion/core'
 import type { KeyPair, PresharedKey, SecretKey } from '@pavillion/crypto'
 import type { ServerPubSubOptions } from '@pavillion/pubsub'
@@ -89,8 +90,17 @@ export interface PavillionServerOptions extends AbortOptions {
   readonly config?: boolean
   /** Bounds of the registers layer (registers, observers per register and per session, shortest observation). */
   readonly registers?: Omit<RegistersServerOptions, 'runtime'>
-  /** Engine bounds (sessions, pending handshakes, sends in flight). */
+  /**
+   * Engine bounds: sessions (`maxGuestSessions`, default a quarter of `maxSessions`), pending
+   * handshakes, sends in flight, and the rate limits of replies to unauthenticated datagrams
+   * (`repliesPerSource`, `repliesPerSecond`, `x25519Cost`, `knownFor`); see docs/LIMITS.md.
+   */
   readonly limits?: Partial<ServerLimits>
+  /**
+   * Share of one core that X25519 work for datagrams that did not authenticate (ECC nonce requests
+   * and client infos, from anyone) may take, in (0, 1]. Default 0.25. Same as `limits.handshakeCpuShare`.
+   */
+  readonly handshakeCpuShare?: number
   /** Close a client's session after this long without a packet, ms. Default 300 000. */
   readonly sessionTimeout?: number
   /** Called for every datagram in and out (size, counter, kind; never key material). */
@@ -100,6 +110,27 @@ export interface PavillionServerOptions extends AbortOptions {
    * rejections, security warnings, non-fatal errors), at `info` and above unless `{ logger, level }`.
    */
   readonly log?: LogOption
+}
+
+/**
+ * The engine limits of validated options: `limits` with `handshakeCpuShare` folded in, checked
+ * before any socket is bound.
+ * @throws TypeError / RangeError naming the option; PavillionError `ERR_INVALID_ARGUMENT` for a
+ *   rate, share or cost in `limits` that is not a positive number
+ */
+export function limitsOf(options: PavillionServerOptions): Partial<ServerLimits> | undefined {
+  const share = options.handshakeCpuShare
+  if (options.limits !== undefined) serverLimitsOf(options.limits)
+  if (share === undefined) return options.limits
+  if (typeof share !== 'number')
+    throw new TypeError(`"handshakeCpuShare" expected a number, got ${typeof share}`)
+  if (!(share > 0 && share <= 1))
+    throw new RangeError(
+      `"handshakeCpuShare" expected a share of one core in (0, 1], e.g. 0.25, got ${share}`,
+    )
+  if (options.limits?.handshakeCpuShare !== undefined)
+    throw new TypeError('give "handshakeCpuShare" or "limits.handshakeCpuShare", not both')
+  return { ...options.limits, handshakeCpuShare: share }
 }
 
 /** Reserved functions a server answers unless told otherwise. */

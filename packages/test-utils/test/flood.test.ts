@@ -1,0 +1,122 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { createSocket, type Socket } from 'node:dgram'
+import { fileURLToPath } from 'node:url'
+import { Client, type EndpointStats } from '@pavillion/core'
+import { loadCrypto, parsePsk, toHex } from '@pavillion/crypto'
+import { RpcClient } from '@pavillion/rpc'
+import { nodeRuntime } from '@pavillion/transport-node'
+import { loopbackClientTransport } from '@pavillion/transport-node/testing'
+import { encodeSetup } from '@pavillion/wire'
+import { afterEach, describe, expect, it } from 'vitest'
+
+// A flood of ECC nonce requests over real UDP (loopback, bounded) against a server in its own
+// process, so that its CPU time is its own: the X25519 budget (handshakeCpuShare, 0.25 of a core by
+// default) holds it down while a client's calls go on.
+
+const SOURCES = 128
+const REQUESTS = 100_000
+/** Requests per 10 ms tick: 10 000 per second, so the flood lasts about 10 s. */
+const PER_TICK = 100
+
+let child: ChildProcess | undefined
+const sockets: Socket[] = []
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close()
+  if (child?.connected) child.send('stop')
+  child = undefined
+})
+
+interface CpuReport {
+  readonly cpu: NodeJS.CpuUsage
+  readonly stats: EndpointStats
+}
+
+function ask(process: ChildProcess): Promise<CpuReport> {
+  return new Promise((resolve) => {
+    process.once('message', (m) => resolve(m as CpuReport))
+    process.send('cpu')
+  })
+}
+
+describe('flood over real UDP', () => {
+  it('100 000 ECC nonce requests from 128 sources: 400 calls all succeed, the server process stays within its CPU share', async () => {
+    const crypto = await loadCrypto()
+    const clientId = new TextEncoder().encode('flood-client-001')
+    const psk = crypto.random(32)
+    const script = fileURLToPath(new URL('./support/flood-server.mjs', import.meta.url))
+    // execArgv: []: the child runs the built packages, not vitest's source condition.
+    const server = fork(script, [toHex(clientId), toHex(psk)], { stdio: 'inherit', execArgv: [] })
+    child = server
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      server.once('message', (m) => resolve(m as { port: number }))
+      server.once('exit', (code) => reject(new Error(`the server process exited (${code})`)))
+    })
+    const destination = { address: '127.0.0.1', port }
+    const transport = await loopbackClientTransport(destination)
+    const client = new Client({
+      transport,
+      runtime: nodeRuntime(),
+      crypto,
+      destination,
+      credentials: { type: 'psk', clientId, psk: parsePsk(psk) },
+    })
+    const rpc = new RpcClient(client)
+    await client.waitForServer({ timeout: 10_000 })
+    for (let i = 0; i < SOURCES; i++) {
+      const socket = createSocket('udp4')
+      await new Promise<void>((resolve) => socket.bind(0, `127.0.2.${i + 1}`, resolve))
+      sockets.push(socket)
+    }
+    const keys = Array.from({ length: 16 }, () => crypto.generateKeyPair().publicKey)
+    const requests = keys.map((publicKey) =>
+      encodeSetup({
+        type: 'nonce-request',
+        suite: 2,
+        clientId: crypto.random(16),
+        challenge: crypto.random(16),
+        sessionId: crypto.random(16),
+        publicKey,
+      }),
+    )
+    const before = await ask(server)
+    const startedAt = performance.now()
+    let sent = 0
+    const flood = (async () => {
+      while (sent < REQUESTS) {
+        for (let j = 0; j < PER_TICK && sent < REQUESTS; j++, sent++)
+          sockets[sent % SOURCES]!.send(requests[sent % requests.length]!, port, '127.0.0.1')
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    })()
+    let succeeded = 0
+    let i = 0
+    const calls = (async () => {
+      for (; i < 400; i++) {
+        const args = new TextEncoder().encode(`call ${i}`)
+        const answer = await rpc.call(401, args, { timeout: 5000 })
+        if (new TextDecoder().decode(answer) === `call ${i}`) succeeded++
+        // Spread the calls over the flood (about 10 s).
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    })()
+    await Promise.all([flood, calls])
+    const after = await ask(server)
+    const wall = performance.now() - startedAt
+    const cpu = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000
+    const share = cpu / wall
+    const s = after.stats
+    console.info(
+      `real UDP flood: ${sent} ECC nonce requests in ${Math.round(wall)} ms; ${succeeded}/400 calls; server CPU ` +
+        `${Math.round(cpu)} ms = ${(share * 100).toFixed(1)} % of a core; X25519 ${s.x25519 - before.stats.x25519}; ` +
+        `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn}`,
+    )
+    expect(succeeded).toBe(400)
+    // The X25519 work is held to 1250 operations per second (0.25 of a core at 0.2 ms); the rest of the
+    // server's CPU reads and refuses datagrams. Generous margin for a loaded machine.
+    expect(s.x25519 - before.stats.x25519).toBeLessThanOrEqual(1250 * (wall / 1000) + 1000)
+    expect(share).toBeLessThan(0.25 + 0.35)
+    rpc.close()
+    await client.close()
+    await transport.close()
+  }, 120_000)
+})
