@@ -15,8 +15,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 const SOURCES = 128
 const REQUESTS = 100_000
-/** Requests per 10 ms tick: 10 000 per second, so the flood lasts about 10 s. */
-const PER_TICK = 100
+/**
+ * Requests per 10 ms tick: 5 000 per second, four times the X25519 budget, so the flood lasts about
+ * 20 s. (At 10 000 per second a machine loaded by the rest of the suite starved the server process
+ * until its socket buffer overflowed and the kernel dropped the client's calls with the flood; what no
+ * budget in user space can prevent. The 100 000-request burst at full speed is the SimWorld test's.)
+ */
+const PER_TICK = 50
 
 let child: ChildProcess | undefined
 const sockets: Socket[] = []
@@ -93,10 +98,10 @@ describe('flood over real UDP', () => {
     const calls = (async () => {
       for (; i < 400; i++) {
         const args = new TextEncoder().encode(`call ${i}`)
-        const answer = await rpc.call(401, args, { timeout: 5000 })
+        const answer = await rpc.call(401, args, { timeout: 10_000 })
         if (new TextDecoder().decode(answer) === `call ${i}`) succeeded++
-        // Spread the calls over the flood (about 10 s).
-        await new Promise((resolve) => setTimeout(resolve, 20))
+        // Spread the calls over the flood (about 20 s).
+        await new Promise((resolve) => setTimeout(resolve, 40))
       }
     })()
     await Promise.all([flood, calls])
@@ -111,6 +116,7 @@ describe('flood over real UDP', () => {
         `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn}`,
     )
     expect(succeeded).toBe(400)
+    expect(s.refusedCpu + s.refusedGlobal, 'the flood went past the budgets').toBeGreaterThan(0)
     // The X25519 work is held to 1250 operations per second (0.25 of a core at 0.2 ms); the rest of the
     // server's CPU reads and refuses datagrams. Generous margin for a loaded machine.
     expect(s.x25519 - before.stats.x25519).toBeLessThanOrEqual(1250 * (wall / 1000) + 1000)
