@@ -61,14 +61,16 @@ export function openObservation(ctx: ObservationContext, plan: ObservationPlan):
     }
     observation.push({ register, server: packet.sender, value, bytes: message.value.slice() })
   }
-  const request = (wait: number) =>
+  // A renewal keeps trying for the whole request timeout, not only until the grant runs out: a grant that
+  // expired meanwhile is granted again by the renewal, which also resends the current value.
+  const request = () =>
     ctx.status(register, plaintext, `observing register ${register}`, {
-      timeout: wait,
+      timeout,
       signal: stopRequests.signal,
     })
   const renewLater = () => {
     cancelRenewal = ctx.runtime.setTimer(ctx.host.now() + durationMs / 2, () => {
-      request(durationMs / 2).then(renewLater, (error: unknown) => {
+      request().then(renewLater, (error: unknown) => {
         if (!stopRequests.signal.aborted) observation.fail(error)
       })
     })
@@ -79,7 +81,7 @@ export function openObservation(ctx: ObservationContext, plan: ObservationPlan):
     start: async () => {
       type ??= await ctx.describe(register, { timeout, ...(signal === undefined ? {} : { signal }) })
       unlisten = ctx.listen(register, onNotification)
-      await request(timeout)
+      await request()
       renewLater()
     },
     stop: () => {

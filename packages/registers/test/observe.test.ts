@@ -193,4 +193,25 @@ describe('observe', () => {
       process.off('warning', onWarning)
     }
   })
+
+  it('a renewal lost for longer than the grant does not end the observation: it is retried, and the latest value arrives', async () => {
+    const { registers: server } = registersServer(world, SERVER)
+    const level = server.declare({ register: 15, name: 'level', datatype: 'u8' })
+    const { registers: client } = registersClient(world, SERVER, { retryInterval: 50, timeout: 5000 })
+    const { seen, done } = collect(client.observe(15, { durationMs: 400, type: 'u8' }))
+    await world.run(50)
+    expect(seen.map((u) => u.value)).toEqual([0])
+    // Nothing reaches the server for 700 ms: the renewal (due at 200 ms) is lost again and again, and the
+    // grant runs out at 400 ms, so the change below is not notified.
+    const restore = world.net.impair({ to: SERVER }, { loss: 1 })
+    await world.run(300)
+    level.set(9)
+    await world.run(400)
+    restore()
+    await world.run(200)
+    // (the retried renewals that got through each resent the value, as renewals do)
+    expect(new Set(seen.map((u) => u.value))).toEqual(new Set([0, 9]))
+    expect(seen.at(-1)?.value).toBe(9)
+    expect(await Promise.race([done, 'still open'])).toBe('still open')
+  })
 })
