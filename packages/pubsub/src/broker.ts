@@ -26,19 +26,28 @@ export class Broker {
   readonly #server: ServerFacade
   readonly #limiter: InFlightLimiter
   readonly #stats: BrokerStats
+  readonly #wants: (key: string, target: string) => boolean
 
-  constructor(server: ServerFacade, limiter: InFlightLimiter, stats: BrokerStats) {
+  /** `wants` says whether a client is to be sent a target (subscription filtering). */
+  constructor(
+    server: ServerFacade,
+    limiter: InFlightLimiter,
+    stats: BrokerStats,
+    wants: (key: string, target: string) => boolean,
+  ) {
     this.#server = server
     this.#limiter = limiter
     this.#stats = stats
+    this.#wants = wants
   }
 
-  /** Re-publishes `message` to every client but its sender. Never throws. */
+  /** Re-publishes `message` to every client but its sender (and those not listening to its target). Never throws. */
   forward(message: Message<ClientInfo>): void {
     const others = this.#server
       .sessions()
       .filter((client) => client.key !== message.sender.key)
       .map((client) => client.key)
+      .filter((key) => this.#wants(key, message.target))
     if (others.length === 0) return
     // Re-encoding what was just decoded gives the received bytes back: it cannot fail.
     const plaintext = encodeApp({

@@ -1,5 +1,5 @@
 import type { AbortOptions, OpcodeEvent, ServerInfo } from '@pavillion/core'
-import { AppOpcode, CoreTarget, type DeviceStatus, decodeAppPayload } from '@pavillion/wire'
+import { AppOpcode, CoreTarget, type DeviceStatus, decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ClientFacade } from './facades.ts'
 import { InFlightLimiter } from './in-flight.ts'
@@ -10,8 +10,9 @@ import {
   DEFAULT_MAX_TARGETS,
   DEFAULT_STREAM_BUFFER,
   SUBSCRIBER_EXPIRY,
+  TOPIC_TIMEOUT,
 } from './limits.ts'
-import { encodePublication, type Message } from './message.ts'
+import { ALL_TARGETS, encodePublication, type Message } from './message.ts'
 import { type PublishOptions, positiveInteger, timeoutOf } from './options.ts'
 import { PubSubBase, type PubSubEventMap } from './pubsub-base.ts'
 import { type ExpectedPeers, type PublishReport, sentReport } from './report.ts'
@@ -69,6 +70,11 @@ const EXPECTATIONS: readonly ExpectedPeers[] = ['subscribers', 'connected', 'any
  * Pub/sub for a client: publishes to its server(s) — one server, or every
  * server of a multicast group — and receives what servers publish.
  *
+ * It tells each server the targets it listens to (opcode 13 when a server
+ * connects and on each first listener of a target, 14 on the last one; a
+ * wildcard listener says `'*'`), acknowledged by our servers, which then send
+ * it only those targets. Reference servers ignore both opcodes.
+ *
  * @example
  * ```ts
  * const ps = new ClientPubSub(client)
@@ -108,6 +114,7 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
       throw error
     }
     this.onClose(client.on('server:disconnected', ({ server }) => this.#forget(server)))
+    this.onClose(client.on('server:connected', ({ server }) => this.#declareTo(server.key)))
     this.onClose(
       client.on('server:status', ({ server, status }) => this.events.emit('status', { server, status })),
     )
@@ -234,11 +241,41 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
     }
   }
 
-  protected override targetAdded(): void {
-    // Clients do not announce their listeners (opcode 13 is server → client).
+  protected override targetAdded(target: string): void {
+    this.#declare(target, true)
   }
 
-  protected override targetRemoved(): void {}
+  protected override targetRemoved(target: string): void {
+    this.#declare(target, false)
+  }
+
+  /** A server connected: it learns every target this client listens to (listening to none, it says nothing and is sent everything). */
+  #declareTo(serverKey: string): void {
+    for (const target of this.listenedTargets()) this.#declare(target, true, [serverKey])
+  }
+
+  /**
+   * Says (13) or unsays (14) `target` to the connected servers (or `servers`),
+   * acknowledged and retransmitted until `TOPIC_TIMEOUT`; the outcome is not
+   * awaited (a reference server never acknowledges). If it cannot be sent
+   * (the engine's queues are full) the client asks for every target instead.
+   */
+  #declare(target: string, listening: boolean, servers?: readonly string[]): void {
+    if (this.closed) return
+    const to = servers ?? this.#client.servers().map((server) => server.key)
+    if (to.length === 0) return
+    const plaintext = encodeApp({ type: listening ? 'subscribe' : 'unsubscribe', target })
+    try {
+      const { done } = this.#client.sendTracked(plaintext, { servers: to, timeout: TOPIC_TIMEOUT })
+      done.catch(() => {})
+    } catch {
+      try {
+        this.#client.send(encodeApp({ type: 'subscribe', target: ALL_TARGETS }))
+      } catch {
+        // Closing.
+      }
+    }
+  }
 
   protected override beforeClose(): void {}
 

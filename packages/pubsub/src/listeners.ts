@@ -5,9 +5,9 @@ export type Handler<M> = (message: M) => void
 
 /** What a registry tells its owner. */
 export interface ListenerHooks {
-  /** The first listener of `target` was added (never called for the wildcard). */
+  /** The first listener of `target` was added (`'*'`: the first wildcard listener). */
   onFirst(target: string): void
-  /** The last listener of `target` was removed (never called for the wildcard). */
+  /** The last listener of `target` was removed (`'*'`: the last wildcard listener). */
   onLast(target: string): void
 }
 
@@ -36,6 +36,11 @@ export class Listeners<M> {
     return [...this.#byTarget.keys()]
   }
 
+  /** True while at least one listener takes every target. */
+  get wildcard(): boolean {
+    return this.#wildcard.size > 0
+  }
+
   /**
    * Adds a listener of `target` (`'*'`: every target); returns its remover (idempotent).
    * @throws RangeError when `maxTargets` targets already have listeners
@@ -44,8 +49,9 @@ export class Listeners<M> {
     const entry: Entry<M> = { handler }
     if (target === ALL_TARGETS) {
       this.#wildcard.add(entry)
+      if (this.#wildcard.size === 1) this.#hooks.onFirst(ALL_TARGETS)
       return () => {
-        this.#wildcard.delete(entry)
+        if (this.#wildcard.delete(entry) && this.#wildcard.size === 0) this.#hooks.onLast(ALL_TARGETS)
       }
     }
     let entries = this.#byTarget.get(target)

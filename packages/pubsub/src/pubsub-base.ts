@@ -97,8 +97,9 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
 
   /**
    * Calls `handler` for every message of `target` (`'*'`: every target) until
-   * the returned function is called or `signal` aborts. On a server, the
-   * first listener of a target announces it to every client (opcode 13).
+   * the returned function is called or `signal` aborts. The first listener
+   * of a target announces it (opcode 13): a server to its clients, a client
+   * to its servers (which then send it only the targets it listens to).
    * A handler that throws does not stop the others: its error goes to the
    * `error` event, or — with no `error` listener — to the endpoint's `error`
    * event; a promise it returns is watched the same way.
@@ -237,9 +238,11 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
     void this.close()
   }
 
-  /** Targets with local listeners (the wildcard excluded). */
+  /** Targets with local listeners, and `'*'` last while a listener takes every target. */
   protected listenedTargets(): string[] {
-    return this.#listeners.targets()
+    const targets = this.#listeners.targets()
+    if (this.#listeners.wildcard) targets.push(ALL_TARGETS)
+    return targets
   }
 
   /** Registers what `close()` undoes (an opcode handler, an endpoint listener). */

@@ -1,10 +1,12 @@
-import type { AbortOptions, ClientInfo } from '@pavillion/core'
-import { AppOpcode, CoreTarget, encodeApp, isFullTag, type TagBody } from '@pavillion/wire'
+import type { AbortOptions, ClientInfo, OpcodeEvent } from '@pavillion/core'
+import { AppOpcode, CoreTarget, decodeAppPayload, encodeApp, isFullTag, type TagBody } from '@pavillion/wire'
 import { Broker, type BrokerStats } from './broker.ts'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ServerFacade } from './facades.ts'
 import { InFlightLimiter } from './in-flight.ts'
+import { SessionInterests } from './interests.ts'
 import {
+  ANNOUNCE_SETTLE_TIME,
   DEFAULT_MAX_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_TAGS,
   DEFAULT_MAX_TARGETS,
@@ -22,7 +24,7 @@ import { TagClock } from './tag-clock.ts'
 export interface ServerPubSubOptions {
   /** Re-publish every client's messages to the other clients (PROTOCOL.md §10.4). Default false. */
   readonly broker?: boolean
-  /** Distinct targets with local listeners (each is announced to every new session). Default 1024. */
+  /** Distinct targets with local listeners; also the targets remembered per client session that subscribes (opcode 13). Default 1024. */
   readonly maxTargets?: number
   /** Reliable publishes in flight per client; more are refused with a BackpressureError. Default 256. */
   readonly maxInFlightPerPeer?: number
@@ -39,12 +41,24 @@ export interface ServerPublishOptions extends PublishOptions {
 }
 
 /** Counters of a server's pub/sub object. */
-export interface ServerPubSubStats extends PubSubStats, BrokerStats {}
+export interface ServerPubSubStats extends PubSubStats, BrokerStats {
+  /** Copies not sent (publishes and brokered messages) because the client said it does not listen to the target. */
+  filtered: number
+}
 
 /**
  * Pub/sub for a server: receives what clients publish, publishes to its
  * clients (all, or chosen ones), announces the targets it listens to
  * (opcodes 13/14), and optionally brokers client messages to the other clients.
+ *
+ * Subscription filtering: a client that says which targets it listens to
+ * (opcodes 13/14, as `ClientPubSub` does) is sent only those; a client that
+ * never said anything (a reference client) is sent everything. Opcode 13 goes
+ * to reference clients only when this server subscribes to a target, and
+ * never to a session younger than `ANNOUNCE_SETTLE_TIME` (a reference client
+ * may still re-key then, and would wait for acknowledgements from its old key
+ * for 240 s); opcode 14, which reference clients take for a subscribe, goes
+ * only to clients that spoke 13/14 themselves.
  *
  * @example
  * ```ts
@@ -61,9 +75,13 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
   /** Writability of the tags this server declared, oldest first; bounded like `#tags`. */
   readonly #declared = new Map<string, boolean>()
   readonly #maxTags: number
+  readonly #interests: SessionInterests
+  /** When each session opened (server clock), for the announcement settle time. */
+  readonly #openedAt = new Map<string, number>()
+  #filtered = 0
 
   /**
-   * Attaches to `server`: takes its opcodes 1 and 3 (one pub/sub object per server).
+   * Attaches to `server`: takes its opcodes 1, 3, 13 and 14 (one pub/sub object per server).
    * @throws Error when another object already handles one of them; RangeError for an invalid option
    */
   constructor(server: ServerFacade, options: ServerPubSubOptions = {}) {
@@ -76,16 +94,31 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
     this.#server = server
     this.#maxTags = positiveInteger('maxTags', options.maxTags ?? DEFAULT_MAX_TAGS)
     this.#tags = new TagClock(this.#maxTags)
-    this.#broker = options.broker === true ? new Broker(server, limiter, this.#brokerStats) : undefined
+    this.#interests = new SessionInterests(
+      positiveInteger('maxTargets', options.maxTargets ?? DEFAULT_MAX_TARGETS),
+    )
+    this.#broker =
+      options.broker === true
+        ? new Broker(server, limiter, this.#brokerStats, (key, target) => this.#wants(key, target))
+        : undefined
     const forward = this.#broker && ((message: Message<ClientInfo>) => this.#broker?.forward(message))
     try {
       this.onClose(server.handle(AppOpcode.Reliable, (event) => this.receive(event, forward)))
       this.onClose(server.handle(AppOpcode.Unreliable, (event) => this.receive(event, forward)))
+      const topic = { duplicates: true }
+      this.onClose(server.handle(AppOpcode.Subscribe, (event) => this.#onTopic(event, true), topic))
+      this.onClose(server.handle(AppOpcode.Unsubscribe, (event) => this.#onTopic(event, false), topic))
     } catch (error) {
       this.close()
       throw error
     }
-    this.onClose(server.on('session:opened', ({ client }) => this.#announceAll(client.key)))
+    this.onClose(server.on('session:opened', ({ client }) => this.#openedAt.set(client.key, server.now())))
+    this.onClose(
+      server.on('session:closed', ({ client }) => {
+        this.#openedAt.delete(client.key)
+        this.#interests.drop(client.key)
+      }),
+    )
     const onEndpointClosed = () => this.close()
     if (server.signal.aborted) this.close()
     else {
@@ -96,7 +129,8 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
 
   /**
    * Publishes to clients: every client in session, or those `options.to`
-   * selects. Each client gets its own sealed copy. Reliable (default): each
+   * selects — except clients that said they do not listen to `target`
+   * (counted in `stats().filtered`). Each client gets its own sealed copy. Reliable (default): each
    * copy is retransmitted with that client's RTT until it acknowledges or the
    * timeout; resolves with the report (`partial` when some clients did not
    * acknowledge). Unreliable: resolves once sent, `recipients` naming the clients.
@@ -119,7 +153,9 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
     const { signal } = options
     const refused = this.refusal(signal)
     if (refused !== undefined) return refused
-    const to = selectClients(this.#server.sessions(), options.to).map((client) => client.key)
+    const to = selectClients(this.#server.sessions(), options.to)
+      .map((client) => client.key)
+      .filter((key) => this.#wants(key, target))
     const base = { target, name, expected: 'connected' } as const
     if (!reliable) {
       try {
@@ -204,34 +240,63 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
 
   /** A snapshot of the counters, broker mode's included. */
   override stats(): ServerPubSubStats {
-    return { ...super.stats(), ...this.#brokerStats }
+    return { ...super.stats(), ...this.#brokerStats, filtered: this.#filtered }
   }
 
   protected override targetAdded(target: string): void {
-    if (!isLocalTarget(target)) this.#announce(encodeApp({ type: 'subscribe', target }))
+    if (isLocalTarget(target)) return
+    const settled = this.#server.now() - ANNOUNCE_SETTLE_TIME
+    const to = this.#server
+      .sessions()
+      .map((client) => client.key)
+      .filter((key) => this.#interests.declared(key) || (this.#openedAt.get(key) ?? settled) <= settled)
+    this.#announce(encodeApp({ type: 'subscribe', target }), to)
   }
 
   protected override targetRemoved(target: string): void {
-    if (!isLocalTarget(target) && !this.closed) this.#announce(encodeApp({ type: 'unsubscribe', target }))
+    if (isLocalTarget(target) || this.closed) return
+    const to = this.#server
+      .sessions()
+      .map((client) => client.key)
+      .filter((key) => this.#interests.declared(key))
+    this.#announce(encodeApp({ type: 'unsubscribe', target }), to)
   }
 
   protected override beforeClose(): void {
     for (const target of this.listenedTargets()) this.targetRemoved(target)
   }
 
-  /** Tells every client (or one) about a target; unreliable, like the reference (PROTOCOL.md §7.6). */
-  #announce(plaintext: Uint8Array, to?: string): void {
+  /** Tells some clients about a target; unreliable, like the reference (PROTOCOL.md §7.6). */
+  #announce(plaintext: Uint8Array, to: readonly string[]): void {
+    if (to.length === 0) return
     try {
-      this.#server.send(plaintext, to === undefined ? {} : { to: [to] })
+      this.#server.send(plaintext, { to })
     } catch {
       // Closing: nobody left to tell.
     }
   }
 
-  /** A new session learns every target this server listens to (the reference tells only existing sessions). */
-  #announceAll(key: string): void {
+  #wants(key: string, target: string): boolean {
+    if (this.#interests.wants(key, target)) return true
+    this.#filtered++
+    return false
+  }
+
+  /**
+   * A client says it listens (13) or no longer listens (14) to a target: it
+   * is acknowledged (our clients send these tracked; a duplicate is
+   * acknowledged again), applied, and a client speaking for the first time
+   * learns every target this server listens to (it is one of ours: no re-key race).
+   */
+  #onTopic(event: OpcodeEvent<ClientInfo>, listening: boolean): void {
+    if (this.closed) return
+    const key = event.sender.key
+    this.#announce(encodeApp({ type: 'ack', counter: event.counter }), [key])
+    const message = decodeAppPayload(event.opcode, event.payload)
+    if (message.type !== 'subscribe' && message.type !== 'unsubscribe') return
+    if (this.#interests.apply(key, message.target, listening, event.counter) !== 'first') return
     for (const target of this.listenedTargets()) {
-      if (!isLocalTarget(target)) this.#announce(encodeApp({ type: 'subscribe', target }), key)
+      if (!isLocalTarget(target)) this.#announce(encodeApp({ type: 'subscribe', target }), [key])
     }
   }
 

@@ -27,6 +27,9 @@ async function pair() {
 describe('messages(): async iterable with a bounded buffer', () => {
   it('yields messages in order; break removes the listener (the server unannounces)', async () => {
     const { serverPs, clientPs } = await pair()
+    // A client that listens to something has said so (opcode 13): it is one of ours, told opcode 14.
+    clientPs.subscribe('inbox', () => {})
+    await world.run(5)
     const seen: string[] = []
     const stream = serverPs.messages('T')
     const publishes = ['a', 'b', 'c'].map((body) => clientPs.publish('T', 'n', text(body)))

@@ -20,6 +20,9 @@ async function group(seed = 1) {
   const connect = async () => {
     const client = world.client(GROUP)
     const clientPs = world.track(new ClientPubSub(client))
+    // Listening to something, the client says so when it connects (opcode 13), and each server
+    // answers with its own targets: it is one of ours, safe to tell at once (no re-key race).
+    clientPs.subscribe('inbox', () => {})
     const changes: string[] = []
     const record = (kind: string) => (e: ClientPubSubEventMap['subscribed']) =>
       changes.push(`${kind} ${e.target} ${e.server.key}`)

@@ -60,6 +60,11 @@ beforeEach(async () => {
   serverPs.subscribeAll((m) => atServer.push(m))
   clientPs.subscribeAll((m) => atClient.push(m))
   await world.run(10)
+  // The client said it takes every target (13 '*') and the server acknowledged it.
+  expect(fromClient).toEqual(['0d2a'])
+  expect(fromServer).toHaveLength(1)
+  fromClient.length = 0
+  fromServer.length = 0
 })
 afterEach(async () => {
   await world.close()
