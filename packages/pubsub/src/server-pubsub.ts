@@ -120,7 +120,7 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
     const refused = this.refusal(signal)
     if (refused !== undefined) return refused
     const to = selectClients(this.#server.sessions(), options.to).map((client) => client.key)
-    const base = { target, name, expected: 'connected' } as const
+    const base = { target, name, expected: 'all' } as const
     if (!reliable) {
       try {
         return Promise.resolve(sentReport(base, this.#server.send(plaintext, { to })))
