@@ -76,7 +76,7 @@ export function emptyReport<P>(base: ReportBase): PublishReport<P> {
 }
 
 /** Converts the engine's delivery report into a publish report. */
-export function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
+function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
   const { acked, missing } = delivery
   const outcome = acked.length === 0 ? 'unacknowledged' : missing.length === 0 ? 'acknowledged' : 'partial'
   // Spelled out rather than spread: this runs once per publish.
