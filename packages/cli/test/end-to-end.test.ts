@@ -253,7 +253,10 @@ describe('bad input exits 2 with one line that says what to do', () => {
     [['call', '127.0.0.1:1', '70000'], /: FN expected an integer 0–65535/],
     [['call', '127.0.0.1:1', '0', 'x', '--stdin'], /not both/],
     [['pub', '127.0.0.1:1', 't'], /missing NAME/],
-    [['pub', '127.0.0.1:1', 't', 'n', '--expect', 'all'], /--expect expected subscribers, connected, any/],
+    [
+      ['pub', '127.0.0.1:1', 't', 'n', '--expect', 'connected'],
+      /--expect expected subscribers, all, any, got "connected"/,
+    ],
     [['sub', '127.0.0.1:1'], /missing ADDR or TARGET/],
     [['serve', '--port', '0'], /nobody could connect/],
     [

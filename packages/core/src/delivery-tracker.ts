@@ -3,14 +3,20 @@ import type { DeliveryReport, OpcodeEvent } from './events.ts'
 import { SequenceMap } from './sequence-map.ts'
 import type { PeerAddress } from './transport.ts'
 
-/** Whose acknowledgement completes a tracked send. */
+/**
+ * Whose acknowledgement completes a tracked send: the one `expect`
+ * vocabulary of every layer (pub/sub adds `subscribers`, a narrowing of `all`).
+ */
 export type Expectation =
   /** The first acknowledgement from anyone. */
   | 'any'
-  /** One from every target. */
+  /** One from every peer it was sent to (a client naming no servers awaits every connected one, those connecting meanwhile too). */
   | 'all'
   /** Keep collecting until the deadline (e.g. an RPC call to every server of a group). */
   | 'until-deadline'
+
+/** Every `Expectation`, for checking what a JavaScript caller passed. */
+export const EXPECTATIONS: readonly Expectation[] = ['any', 'all', 'until-deadline']
 
 /** One peer a tracked packet is meant for, and the exact bytes it gets on retransmission. */
 export interface DeliveryTarget<P> {

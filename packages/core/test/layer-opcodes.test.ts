@@ -137,4 +137,17 @@ describe('opcodes owned by layers', () => {
     // Opcode 1 is the engine's envelope but its content a layer's.
     expect(() => server.handle(AppOpcode.Reliable, () => {})).not.toThrow()
   })
+
+  it("refuses an expect word that is no Expectation (a JavaScript caller's), naming the words", async () => {
+    world = await World.create()
+    const server = world.server(SERVER)
+    const client = world.client(SERVER)
+    const refused = expect.objectContaining({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: '"expect" expected one of any, all, until-deadline, got "connected"',
+    })
+    const options = { expect: 'connected' as 'all' }
+    expect(() => client.sendTracked(Uint8Array.of(OURS), options)).toThrow(refused)
+    expect(() => server.sendTracked(Uint8Array.of(OURS), options)).toThrow(refused)
+  })
 })

@@ -1,4 +1,4 @@
-import type { AbortOptions, OpcodeEvent, ServerInfo } from '@pavillion/core'
+import { type AbortOptions, type OpcodeEvent, PavillionError, type ServerInfo } from '@pavillion/core'
 import { AppOpcode, CoreTarget, type DeviceStatus, decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ClientFacade } from './facades.ts'
@@ -41,9 +41,10 @@ export interface ClientPublishOptions extends PublishOptions {
    * Whose acknowledgement a reliable publish waits for. `subscribers`
    * (default): the known subscribers of the target that are connected — or,
    * when none is known, every connected server (`report.expected` then says
-   * `connected`); `connected`: every connected server (servers that connect
-   * meanwhile are awaited too); `any`: the first acknowledgement from
-   * anyone, like the reference's wildcard.
+   * `all`); `all`: every connected server (servers that connect meanwhile
+   * are awaited too); `any`: the first acknowledgement from anyone, like the
+   * reference's wildcard. Another value (e.g. `connected`, `all`'s old
+   * name) is refused with `ERR_INVALID_ARGUMENT`.
    */
   readonly expect?: ExpectedPeers
 }
@@ -64,7 +65,7 @@ export interface ClientPubSubEventMap extends PubSubEventMap {
 
 /** The limiter key of "the destination" while no server is connected. */
 const DESTINATION = ''
-const EXPECTATIONS: readonly ExpectedPeers[] = ['subscribers', 'connected', 'any']
+const EXPECTATIONS: readonly ExpectedPeers[] = ['subscribers', 'all', 'any']
 
 /**
  * Pub/sub for a client: publishes to its server(s) — one server, or every
@@ -138,7 +139,8 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
    * timeout), `BackpressureError` (a server has `maxInFlightPerPeer` publishes
    * in flight, or the engine's queues are full), `ClosedError`, or
    * `signal.reason` on abort.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws TypeError / RangeError synchronously for invalid arguments;
+   * PavillionError `ERR_INVALID_ARGUMENT` for an `expect` that is no `ExpectedPeers`
    */
   publish(
     target: string,
@@ -150,7 +152,10 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
     const timeout = timeoutOf(options.timeout)
     const expect = options.expect ?? 'subscribers'
     if (!EXPECTATIONS.includes(expect)) {
-      throw new RangeError(`"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${String(expect)}`)
+      throw new PavillionError(
+        'ERR_INVALID_ARGUMENT',
+        `"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${JSON.stringify(expect)}`,
+      )
     }
     const plaintext = encodePublication(reliable, target, name, payload)
     const { signal } = options
@@ -163,7 +168,7 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
       } catch (error) {
         return Promise.reject(error)
       }
-      return Promise.resolve(sentReport({ target, name, expected: 'connected' }, connected))
+      return Promise.resolve(sentReport({ target, name, expected: 'all' }, connected))
     }
     let expected = expect
     let servers: string[] | undefined
@@ -174,7 +179,7 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
         .map((server) => server.key)
       if (servers.length === 0) {
         servers = undefined
-        expected = 'connected'
+        expected = 'all'
       }
     }
     const keys = servers ?? connected.map((server) => server.key)

@@ -1,13 +1,14 @@
-import { ClosedError, type DeliveryReport } from '@pavillion/core'
+import { ClosedError, type DeliveryReport, type Expectation } from '@pavillion/core'
 import { NoAcknowledgementError } from './errors.ts'
 
 /**
- * Which peers a reliable publish waits for: `subscribers`, the known
- * subscribers of its target (a client only; see `ClientPubSub.publish`);
- * `connected`, every peer it was sent to; `any`, the first acknowledgement
- * from anyone (the reference's wildcard).
+ * Which peers a reliable publish waits for, in the engine's `expect` words
+ * (core's `Expectation`): `all`, every peer it was sent to; `any`, the first
+ * acknowledgement from anyone (the reference's wildcard); and pub/sub's own
+ * `subscribers`, `all` narrowed to the known subscribers of its target (a
+ * client only; see `ClientPubSub.publish`).
  */
-export type ExpectedPeers = 'subscribers' | 'connected' | 'any'
+export type ExpectedPeers = 'subscribers' | Extract<Expectation, 'all' | 'any'>
 
 /** What a publish did: who acknowledged it, and which expected peers did not. */
 export interface PublishReport<P> {
@@ -75,7 +76,7 @@ export function emptyReport<P>(base: ReportBase): PublishReport<P> {
 }
 
 /** Converts the engine's delivery report into a publish report. */
-export function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
+function reportOf<P>(base: ReportBase, delivery: DeliveryReport<P>): PublishReport<P> {
   const { acked, missing } = delivery
   const outcome = acked.length === 0 ? 'unacknowledged' : missing.length === 0 ? 'acknowledged' : 'partial'
   // Spelled out rather than spread: this runs once per publish.

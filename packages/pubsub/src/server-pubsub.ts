@@ -156,7 +156,7 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
     const to = selectClients(this.#server.sessions(), options.to)
       .map((client) => client.key)
       .filter((key) => this.#wants(key, target))
-    const base = { target, name, expected: 'connected' } as const
+    const base = { target, name, expected: 'all' } as const
     if (!reliable) {
       try {
         return Promise.resolve(sentReport(base, this.#server.send(plaintext, { to })))

@@ -28,7 +28,7 @@ describe('publish: how it settles', () => {
     expect(error).toBeInstanceOf(NoAcknowledgementError)
     expect(error).toBeInstanceOf(PavillionError)
     expect(error.code).toBe('ERR_NO_ACKNOWLEDGEMENT')
-    expect(error.report).toMatchObject({ outcome: 'unacknowledged', acked: [], expected: 'connected' })
+    expect(error.report).toMatchObject({ outcome: 'unacknowledged', acked: [], expected: 'all' })
     expect(error.report.missing.map((s) => s.key)).toEqual([client.servers()[0]!.key])
     expect(error.report.transmissions).toBeGreaterThan(1)
   })
@@ -104,9 +104,17 @@ describe('publish: arguments', () => {
     expect(() => clientPs.publish('t', 'n', 'text' as unknown as Uint8Array)).toThrow(TypeError)
     expect(() => clientPs.publish('t', 'n', text(''), { timeout: -1 })).toThrow(RangeError)
     expect(() => clientPs.publish('t', 'n', text(''), { timeout: Number.NaN })).toThrow(RangeError)
-    expect(() => clientPs.publish('t', 'n', text(''), { expect: 'most' as 'any' })).toThrow(RangeError)
+    expect(() => clientPs.publish('t', 'n', text(''), { expect: 'most' as 'any' })).toThrow(PavillionError)
     expect(() => clientPs.publish('t', 'n', new Uint8Array(5000))).toThrow(RangeError)
     expect(() => serverPs.publish('t', 'n', text(''), { to: [42 as unknown as string] })).toThrow(TypeError)
+  })
+
+  it("an old expect word (a JavaScript caller's 'connected') is refused naming the words", async () => {
+    const { clientPs } = await pair()
+    const publish = () => clientPs.publish('t', 'n', text(''), { expect: 'connected' as 'all' })
+    expect(publish).toThrow(PavillionError)
+    expect(publish).toThrow(/"expect" expected one of subscribers, all, any, got "connected"/)
+    expect(() => publish()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }))
   })
 
   it('options of the pub/sub objects are checked', () => {

@@ -123,7 +123,7 @@ describe('who a client publish waits for', () => {
     const published = clientPs.publish('y', 'n', text('1'))
     await world.run(10)
     const report = await published
-    expect(report.expected).toBe('connected')
+    expect(report.expected).toBe('all')
     expect(report.outcome).toBe('acknowledged')
     expect(keys(report.acked)).toEqual([keyOf(S1), keyOf(S2)])
     expect(keys(clientPs.subscribers('y'))).toEqual([keyOf(S1), keyOf(S2)])

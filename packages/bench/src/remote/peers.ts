@@ -159,7 +159,7 @@ export async function echo(rpc: RpcClient, args: Uint8Array): Promise<void> {
 
 /** One reliable publish that `servers` servers must acknowledge. */
 export async function publish(pubsub: ClientPubSub, payload: Uint8Array, servers: number): Promise<void> {
-  const report = await pubsub.publish(TOPIC, 'm', payload, { timeout: 5000, expect: 'connected' })
+  const report = await pubsub.publish(TOPIC, 'm', payload, { timeout: 5000, expect: 'all' })
   if (report.outcome !== 'acknowledged' || report.acked.length !== servers) {
     throw new Error(`publish ${report.outcome}, ${report.acked.length} of ${servers} acknowledged`)
   }

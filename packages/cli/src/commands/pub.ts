@@ -28,7 +28,7 @@ const FLAGS = {
   stdin: { type: 'boolean' },
 } as const
 
-const EXPECTATIONS = ['subscribers', 'connected', 'any'] as const
+const EXPECTATIONS = ['subscribers', 'all', 'any'] as const
 /** Default publish timeout, ms. */
 const PUBLISH_TIMEOUT = 5000
 /** Default wait for the other members of a group after the first answered, ms. */

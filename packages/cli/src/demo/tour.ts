@@ -210,7 +210,7 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
 
     await step('Publish reliably to the group', async () => {
       const report = await pskClient.publish('lights', 'kitchen', 'on', {
-        expect: 'connected',
+        expect: 'all',
         timeout: STEP_TIMEOUT,
         signal,
       })

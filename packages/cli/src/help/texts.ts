@@ -113,7 +113,7 @@ acknowledged (an --unreliable publish succeeds once sent).
 ${ADDRESS}
   --unreliable          fire and forget (no acknowledgement)
   --count N             publish N times, one after the other (default 1)
-  --expect WHO          subscribers (default), connected or any
+  --expect WHO          subscribers (default), all or any
   --wait MS             for a group: after the first server answers, wait MS for
                         the others before publishing (default 250)
   --timeout MS          wait at most MS for acknowledgements (default 5000)

@@ -5,7 +5,7 @@ import type { ClientEvent, ServerInfo } from '../events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { Transport } from '../transport.ts'
 import { Facade, type FacadeEventMap, type TrackedSend } from './facade.ts'
-import { type TrackedSendOptions, timeoutOf } from './options.ts'
+import { expectationOf, type TrackedSendOptions, timeoutOf } from './options.ts'
 
 type EventOf<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>
 
@@ -131,7 +131,7 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
     const { signal, servers, answeredBy, owner } = options
     signal?.throwIfAborted()
     const timeout = timeoutOf(options)
-    const expect = options.expect ?? 'all'
+    const expect = expectationOf(options)
     return this.track(signal, (now, token) => {
       const track = { deadline: now + timeout, expect, servers, answeredBy, token, owner }
       return this.endpoint.send(now, { plaintext, track }) as number

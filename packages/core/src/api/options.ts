@@ -1,4 +1,5 @@
-import type { Expectation } from '../delivery-tracker.ts'
+import { EXPECTATIONS, type Expectation } from '../delivery-tracker.ts'
+import { PavillionError } from '../errors.ts'
 
 /** Options every async operation takes. */
 export interface AbortOptions {
@@ -36,4 +37,19 @@ export function timeoutOf(options: TrackedSendOptions | undefined): number {
     throw new RangeError(`"timeout" expected a finite number of ms ≥ 0, got ${String(timeout)}`)
   }
   return timeout
+}
+
+/**
+ * Checks an `expect` option (default `all`).
+ * @throws PavillionError `ERR_INVALID_ARGUMENT` naming the valid words for any other value
+ */
+export function expectationOf(options: TrackedSendOptions | undefined): Expectation {
+  const expect = options?.expect ?? 'all'
+  if (!EXPECTATIONS.includes(expect)) {
+    throw new PavillionError(
+      'ERR_INVALID_ARGUMENT',
+      `"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${JSON.stringify(expect)}`,
+    )
+  }
+  return expect
 }

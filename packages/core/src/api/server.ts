@@ -5,7 +5,7 @@ import type { ServerEndpointOptions } from '../server/server-options.ts'
 import type { Transport } from '../transport.ts'
 import { Facade, type FacadeEventMap, type TrackedSend } from './facade.ts'
 import type { TrackedSendOptions } from './options.ts'
-import { timeoutOf } from './options.ts'
+import { expectationOf, timeoutOf } from './options.ts'
 
 type EventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>
 
@@ -86,7 +86,7 @@ export class Server extends Facade<ServerEvent, ServerEventMap, ClientInfo> {
     const { signal, to, answeredBy, owner } = options
     signal?.throwIfAborted()
     const timeout = timeoutOf(options)
-    const expect = options.expect ?? 'all'
+    const expect = expectationOf(options)
     let recipients: readonly ClientInfo[] = []
     const tracked = this.track(signal, (now, token) => {
       const track = { deadline: now + timeout, expect, answeredBy, token, owner }

@@ -13,7 +13,7 @@ export const MOSQUITTO = ['mosquitto', '/usr/sbin/mosquitto'].find(
 export const skipWithoutMosquitto = MOSQUITTO === undefined && process.env.CI !== 'true'
 
 /** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -89,7 +89,7 @@ export class Mosquitto {
   /** Starts a broker on a free loopback port. */
   static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
     if (MOSQUITTO === undefined) throw new Error('mosquitto is not installed: apt-get install -y mosquitto')
-    const broker = new Mosquitto(await freePort(), options)
+    const broker = new Mosquitto(await freeTcpPort(), options)
     await broker.#spawn()
     return broker
   }
