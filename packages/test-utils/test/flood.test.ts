@@ -14,14 +14,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 // default) holds it down while a client's calls go on.
 
 const SOURCES = 128
-const REQUESTS = 100_000
+const REQUESTS = 20_000
 /**
- * Requests per 10 ms tick: 5 000 per second, four times the X25519 budget, so the flood lasts about
- * 20 s. (At 10 000 per second a machine loaded by the rest of the suite starved the server process
- * until its socket buffer overflowed and the kernel dropped the client's calls with the flood; what no
- * budget in user space can prevent. The 100 000-request burst at full speed is the SimWorld test's.)
+ * Requests per 10 ms tick: 2 000 per second for 10 s, twice what the X25519 budget grants unknown
+ * addresses. This test shares loopback and both cores with the whole suite: at 10 000 and at 5 000 a
+ * second the starved server's socket overflowed, the kernel dropped the client's calls with the flood
+ * (no budget in user space can prevent that), and other tests' mDNS went missing. The 100 000-request
+ * burst is the SimWorld test's (core/test/reply-limits.test.ts).
  */
-const PER_TICK = 50
+const PER_TICK = 20
 
 let child: ChildProcess | undefined
 const sockets: Socket[] = []
@@ -44,7 +45,7 @@ function ask(process: ChildProcess): Promise<CpuReport> {
 }
 
 describe('flood over real UDP', () => {
-  it('100 000 ECC nonce requests from 128 sources: 400 calls all succeed, the server process stays within its CPU share', async () => {
+  it('20 000 ECC nonce requests from 128 sources: 400 calls all succeed, the server process stays within its CPU share', async () => {
     const crypto = await loadCrypto()
     const clientId = new TextEncoder().encode('flood-client-001')
     const psk = crypto.random(32)
@@ -100,8 +101,8 @@ describe('flood over real UDP', () => {
         const args = new TextEncoder().encode(`call ${i}`)
         const answer = await rpc.call(401, args, { timeout: 10_000 })
         if (new TextDecoder().decode(answer) === `call ${i}`) succeeded++
-        // Spread the calls over the flood (about 20 s).
-        await new Promise((resolve) => setTimeout(resolve, 40))
+        // Spread the calls over the flood (about 10 s).
+        await new Promise((resolve) => setTimeout(resolve, 20))
       }
     })()
     await Promise.all([flood, calls])
@@ -120,7 +121,7 @@ describe('flood over real UDP', () => {
     // The X25519 work is held to 1250 operations per second (0.25 of a core at 0.2 ms); the rest of the
     // server's CPU reads and refuses datagrams. Generous margin for a loaded machine.
     expect(s.x25519 - before.stats.x25519).toBeLessThanOrEqual(1250 * (wall / 1000) + 1000)
-    expect(share).toBeLessThan(0.25 + 0.35)
+    expect(share).toBeLessThan(0.25 + 0.25)
     rpc.close()
     await client.close()
     await transport.close()
