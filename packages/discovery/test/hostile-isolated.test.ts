@@ -1,26 +1,13 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
+import { nestedNamespaceProblem } from './support/nested-namespace.ts'
 
 // hostile.test.ts multicasts thousands of fake Pavillion records. Run where other tests browse, it
 // fills their tables; so it runs here, in a network namespace nested in the test's own, in a vitest
 // of its own, and this test reports its verdict.
 
-/** Why a nested namespace cannot be made here, or undefined. */
-function unavailable(): string | undefined {
-  const namespace = notInPrivateNamespace()
-  if (namespace !== undefined) return namespace
-  if (process.getuid?.() !== 0) return 'a nested network namespace needs root'
-  try {
-    execFileSync('sh', ['-c', 'command -v unshare && command -v ip'], { stdio: 'ignore' })
-  } catch {
-    return 'unshare or ip is missing'
-  }
-  return undefined
-}
-
-const skip = unavailable()
+const skip = nestedNamespaceProblem()
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo src 127.0.0.1'
 

@@ -1,25 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
+import { nestedNamespaceProblem } from './support/nested-namespace.ts'
 
-/** Why the IPv6 test cannot run here, or undefined. */
-function unavailable(): string | undefined {
-  const namespace = notInPrivateNamespace()
-  if (namespace !== undefined) return namespace
-  if (process.getuid?.() !== 0) return 'a nested network namespace with a veth pair needs root'
-  try {
-    execFileSync('sh', ['-c', 'command -v unshare && command -v ip && command -v sysctl'], {
-      stdio: 'ignore',
-    })
-  } catch {
-    return 'unshare, ip or sysctl is missing'
-  }
-  return undefined
-}
-
-const skip = unavailable()
+const skip = nestedNamespaceProblem(['unshare', 'ip', 'sysctl'])
 const script = fileURLToPath(new URL('./support/ipv6-netns.sh', import.meta.url))
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 

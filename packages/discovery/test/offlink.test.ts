@@ -1,22 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
+import { nestedNamespaceProblem } from './support/nested-namespace.ts'
 
-/** Why the off-link test cannot run here, or undefined. */
-function unavailable(): string | undefined {
-  const namespace = notInPrivateNamespace()
-  if (namespace !== undefined) return namespace
-  if (process.getuid?.() !== 0) return 'a nested network namespace with a second address needs root'
-  try {
-    execFileSync('sh', ['-c', 'command -v unshare && command -v ip'], { stdio: 'ignore' })
-  } catch {
-    return 'unshare or ip is missing'
-  }
-  return undefined
-}
-
-const skip = unavailable()
+const skip = nestedNamespaceProblem()
 const script = fileURLToPath(new URL('./support/offlink-netns.sh', import.meta.url))
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 
