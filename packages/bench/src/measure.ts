@@ -63,14 +63,14 @@ export async function lanes(operations: readonly (() => Promise<unknown>)[], bud
 }
 
 /** Latency figures of a series of sequential operations, ms. */
-export interface Latencies {
+interface Latencies {
   readonly p50: number
   readonly p99: number
   readonly max: number
 }
 
 /** Runs `operation` `count` times one after the other and returns each one's latency, ms. */
-export async function timeEach(operation: () => Promise<unknown>, count: number): Promise<number[]> {
+async function timeEach(operation: () => Promise<unknown>, count: number): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i < count; i++) {
     const start = performance.now()
@@ -81,7 +81,7 @@ export async function timeEach(operation: () => Promise<unknown>, count: number)
 }
 
 /** p50, p99 and max of `times`. */
-export function summarize(times: readonly number[]): Latencies {
+function summarize(times: readonly number[]): Latencies {
   const sorted = [...times].sort((a, b) => a - b)
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN }

@@ -57,7 +57,7 @@ export function measuredRow(
 }
 
 /** The median of `values` (undefined when empty). */
-export function median(values: readonly number[]): number | undefined {
+function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined
   const sorted = [...values].sort((a, b) => a - b)
   const middle = sorted.length >> 1

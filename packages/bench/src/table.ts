@@ -1,7 +1,7 @@
 import type { Row } from './row.ts'
 
 /** A figure as the table shows it: thousands separated above 100, two decimals below. */
-export function figure(n: number | undefined): string {
+function figure(n: number | undefined): string {
   return n === undefined || Number.isNaN(n)
     ? ''
     : n >= 100

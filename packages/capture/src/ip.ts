@@ -28,7 +28,7 @@ function ipv4Text(bytes: Uint8Array): string {
 }
 
 /** An IPv6 address in RFC 5952 text: lower case, the longest run of zero groups as `::`. */
-export function ipv6Text(bytes: Uint8Array): string {
+function ipv6Text(bytes: Uint8Array): string {
   const groups: number[] = []
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0))
   let best = -1

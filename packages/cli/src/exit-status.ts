@@ -39,6 +39,6 @@ export function failureOf(error: unknown): Failure {
 }
 
 /** Collapses a message to one line. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }

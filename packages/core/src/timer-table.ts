@@ -4,7 +4,7 @@ import { SequenceMap } from './sequence-map.ts'
  * Every timer an endpoint arms: a fixed set of named slots, each armed at
  * most once per owner — a peer's key, a ticket, or `''` for the endpoint.
  */
-export const TIMER_SLOTS = [
+const TIMER_SLOTS = [
   /** Client: retry the start-up nonce request (owner `''`). */
   'handshake',
   /** Client: send an empty reliable message (owner `''`). */

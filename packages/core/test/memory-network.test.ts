@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryNetwork, type MemoryTransport, transportSuite } from '../src/testing/index.ts'
+import { MemoryNetwork, type MemoryTransport, SIM_GROUP, transportSuite } from '../src/testing/index.ts'
 import type { PeerAddress } from '../src/transport.ts'
 
 transportSuite({ describe, it, expect }, 'MemoryTransport', async () => {
@@ -140,7 +140,7 @@ describe('MemoryNetwork delivery', () => {
 })
 
 describe('MemoryNetwork multicast', () => {
-  const group = '239.255.28.12'
+  const group = SIM_GROUP.address
 
   function members(net: MemoryNetwork, count: number, multicastLoop = true): MemoryTransport[] {
     return Array.from({ length: count }, (_, i) => {
@@ -281,7 +281,7 @@ describe('MemoryNetwork impairments', () => {
 
   it('impairs each receiver of a group datagram separately', () => {
     const net = new MemoryNetwork()
-    const group = { address: '239.255.28.12', port: 1783 }
+    const group = SIM_GROUP
     const [m1, m2] = [1, 2].map((i) => net.createTransport({ address: `127.0.2.${i}`, port: 1783 }))
     for (const m of [m1!, m2!]) m.joinGroup(group.address)
     const boxes = [m1!, m2!].map(inbox)

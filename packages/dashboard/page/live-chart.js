@@ -16,7 +16,7 @@ const COLOURS = [
 ]
 
 /** The most points a chart keeps (older ones scroll out). */
-export const MAX_POINTS = 300
+const MAX_POINTS = 300
 
 export class LiveChart {
   /**

@@ -17,7 +17,7 @@ export function ago(at, now = Date.now()) {
 }
 
 /** Bytes as the server sent them ({ text, hex, length }): the text when printable, else hex. */
-export function bytesText(view) {
+function bytesText(view) {
   const shown = view.text !== null ? JSON.stringify(view.text) : `0x${view.hex}`
   return view.length > view.hex.length / 2 ? `${shown}… (${view.length} bytes)` : shown
 }

@@ -7,7 +7,7 @@ export interface BytesView {
 }
 
 /** The most bytes of one payload sent to the page (the rest is cut, and `length` says how many there were). */
-export const MAX_SHOWN_BYTES = 512
+const MAX_SHOWN_BYTES = 512
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 

@@ -1,20 +1,11 @@
-import { type Browser, browse, type DiscoveredServer } from 'pavillion/discovery'
+import { type Browser, browse, type DiscoveredServer, type ServerJson, serverJson } from 'pavillion/discovery'
 
 /** The most discovered servers the dashboard lists (and its browser tracks); past it the oldest `down` entry goes. */
 export const MAX_DISCOVERED = 64
 
-/** One server found by DNS-SD, as the page lists it. Only what it advertises: no secret, nothing checked. */
-export interface DiscoveredView {
-  /** The DNS-SD instance name (unique on the link). */
-  readonly instance: string
-  /** Its human name (TXT `name`). */
-  readonly name: string
-  readonly host: string
-  readonly addresses: readonly string[]
-  readonly port: number
-  readonly suites: readonly string[]
-  /** The advertised key fingerprint (32 hex), or null. */
-  readonly fingerprint: string | null
+/** One server found by DNS-SD, as the page lists it ({@link serverJson} and these). Only what it advertises: no secret, nothing checked. */
+export interface DiscoveredView extends ServerJson {
+  /** The multicast group it listens on (TXT `group`), or null. */
   readonly group: string | null
   /** `up` while its records live; `down` after its goodbye or their expiry. */
   readonly state: 'up' | 'down'
@@ -23,18 +14,7 @@ export interface DiscoveredView {
 }
 
 function viewOf(server: DiscoveredServer, state: 'up' | 'down'): DiscoveredView {
-  return {
-    instance: server.instance,
-    name: server.name,
-    host: server.host,
-    addresses: [...server.addresses],
-    port: server.port,
-    suites: [...server.suites],
-    fingerprint: server.fingerprint ?? null,
-    group: server.group ?? null,
-    state,
-    at: Date.now(),
-  }
+  return { ...serverJson(server), group: server.group ?? null, state, at: Date.now() }
 }
 
 /**

@@ -9,7 +9,7 @@ import type {
 import { type BytesView, viewOf } from './bytes-view.ts'
 
 /** The most peers of one node listed in a snapshot (the rest are counted in `more`). */
-export const MAX_PEERS_SHOWN = 256
+const MAX_PEERS_SHOWN = 256
 
 /** Status bytes as the page shows them. */
 export interface StatusView {

@@ -2,9 +2,9 @@ import type { CallAllResult, PublishReport } from 'pavillion'
 import { bytesFrom } from './bytes-view.ts'
 
 /** The longest text field the page may send (target, name, arguments, payload). */
-export const MAX_FIELD = 8192
+const MAX_FIELD = 8192
 /** The longest timeout the page may ask for, ms. */
-export const MAX_TIMEOUT = 30_000
+const MAX_TIMEOUT = 30_000
 
 /** A call the page asked for: `fn` on the servers of client node `node` (first answer, or every answer with `all`). */
 export interface CallCommand {

@@ -7,9 +7,9 @@ export const MAX_REGISTERS_PER_SERVER = 16
 /** The rate limit asked of each observation, ms: at most five values a second per register. */
 export const REGISTER_RATE_LIMIT_MS = 200
 /** How often the register lists are asked again (new registers, ended observations), ms. */
-export const REGISTER_REFRESH_MS = 10_000
+const REGISTER_REFRESH_MS = 10_000
 /** The most characters of a non-numeric value sent to the page. */
-export const MAX_VALUE_TEXT = 512
+const MAX_VALUE_TEXT = 512
 
 const NUMERIC: ReadonlySet<Datatype> = new Set(['u8', 'u16', 'u32', 'i32', 'f32', 'f64'])
 

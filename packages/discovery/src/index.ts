@@ -50,5 +50,6 @@ export {
 export type { LinkOptions } from './mdns-links.ts'
 export { RedirectTransport } from './redirect-transport.ts'
 export { isLocalName, type ResolveLocalOptions, resolveLocalName } from './resolve-local.ts'
+export { type ServerJson, serverJson } from './server-json.ts'
 export { decodeTxt, encodeTxt, fingerprintOf, type ServiceInfo, type SuiteName } from './service-info.ts'
 export { type DiscoveredServer, ServiceTable, type TableChange } from './service-table.ts'

@@ -33,7 +33,7 @@ export interface MdnsPacket {
 }
 
 /** Receives one decoded mDNS packet and where it came from. */
-export type PacketHandler = (packet: MdnsPacket, from: RemoteInfo) => void
+type PacketHandler = (packet: MdnsPacket, from: RemoteInfo) => void
 
 /** Options of {@link openLinks}. */
 export interface LinkOptions {
@@ -49,7 +49,7 @@ export interface LinkOptions {
 }
 
 /** Counters of the packets the links saw. */
-export interface LinkCounters {
+interface LinkCounters {
   received: number
   /** Packets from a source not on the link of any of our interfaces (RFC 6762 §11), dropped. */
   offLink: number

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { isIP } from 'node:net'
-import { MAX_TXT_STRING, PROTOCOL_VERSION } from './constants.ts'
+import { MAX_TXT_STRING } from './constants.ts'
 
 /** A cipher suite a server accepts, as its TXT record names it. */
 export type SuiteName = 'psk' | 'ecc'
@@ -82,9 +82,4 @@ export function decodeTxt(data: unknown, fallbackName: string): ServiceInfo | un
     ...(fingerprint !== undefined && FINGERPRINT.test(fingerprint) ? { fingerprint } : {}),
     ...(group !== undefined && isIP(group) !== 0 ? { group } : {}),
   }
-}
-
-/** The info a server advertises by default. */
-export function serviceInfo(init: Omit<ServiceInfo, 'version'> & { version?: string }): ServiceInfo {
-  return { ...init, version: init.version ?? PROTOCOL_VERSION }
 }

@@ -239,7 +239,7 @@ export class ServiceTable {
 }
 
 /** `<label>._pavillion._udp.local` → `<label>`, or undefined for any other name. */
-export function instanceLabelOf(name: unknown): string | undefined {
+function instanceLabelOf(name: unknown): string | undefined {
   if (typeof name !== 'string') return undefined
   const suffix = `.${SERVICE_TYPE}`
   if (name.length <= suffix.length || !name.toLowerCase().endsWith(suffix)) return undefined

@@ -1,4 +1,4 @@
-import { type Browser, browse, type DiscoveredServer } from 'pavillion/discovery'
+import { type Browser, browse, type DiscoveredServer, type ServerJson, serverJson } from 'pavillion/discovery'
 import type { MqttLink } from './mqtt-link.ts'
 import type { ResolvedOptions } from './options.ts'
 import { encodeLevel } from './topics.ts'
@@ -9,34 +9,15 @@ export const DISCOVERED_LEVEL = '$discovered'
 /** Services remembered `down` to publish again after a reconnection; older `down` entries are forgotten (their retained topic stays `down`). */
 const MAX_DOWN = 256
 
-/** What a `$discovered` topic carries (JSON). Untrusted: it says what the link advertised, not who answers. */
-export interface DiscoveredPayload {
+/** What a `$discovered` topic carries (JSON): its state, {@link serverJson}, and the protocol version. Untrusted: it says what the link advertised, not who answers. */
+export interface DiscoveredPayload extends ServerJson {
   readonly state: 'up' | 'down'
-  /** The DNS-SD instance label (unique on the link; also the last topic level). */
-  readonly instance: string
-  /** The human name from its TXT record. */
-  readonly name: string
-  readonly host: string
-  readonly addresses: readonly string[]
-  readonly port: number
-  readonly suites: readonly string[]
-  /** The first 16 bytes of the SHA-256 of its public key, hex; null when it offers no ECC key. */
-  readonly fingerprint: string | null
+  /** The protocol version it advertises (TXT `v`). */
   readonly version: string
 }
 
 function payloadOf(server: DiscoveredServer, state: 'up' | 'down'): DiscoveredPayload {
-  return {
-    state,
-    instance: server.instance,
-    name: server.name,
-    host: server.host,
-    addresses: server.addresses,
-    port: server.port,
-    suites: server.suites,
-    fingerprint: server.fingerprint ?? null,
-    version: server.version,
-  }
+  return { state, ...serverJson(server), version: server.version }
 }
 
 /**

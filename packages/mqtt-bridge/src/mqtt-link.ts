@@ -26,7 +26,7 @@ export interface IncomingPublish {
  * Handles one incoming publish and resolves with the PUBACK reason code to
  * send (QoS 1 and 2: the broker gets it only after this resolves).
  */
-export type PublishHandler = (message: IncomingPublish) => Promise<number>
+type PublishHandler = (message: IncomingPublish) => Promise<number>
 
 /** Counters of the MQTT connection. */
 export interface MqttLinkStats {

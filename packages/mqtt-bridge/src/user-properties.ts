@@ -22,12 +22,6 @@ export const PROP = {
   datatype: 'pavillion-datatype',
 } as const
 
-/** The first value of user property `name` of `packet`. */
-export function userProperty(packet: IPublishPacket, name: string): string | undefined {
-  const value = packet.properties?.userProperties?.[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
 /** True when `packet` carries bridge `id` in its via list. */
 export function crossed(packet: IPublishPacket, id: string): boolean {
   const via = packet.properties?.userProperties?.[PROP.via]

@@ -31,7 +31,7 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
  * Checks a `log` option and returns the function that logs what passes its level.
  * @throws TypeError for anything else than a function or `{ logger, level? }`
  */
-export function loggerOf(option: LogOption): (level: LogLevel, event: string, message: string) => void {
+function loggerOf(option: LogOption): (level: LogLevel, event: string, message: string) => void {
   const logger = typeof option === 'function' ? option : option?.logger
   const level = typeof option === 'function' ? 'info' : (option?.level ?? 'info')
   if (typeof logger !== 'function') throw new TypeError('"log" expected a function or { logger, level? }')

@@ -4,6 +4,7 @@ import { ClientPubSub, type Message, NoAcknowledgementError, ServerPubSub } from
 import {
   createUdpWorld,
   freePort,
+  GROUP,
   groupServer,
   handshakesSettled,
   pskClient,
@@ -88,7 +89,7 @@ describe('multicast group on the loopback interface', () => {
       new ServerPubSub(server).subscribe('x', (m) => inbox.push(m))
       return inbox
     })
-    const client = await pskClient(world, { address: '239.255.28.12', port }, 0, { announcePort })
+    const client = await pskClient(world, { address: GROUP, port }, 0, { announcePort })
     const clientPs = new ClientPubSub(client)
     expect(await waitUntil(() => client.servers().length === 2)).toBe(true)
     await handshakesSettled([client, ...servers])
@@ -126,7 +127,7 @@ describe('multicast group on the loopback interface', () => {
         serverPs[index] = new ServerPubSub(server)
         serverPs[index].subscribe('x', (m) => atServers[index]!.push(m))
       } else {
-        const client = await pskClient(world, { address: '239.255.28.12', port }, index, { announcePort })
+        const client = await pskClient(world, { address: GROUP, port }, index, { announcePort })
         clients[index] = client
         clientPs[index] = new ClientPubSub(client)
         clientPs[index].subscribe('y', (m) => atClients[index]!.push(m))

@@ -30,7 +30,7 @@ export function sampleMemory(gc: () => void): MemorySample {
 }
 
 /** Two turns of the event loop: libuv drops a closed UDP handle from its list one turn after close. */
-export async function settleLoop(): Promise<void> {
+async function settleLoop(): Promise<void> {
   for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve))
 }
 

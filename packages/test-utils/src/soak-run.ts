@@ -49,7 +49,7 @@ export interface SoakReport {
 }
 
 /** Default impairment of both directions. */
-export const SOAK_IMPAIRMENT: ProxyImpairment = { loss: 0.1, duplicate: 0.05, reorder: 0.05 }
+const SOAK_IMPAIRMENT: ProxyImpairment = { loss: 0.1, duplicate: 0.05, reorder: 0.05 }
 
 /** Most operations in flight at once; a tick that would exceed it starts nothing. */
 const MAX_PENDING = 64

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort, type LossyTransport, loopbackMulticastProblem, lossyTransport } from '../src/index.ts'
 import {
-  MATRIX_GROUP as GROUP,
+  freePort,
+  GROUP,
+  type LossyTransport,
+  loopbackMulticastProblem,
+  lossyTransport,
+} from '../src/index.ts'
+import {
   Ledger,
   makeKeys,
   RECORD_FN,

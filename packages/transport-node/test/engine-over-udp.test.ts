@@ -3,7 +3,7 @@ import { loadCrypto } from '@pavillion/crypto'
 import { decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, nodeRuntime } from '../src/index.ts'
-import { freePort } from '../src/testing/index.ts'
+import { freePort, GROUP } from '../src/testing/index.ts'
 
 const text = (value: string) => new TextEncoder().encode(value)
 const closables: { close(): Promise<void> }[] = []
@@ -113,14 +113,13 @@ describe('more key scenarios over real UDP', () => {
     const psk = crypto.generatePsk()
     const clients = new MemoryClientRegistry().addPsk(clientId, psk)
     const port = await freePort() // not a random one: two runs side by side must not share a group port
-    const group = '239.255.28.12'
     const servers = await Promise.all(
       [0, 1].map(async () => {
         const transport = await createUdpTransport({
           bind: { address: '0.0.0.0', port },
           reuseAddress: true,
           separateSendSocket: true,
-          multicast: { group, interface: '127.0.0.1' },
+          multicast: { group: GROUP, interface: '127.0.0.1' },
         })
         const server = new Server({ transport, runtime: nodeRuntime(), crypto, clients })
         closables.push(server)
@@ -134,7 +133,7 @@ describe('more key scenarios over real UDP', () => {
       }),
       runtime: nodeRuntime(),
       crypto,
-      destination: { address: group, port },
+      destination: { address: GROUP, port },
       credentials: { type: 'psk', clientId, psk },
     })
     closables.push(client)

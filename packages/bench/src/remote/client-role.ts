@@ -3,7 +3,7 @@ import type { RoleInstance } from '../scenario.ts'
 import { type BenchClient, type ClientParams, closeClients, echo, openClients, publish } from './peers.ts'
 
 /** What a measured operation is: an RPC echo or a reliable publish. */
-export type Operation = 'rpc' | 'publish'
+type Operation = 'rpc' | 'publish'
 
 /** Requests a Pavillion client process answers. */
 export type ClientRequest =

@@ -11,12 +11,12 @@ export const LOOPBACK = '127.0.0.1'
 /** SO_RCVBUF of every bench socket (the kernel caps it): hundreds of datagrams in flight overflow the default. */
 export const RECEIVE_BUFFER = 4 * 1024 * 1024
 /** The RPC function the bench servers echo. */
-export const ECHO = 401
+const ECHO = 401
 /** The topic the bench servers subscribe to. */
-export const TOPIC = 'bench'
+const TOPIC = 'bench'
 
 /** The 16-byte client ID of bench client `index`. */
-export function clientIdOf(index: number): Uint8Array {
+function clientIdOf(index: number): Uint8Array {
   return new TextEncoder().encode(`bench-${String(index).padStart(10, '0')}`)
 }
 

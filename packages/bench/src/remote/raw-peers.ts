@@ -44,7 +44,7 @@ export interface RawClientParams {
 }
 
 /** Requests a raw client answers. */
-export type RawRequest =
+type RawRequest =
   | { readonly kind: 'rate'; readonly size: number; readonly window: number; readonly budget: Budget }
   | { readonly kind: 'series'; readonly size: number; readonly count: number }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The dissector shipped in this package. */
-export const DISSECTOR = fileURLToPath(new URL('../../wireshark/pavillion.lua', import.meta.url))
+const DISSECTOR = fileURLToPath(new URL('../../wireshark/pavillion.lua', import.meta.url))
 
 /** A fresh, empty Wireshark configuration folder, so that no personal preference or plugin changes the output. */
 const home = mkdtempSync(join(tmpdir(), 'pavillion-tshark-'))

@@ -7,7 +7,7 @@ import { UsageError } from '../usage-error.ts'
 import { printHelp } from './help.ts'
 
 /** Where the benchmark runner is in a repository checkout, next to this package (src/ or dist/ alike). */
-export const BENCH_CLI = fileURLToPath(new URL('../../../bench/dist/cli.js', import.meta.url))
+const BENCH_CLI = fileURLToPath(new URL('../../../bench/dist/cli.js', import.meta.url))
 
 /**
  * `pavillion bench [ARGS...]`: runs `node --expose-gc packages/bench/dist/cli.js ARGS`

@@ -9,7 +9,7 @@ import { RuntimeFailure } from '../usage-error.ts'
 import { printHelp } from './help.ts'
 
 /** The whole demo must finish within this, ms (it normally takes well under a second). */
-export const DEMO_TIME_LIMIT = 20_000
+const DEMO_TIME_LIMIT = 20_000
 
 /**
  * `pavillion demo`: a tour of the protocol on this machine only, ending with

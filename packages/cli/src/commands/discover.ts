@@ -1,4 +1,5 @@
 import { discover as browse, type DiscoveredServer, type DiscoveryEvent } from 'pavillion'
+import { serverJson } from 'pavillion/discovery'
 import { integerFlag, parseCommand, positionals } from '../args/parse.ts'
 import { EXIT } from '../exit-status.ts'
 import type { CliIo } from '../io.ts'
@@ -54,18 +55,7 @@ function print(out: Output, { type, server }: DiscoveryEvent): void {
   const where = server.addresses.map((a) =>
     a.includes(':') ? `[${a}]:${server.port}` : `${a}:${server.port}`,
   )
-  const fields = {
-    type,
-    instance: server.instance,
-    name: server.name,
-    host: server.host,
-    addresses: server.addresses,
-    port: server.port,
-    suites: server.suites,
-    fingerprint: server.fingerprint ?? null,
-    group: server.group ?? null,
-    version: server.version,
-  }
+  const fields = { type, ...serverJson(server), group: server.group ?? null, version: server.version }
   const extras = [
     server.suites.join('+') || 'no suites',
     server.fingerprint === undefined ? '' : `key ${server.fingerprint}`,

@@ -4,7 +4,7 @@ import type { CliIo } from '../io.ts'
 import { UsageError } from '../usage-error.ts'
 
 /** True when `name` has a help text. */
-export function isHelpTopic(name: string): name is HelpTopic {
+function isHelpTopic(name: string): name is HelpTopic {
   return Object.hasOwn(HELP, name)
 }
 

@@ -75,7 +75,7 @@ export class DemoPrinter {
 }
 
 /** `3.2 ms`, `48 ms`, `1.21 s`. */
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms < 10) return `${ms.toFixed(1)} ms`
   if (ms < 1000) return `${Math.round(ms)} ms`
   return `${(ms / 1000).toFixed(2)} s`

@@ -13,7 +13,6 @@ import {
   type PresharedKey,
   type ServerInfo,
 } from 'pavillion'
-import { freeUdpPort } from './free-port.ts'
 import type { DemoPrinter, StepRecord } from './printer.ts'
 
 /** Everything stays on this host: unicast to 127.0.0.1, group datagrams through the interface 127.0.0.1. */
@@ -134,9 +133,10 @@ export async function runTour(print: DemoPrinter, options: TourOptions): Promise
     })
 
     await step('Start three servers', async () => {
-      groupPort = await freeUdpPort()
       const multicast = { group: GROUP, interface: LOOPBACK }
-      const alpha = await startServer('alpha', { port: groupPort, multicast, ...options.trace('alpha') })
+      // alpha takes a free port (0.0.0.0, shared: reuseAddress) and beta joins it there.
+      const alpha = await startServer('alpha', { port: 0, multicast, ...options.trace('alpha') })
+      groupPort = alpha.address.port
       const beta = await startServer('beta', { port: groupPort, multicast, ...options.trace('beta') })
       gamma = await startGamma(0)
       for (const [name, server] of [

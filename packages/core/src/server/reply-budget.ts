@@ -17,7 +17,7 @@ export interface ReplyLimits {
 }
 
 /** The counter of a refusal. */
-export type BudgetRefusal = 'refusedPerSource' | 'refusedGlobal' | 'refusedCpu'
+type BudgetRefusal = 'refusedPerSource' | 'refusedGlobal' | 'refusedCpu'
 
 /** Share of the X25519 budget kept for addresses with a recent session. */
 const KNOWN_SHARE = 1 / 4

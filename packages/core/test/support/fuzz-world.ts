@@ -60,22 +60,22 @@ interface InFlight {
   readonly bytes: Uint8Array
 }
 
-export const SERVER: PeerAddress = { address: '127.0.0.1', port: 1783 }
-export const CLIENT: PeerAddress = { address: '127.0.0.2', port: 40002 }
+const SERVER: PeerAddress = { address: '127.0.0.1', port: 1783 }
+const CLIENT: PeerAddress = { address: '127.0.0.2', port: 40002 }
 /** Sources an attacker may use: the two real ones (spoofed), the server's host on another port, and strangers. */
-export const SOURCES: readonly PeerAddress[] = [
+const SOURCES: readonly PeerAddress[] = [
   CLIENT,
   SERVER,
   { address: '127.0.0.1', port: 1784 },
   ...Array.from({ length: 13 }, (_, i) => ({ address: `10.0.${i >> 2}.${i}`, port: 2000 + i })),
 ]
 /** Small limits, so that the fuzzer reaches them. */
-export const LIMITS = { maxSessions: 2, maxPending: 6 }
+const LIMITS = { maxSessions: 2, maxPending: 6 }
 /** Datagrams kept in flight at most; the oldest is lost past this (the network is bounded too). */
 const MAX_IN_FLIGHT = 64
 
 /** A recorded failure of an invariant. */
-export class InvariantError extends Error {
+class InvariantError extends Error {
   override name = 'InvariantError'
 }
 

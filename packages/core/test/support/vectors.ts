@@ -6,7 +6,7 @@ import {
   SymmetricKey,
   scriptedRandom,
 } from '@pavillion/crypto'
-import { type DatagramRecord, hex, loadVectors, u64 } from '@pavillion/test-vectors'
+import { hex, loadVectors, u64 } from '@pavillion/test-vectors'
 import { ClientEndpoint } from '../../src/client/client-endpoint.ts'
 import { MemoryClientRegistry } from '../../src/server/client-registry.ts'
 import { ServerEndpoint } from '../../src/server/server-endpoint.ts'
@@ -17,13 +17,8 @@ export const CLIENT_ADDRESS: PeerAddress = { address: '127.0.0.2', port: 40002 }
 export const SERVER_ADDRESS: PeerAddress = { address: '127.0.0.1', port: 1783 }
 
 /** A crypto whose randomness replays `draws` in order (and fails loudly past them). */
-export async function scriptedCrypto(draws: Uint8Array[]): Promise<PavillionCrypto> {
+async function scriptedCrypto(draws: Uint8Array[]): Promise<PavillionCrypto> {
   return loadCrypto({ random: scriptedRandom(draws) as RandomSource })
-}
-
-/** The recorded datagrams of one file (or sub-run), in send order. */
-export function datagramsOf(doc: { datagrams?: DatagramRecord[] }): DatagramRecord[] {
-  return doc.datagrams ?? []
 }
 
 /** The values that make a PSK run reproducible. */

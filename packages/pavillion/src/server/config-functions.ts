@@ -5,7 +5,7 @@ import { RpcError, type RpcServer, RpcStatus } from '@pavillion/rpc'
 import { decodeGetConfigArgs, decodeSetConfigArgs } from '@pavillion/wire'
 
 /** The reserved function numbers of getConfig and setConfig (PROTOCOL.md §12). */
-export const CONFIG_FUNCTIONS = { getConfig: 24, setConfig: 25 } as const
+const CONFIG_FUNCTIONS = { getConfig: 24, setConfig: 25 } as const
 
 /**
  * Serves getConfig (24) and setConfig (25) on top of the registers: a config
@@ -64,7 +64,7 @@ export function serveConfig(rpc: RpcServer, registers: RegistersServer): () => v
 }
 
 /** A register value as config text. */
-export function configText(value: RegisterValue): string {
+function configText(value: RegisterValue): string {
   if (value instanceof Uint8Array) return toHex(value)
   if (typeof value === 'string') return value
   return JSON.stringify(value) ?? String(value)

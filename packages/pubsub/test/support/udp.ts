@@ -3,7 +3,7 @@ import type { Client, PeerAddress, Server, ServerOptions } from '@pavillion/core
 import type { PresharedKey } from '@pavillion/crypto'
 import { freePort, GROUP, LoopbackWorld, waitUntil } from '@pavillion/transport-node/testing'
 
-export { freePort, waitUntil }
+export { freePort, GROUP, waitUntil }
 
 /**
  * Waits until no endpoint completed a handshake for `ms` (at most `limit` ms).

@@ -2,7 +2,7 @@ import type { DatagramHandler, PeerAddress, Transport, TransportErrorHandler } f
 import { decodeFrame } from '@pavillion/wire'
 
 /** At most this many datagrams are held (originals and their retransmissions); later ones are dropped, counted. */
-export const MAX_HELD = 256
+const MAX_HELD = 256
 
 /** A transport that can hold back chosen outgoing datagrams, by counter, until released. */
 export interface HoldBackTransport extends Transport {

@@ -179,6 +179,3 @@ export function grownResources(before: Map<string, number>, after: Map<string, n
   }
   return grown
 }
-
-/** A multicast group for the matrix (PROTOCOL.md §2.2 uses 239.255.28.12; this one is private to the tests). */
-export const MATRIX_GROUP = '239.255.28.41'

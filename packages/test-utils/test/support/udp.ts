@@ -4,7 +4,7 @@ import type { PeerAddress } from '@pavillion/core'
 export { waitUntil } from '../../src/index.ts'
 
 /** A datagram a test socket received. */
-export interface Received {
+interface Received {
   readonly bytes: Uint8Array
   readonly from: PeerAddress
   readonly at: number

@@ -4,7 +4,7 @@ import { putBytes, putU8, putU64 } from '../write.ts'
 /** Data bytes of an ECC client info: client ID (16) ‖ suite (1) ‖ box nonce (24) ‖ box (120). */
 export const ECC_CLIENT_INFO_SIZE = 161
 /** Bytes sealed in an ECC client info's box: server nonce ‖ ckey ‖ skey (32 each) ‖ u64 counter. */
-export const ECC_CLIENT_INFO_PLAINTEXT_SIZE = 104
+const ECC_CLIENT_INFO_PLAINTEXT_SIZE = 104
 
 /** Setup opcode 12, client → server: the session keys, sealed to the server's public key (§5.10). */
 export type EccClientInfo = {

@@ -4,7 +4,7 @@ import { putBytes } from '../write.ts'
 /** Data bytes of an ECC nonce: box nonce (24) ‖ box (64). */
 export const ECC_NONCE_SIZE = 88
 /** Bytes sealed in an ECC nonce's box: server nonce (32) ‖ challenge (16). */
-export const ECC_NONCE_PLAINTEXT_SIZE = 48
+const ECC_NONCE_PLAINTEXT_SIZE = 48
 
 /** Setup opcode 11, server → client: the server nonce, sealed to the client's public key (§5.9). */
 export type EccNonce = {

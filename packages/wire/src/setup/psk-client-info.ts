@@ -4,7 +4,7 @@ import { putBytes, putU8, putU64 } from '../write.ts'
 /** Data bytes of a PSK client info: the 89 hashed bytes ‖ hash (32). */
 export const PSK_CLIENT_INFO_SIZE = 121
 /** Bytes the PSK client info hash covers: suite ‖ client ID ‖ client nonce ‖ server nonce ‖ u64 counter. */
-export const PSK_CLIENT_INFO_HASHED_SIZE = 89
+const PSK_CLIENT_INFO_HASHED_SIZE = 89
 
 /** Setup opcode 3, client → server: completes a PSK handshake (§5.4). */
 export type PskClientInfo = {
