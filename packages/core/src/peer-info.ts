@@ -85,7 +85,8 @@ class EngineClientInfo implements ClientInfo {
   }
 
   toJSON(): ClientInfoJson {
-    const { key, address, suite, clientId, identity, guest } = this
+    const { key, suite, clientId, identity, guest } = this
+    const address = plain(this.address)
     return { key, address, suite, clientId: toHex(clientId), identity: toHex(identity), guest }
   }
 
@@ -113,6 +114,11 @@ export function clientInfoOf(fields: ClientInfo): ClientInfo {
 /** A client ID as people read it: its text when it is printable ASCII, else hex. */
 function idText(id: Uint8Array): string {
   return id.every((byte) => byte >= 0x20 && byte < 0x7f) ? new TextDecoder().decode(id) : toHex(id)
+}
+
+/** The address and port alone (a transport may hand out its socket's richer record). */
+function plain({ address, port }: PeerAddress): PeerAddress {
+  return { address, port }
 }
 
 function prefix(bytes: Uint8Array): string {

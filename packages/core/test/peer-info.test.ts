@@ -35,7 +35,7 @@ describe('ClientInfo and ServerInfo print readably', () => {
     const { info, server } = await meet(false)
     expect(inspect(info)).toBe(`ClientInfo { id: 'test-client-0001', address: '${info.key}', suite: 'psk' }`)
     expect(inspect({ sender: info })).toContain(`sender: ClientInfo { id: 'test-client-0001'`)
-    expect(JSON.parse(JSON.stringify(info))).toEqual({
+    expect(JSON.parse(JSON.stringify(info))).toStrictEqual({
       key: info.key,
       address: { address: info.address.address, port: info.address.port },
       suite: 1,
@@ -44,7 +44,7 @@ describe('ClientInfo and ServerInfo print readably', () => {
       guest: false,
     })
     expect(inspect(server)).toBe(`ServerInfo { address: '${server.key}', suite: 'psk' }`)
-    expect(JSON.parse(JSON.stringify(server))).toEqual({
+    expect(JSON.parse(JSON.stringify(server))).toStrictEqual({
       key: server.key,
       address: { address: SIM_SERVER.address, port: SIM_SERVER.port },
       suite: 1,
