@@ -62,6 +62,25 @@ describe("a newcomer's serve + sub + pub", () => {
     expect(await subscribed).toBe(1) // --timeout passed without the message
   })
 
+  it('sub says on stderr when it loses the server and reconnects, stdout staying the messages', async () => {
+    const psk = new FakeIo()
+    await main(['keygen', 'psk'], psk.io)
+    const key = psk.stdout.trim()
+    const running = await startServe(['--port', '0', '--bind', '127.0.0.1', '--psk-client', `${ID}=${key}`])
+    server = running
+    const address = `127.0.0.1:${running.port}`
+    const sub = new FakeIo()
+    const subscribed = main(['sub', address, 'lights', '--client-id', ID, '--psk', key], sub.io)
+    expect(await waitUntil(() => sub.stderr.includes('connected'))).toBe(true)
+    await running.stop() // says quit
+    server = undefined
+    expect(await waitUntil(() => sub.stderr.includes('reconnecting'))).toBe(true)
+    sub.interrupt()
+    expect(await subscribed).toBe(0)
+    expect(sub.stderr).toBe(`connected to ${address}\nreconnecting to ${address}…\n`)
+    expect(sub.stdout).toBe('')
+  })
+
   it('refuses --broker with --no-broker (exit 2)', async () => {
     const fake = new FakeIo()
     expect(
