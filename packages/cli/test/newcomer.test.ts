@@ -49,7 +49,7 @@ describe("a newcomer's serve + sub + pub", () => {
     expect(await subscribed).toBe(0)
     const elapsed = performance.now() - started
     expect(sub.lines()).toEqual([expect.stringMatching(/^lights\/kitchen "on" from 127\.0\.0\.1:\d+$/)])
-    expect(sub.stderr).toBe('')
+    expect(sub.stderr).toMatch(/^connected to 127\.0\.0\.1:\d+\n$/)
     // About 150 ms on an idle machine, the pub's handshake included (well within the second a newcomer
     // waits); the bound is ten times looser than that second, so that a loaded machine cannot fail it.
     console.info(`newcomer: pub to sub's line in ${elapsed.toFixed(1)} ms`)
@@ -60,6 +60,25 @@ describe("a newcomer's serve + sub + pub", () => {
     const { listening, subscribed } = await newcomer(['--no-broker'], 1000)
     expect(JSON.parse(listening)).toMatchObject({ event: 'listening', broker: false })
     expect(await subscribed).toBe(1) // --timeout passed without the message
+  })
+
+  it('sub says on stderr when it loses the server and reconnects, stdout staying the messages', async () => {
+    const psk = new FakeIo()
+    await main(['keygen', 'psk'], psk.io)
+    const key = psk.stdout.trim()
+    const running = await startServe(['--port', '0', '--bind', '127.0.0.1', '--psk-client', `${ID}=${key}`])
+    server = running
+    const address = `127.0.0.1:${running.port}`
+    const sub = new FakeIo()
+    const subscribed = main(['sub', address, 'lights', '--client-id', ID, '--psk', key], sub.io)
+    expect(await waitUntil(() => sub.stderr.includes('connected'))).toBe(true)
+    await running.stop() // says quit
+    server = undefined
+    expect(await waitUntil(() => sub.stderr.includes('reconnecting'))).toBe(true)
+    sub.interrupt()
+    expect(await subscribed).toBe(0)
+    expect(sub.stderr).toBe(`connected to ${address}\nreconnecting to ${address}…\n`)
+    expect(sub.stdout).toBe('')
   })
 
   it('refuses --broker with --no-broker (exit 2)', async () => {

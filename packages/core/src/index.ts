@@ -38,11 +38,12 @@ export {
   type ClientOptions,
   type ClientTrackedSendOptions,
 } from './api/client.ts'
+export type { ClientState, StateChangeEvent } from './api/client-state.ts'
 export { Emitter, type Listener } from './api/emitter.ts'
 export type { FacadeEventMap, HandleOptions, OpcodeHandler, TrackedSend } from './api/facade.ts'
 export { type AbortOptions, DEFAULT_SEND_TIMEOUT, type TrackedSendOptions } from './api/options.ts'
 export { Server, type ServerEventMap, type ServerOptions, type ServerSendOptions } from './api/server.ts'
-export { ClientEndpoint, type ClientSendRequest } from './client/client-endpoint.ts'
+export { ClientEndpoint, type ClientSendRequest, type ServerConnection } from './client/client-endpoint.ts'
 export {
   type ClientEndpointOptions,
   type ClientFixedValues,
@@ -52,6 +53,7 @@ export {
   DEFAULT_CLIENT_TIMING,
 } from './client/client-options.ts'
 export type { ClientCredentials, EccCredentials, PskCredentials } from './client/credentials.ts'
+export type { ServerConnectionState } from './client/server-life.ts'
 export * from './constants.ts'
 export type { Expectation } from './delivery-tracker.ts'
 export {
@@ -73,6 +75,7 @@ export type {
   ServerInfo,
   Transmit,
 } from './events.ts'
+export type { ClientInfoJson, ServerInfoJson } from './peer-info.ts'
 export { type ReplayVerdict, ReplayWindow } from './replay-window.ts'
 export { DEFAULT_RTT_OPTIONS, RttEstimator, type RttOptions } from './rtt-estimator.ts'
 export { type DrivenEndpoint, Driver } from './runtime/driver.ts'

@@ -91,6 +91,7 @@ export {
   BackpressureError,
   type ClientInfo,
   type ClientRegistry,
+  type ClientState,
   ClosedError,
   type CloseReason,
   DEFAULT_MULTICAST_GROUP,
@@ -100,6 +101,8 @@ export {
   PavillionError,
   type PavillionErrorCode,
   type PeerAddress,
+  type ServerConnection,
+  type ServerConnectionState,
   type ServerInfo,
   TimeoutError,
 } from '@pavillion/core'

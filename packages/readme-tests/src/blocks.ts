@@ -18,14 +18,17 @@ export interface CodeBlock {
  * - `typescript` (`ts`, `typescript`, `mts`): type-checked against the built packages, then run;
  * - `javascript` (`js`, `javascript`, `mjs`): run as an `.mjs` file;
  * - `json`: parsed;
- * - `fragment`: any block whose info string has the word `fragment` — an excerpt, never run;
- * - `other`: commands and listings (`sh`, `text`, …), shown only;
+ * - `shell` (`sh`, `bash`, `shell`): its commands run in a terminal session (`ShellSession`);
+ * - `fragment`: any block whose info string has the word `fragment` — an excerpt, never run
+ *   (a `sh` fragment gives its reason in the words after `fragment`);
+ * - `other`: listings (`text`, …), shown only;
  * - `unlabelled`: a fence without a language, which the test rejects.
  */
-export type BlockKind = 'typescript' | 'javascript' | 'json' | 'fragment' | 'other' | 'unlabelled'
+export type BlockKind = 'typescript' | 'javascript' | 'json' | 'shell' | 'fragment' | 'other' | 'unlabelled'
 
 const TYPESCRIPT = new Set(['ts', 'typescript', 'mts'])
 const JAVASCRIPT = new Set(['js', 'javascript', 'mjs'])
+const SHELL = new Set(['sh', 'bash', 'shell'])
 
 /** How the README test treats `block` (see `BlockKind`). */
 export function kindOf(block: CodeBlock): BlockKind {
@@ -35,6 +38,7 @@ export function kindOf(block: CodeBlock): BlockKind {
   if (TYPESCRIPT.has(language)) return 'typescript'
   if (JAVASCRIPT.has(language)) return 'javascript'
   if (language === 'json') return 'json'
+  if (SHELL.has(language)) return 'shell'
   return 'other'
 }
 
@@ -64,6 +68,12 @@ export function extractBlocks(file: string, text: string): CodeBlock[] {
   }
   if (open !== undefined) blocks.push(finish(file, open))
   return blocks
+}
+
+/** The reason a fragment gives in its info string (the words after `fragment`), empty when none. */
+export function fragmentReason(block: CodeBlock): string {
+  const at = block.info.indexOf(FRAGMENT)
+  return at < 0 ? '' : block.info.slice(at + 1).join(' ')
 }
 
 function isClosing(candidate: string, fence: string): boolean {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcessByStdio, spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import ts from 'typescript'
 
 /**
@@ -58,8 +59,18 @@ export interface RunResult {
  * `cwd`; kills it after `timeoutMs`. Never rejects for the program's sake.
  */
 export function runNode(file: string, cwd: string, timeoutMs: number): Promise<RunResult> {
+  return outcomeOf(spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }), timeoutMs)
+}
+
+/**
+ * How `child` (spawned with piped stdout and stderr) ends: its status and
+ * output; it is killed after `timeoutMs`. Rejects only when it cannot start.
+ */
+export function outcomeOf(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  timeoutMs: number,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))

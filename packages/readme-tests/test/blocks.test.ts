@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { extractBlocks, kindOf, offLoopback, promisedWords } from '../src/index.ts'
+import {
+  extractBlocks,
+  fragmentReason,
+  kindOf,
+  offLoopback,
+  promisedWords,
+  shellCommands,
+} from '../src/index.ts'
 
 describe('extractBlocks', () => {
   it('finds fences with their info words and lines, and knows what to do with each', () => {
@@ -30,7 +37,11 @@ describe('extractBlocks', () => {
       [13, [], 'no language\n'],
       [16, ['json'], '{}\n'],
     ])
-    expect(blocks.map(kindOf)).toEqual(['typescript', 'fragment', 'other', 'unlabelled', 'json'])
+    expect(blocks.map(kindOf)).toEqual(['typescript', 'fragment', 'shell', 'unlabelled', 'json'])
+    expect(kindOf({ file: 'R.md', line: 1, info: ['text'], code: '' })).toBe('other')
+    expect(
+      fragmentReason({ file: 'R.md', line: 1, info: ['sh', 'fragment', 'needs', 'a', 'LAN'], code: '' }),
+    ).toBe('needs a LAN')
   })
 })
 
@@ -46,5 +57,25 @@ describe('promisedWords and offLoopback', () => {
     expect(offLoopback("group: '239.255.28.12', interface: '127.0.0.1'")).toBeUndefined()
     expect(offLoopback("group: '239.255.28.12', interface: '192.168.1.10'")).toBe('it names 239.255.28.12')
     expect(offLoopback("address: '10.0.0.7:1783'")).toBe('it names 10.0.0.7')
+  })
+})
+
+describe('shellCommands', () => {
+  it('reads one command per line, joins continuations, drops comments, and keeps servers running', () => {
+    const code = [
+      'pavillion keygen psk > kitchen.psk   # 64 hex characters',
+      '',
+      '# a comment line',
+      'pavillion serve --bind 127.0.0.1 \\',
+      '  --echo 401',
+      'pavillion sub 127.0.0.1:1783 lights &',
+      'pavillion call 127.0.0.1:1783 401 hi && echo done',
+    ].join('\n')
+    expect(shellCommands(code)).toEqual([
+      { text: 'pavillion keygen psk > kitchen.psk', background: false },
+      { text: 'pavillion serve --bind 127.0.0.1    --echo 401', background: true },
+      { text: 'pavillion sub 127.0.0.1:1783 lights', background: true },
+      { text: 'pavillion call 127.0.0.1:1783 401 hi && echo done', background: false },
+    ])
   })
 })

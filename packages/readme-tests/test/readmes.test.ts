@@ -1,13 +1,13 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { freePort } from '@pavillion/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type CodeBlock,
-  extractBlocks,
   kindOf,
   offLoopback,
   promisedWords,
+  readmeBlocks,
   runNode,
   transpile,
   typecheck,
@@ -22,13 +22,7 @@ const root = join(import.meta.dirname, '..', '..', '..')
 const scratch = join(import.meta.dirname, '..', '.scratch')
 const RUN_TIMEOUT = 20_000
 
-const packages = await readdir(join(root, 'packages'))
-const readmes = ['README.md', ...packages.sort().map((name) => join('packages', name, 'README.md'))]
-const blocks: CodeBlock[] = []
-for (const file of readmes) {
-  const text = await readFile(join(root, file), 'utf8').catch(() => undefined)
-  if (text !== undefined) blocks.push(...extractBlocks(file, text))
-}
+const blocks = await readmeBlocks(root)
 const runnable = blocks.filter((b) => kindOf(b) === 'typescript' || kindOf(b) === 'javascript')
 const label = (b: CodeBlock) => `${b.file}:${b.line} (${b.info.join(' ')})`
 const fileOf = (b: CodeBlock, ext: string) =>

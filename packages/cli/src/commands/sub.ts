@@ -62,6 +62,15 @@ export async function sub(argv: readonly string[], io: CliIo): Promise<number> {
       )
       if (count !== undefined && received >= count) done.abort()
     }
+    // Where it stands goes to stderr, so that stdout stays the messages alone.
+    client.addEventListener(
+      'state:changed',
+      ({ detail: { state } }) => {
+        if (state === 'connected') io.stderr.write(`connected to ${addressText}\n`)
+        else if (state === 'reconnecting') io.stderr.write(`reconnecting to ${addressText}…\n`)
+      },
+      { signal: stop },
+    )
     // One wildcard listener filters the targets (any number of them, one abort listener).
     const wanted = new Set(targets)
     client.subscribe(

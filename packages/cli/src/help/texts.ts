@@ -125,7 +125,8 @@ ${KEY_FLAGS}`,
   sub: `Usage: pavillion sub ADDR TARGET... [options]
 
 Connects and prints every message servers send to one of the TARGETs (* for
-all), until interrupted, N messages arrived, or the timeout passed.
+all), until interrupted, N messages arrived, or the timeout passed. Says on
+stderr when it is connected, and when it is reconnecting after losing the server.
 ${ADDRESS}
   --count N             exit after N messages
   --timeout MS          exit after MS milliseconds (status 1 if --count was not reached)

@@ -1,9 +1,10 @@
-import { ClientEndpoint } from '../client/client-endpoint.ts'
+import { ClientEndpoint, type ServerConnection } from '../client/client-endpoint.ts'
 import type { ClientEndpointOptions } from '../client/client-options.ts'
 import { ClosedError, TimeoutError } from '../errors.ts'
 import type { ClientEvent, ServerInfo } from '../events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { Transport } from '../transport.ts'
+import { type ClientState, ConnectionState, type StateChangeEvent } from './client-state.ts'
 import { Facade, type FacadeEventMap, type TrackedSend } from './facade.ts'
 import { expectationOf, type TrackedSendOptions, timeoutOf } from './options.ts'
 
@@ -18,6 +19,8 @@ export interface ClientEventMap extends FacadeEventMap<ServerInfo> {
   /** The server answered our nonce request but does not accept our key (nothing on the wire changes). */
   'server:auth-failed': EventOf<'server:auth-failed'>
   'time:sync': EventOf<'time:sync'>
+  /** `state` changed (see `ClientState`); emitted before the server event that caused it. */
+  'state:changed': StateChangeEvent
 }
 
 /** Everything a client is built from: the engine's options plus a transport and a runtime. */
@@ -46,6 +49,7 @@ export interface ClientTrackedSendOptions extends TrackedSendOptions {
  */
 export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
   declare protected readonly endpoint: ClientEndpoint
+  readonly #connection: ConnectionState
 
   constructor(options: ClientOptions) {
     const { transport, runtime, ...endpointOptions } = options
@@ -54,7 +58,25 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
       transport,
       runtime,
     )
+    this.#connection = new ConnectionState(
+      () => this.endpoint.servers().length,
+      (event) => this.events.emit('state:changed', event),
+    )
     this.driver.command((now) => this.endpoint.start(now))
+  }
+
+  /**
+   * Where this client stands: `connecting`, `connected`, `reconnecting`,
+   * `auth-failed` or `closed` (see `ClientState`; for a multicast group,
+   * `connected` while any member is). Each change is a `state:changed` event.
+   */
+  get state(): ClientState {
+    return this.#connection.state
+  }
+
+  /** Every server this client knows, connected or not, with its own state. */
+  connections(): ServerConnection[] {
+    return this.endpoint.connections()
   }
 
   /** The 16-byte client ID this client presents. */
@@ -143,7 +165,29 @@ export class Client extends Facade<ClientEvent, ClientEventMap, ServerInfo> {
     this.driver.command((now) => this.endpoint.requestTimeSync(now))
   }
 
+  /** Closes the client (see `Facade.close`); `state` is `closed` at once. */
+  override close(): Promise<void> {
+    this.#connection.closed()
+    return super.close()
+  }
+
   protected override forward(event: ClientEvent): void {
+    const connection = this.#connection
+    switch (event.type) {
+      case 'server:connected':
+        connection.connected()
+        break
+      case 'server:disconnected':
+        connection.disconnected()
+        break
+      case 'server:invalid-client-id':
+        connection.refused()
+        break
+      case 'server:auth-failed':
+        // `not-accepted` is no proof: a lost acceptance looks the same (the server's own state says it).
+        if (event.reason === 'forged-answer') connection.refused()
+        break
+    }
     this.events.emit(event.type as keyof ClientEventMap, event as never)
   }
 }

@@ -21,9 +21,16 @@ import {
 import type { KnownServer } from './known-server.ts'
 import { ClientReceive, OWN_SEQUENCE } from './secure-receive.ts'
 import { type ClientSendRequest, SendQueue } from './send-queue.ts'
+import type { ServerConnectionState } from './server-life.ts'
 import { ServerTable } from './server-table.ts'
 
 export type { ClientSendRequest } from './send-queue.ts'
+
+/** A server the client knows and where it stands with it (`Client.connections()`). */
+export interface ServerConnection {
+  readonly server: ServerInfo
+  readonly state: ServerConnectionState
+}
 
 const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(0) })
 const QUIT = encodeApp({ type: 'quit' })
@@ -121,6 +128,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
   /** Servers currently connected. */
   servers(): ServerInfo[] {
     return this.#servers.connected()
+  }
+
+  /** Every server this client knows (connected or not), with its state. */
+  connections(): ServerConnection[] {
+    const out: ServerConnection[] = []
+    for (const server of this.#servers.values())
+      out.push({ server: server.info, state: server.life.connection })
+    return out
   }
 
   /** Latest status bytes and clock offset of one server, when known. */

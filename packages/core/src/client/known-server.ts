@@ -1,6 +1,7 @@
 import type { SymmetricKey } from '@pavillion/crypto'
 import type { DeviceStatus } from '@pavillion/wire'
 import type { ServerInfo } from '../events.ts'
+import { serverInfoOf } from '../peer-info.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
@@ -59,7 +60,7 @@ export class KnownServer {
   ) {
     this.key = addressKey(address)
     this.address = address
-    this.info = { key: this.key, address, suite, publicKey }
+    this.info = serverInfoOf(this.key, address, suite, publicKey)
     this.rtt = new RttEstimator(rtt)
     this.lastSeenAt = now
   }

@@ -17,6 +17,23 @@
  */
 export type ServerState = 'unknown' | 'keyed' | 'auth-failed' | 'connected' | 'gone'
 
+/**
+ * One server's state as the application reads it (`Client.connections()`):
+ * `connecting` (keyed, waiting for it to accept us), `connected`,
+ * `disconnected` (it quit, went silent or was replaced; a fresh packet or
+ * handshake connects it again), `auth-failed` (it answered but never
+ * accepted our client info).
+ */
+export type ServerConnectionState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed'
+
+const CONNECTION_OF: Record<ServerState, ServerConnectionState> = {
+  unknown: 'disconnected',
+  keyed: 'connecting',
+  'auth-failed': 'auth-failed',
+  connected: 'connected',
+  gone: 'disconnected',
+}
+
 /** One server's state and every transition it can make; the endpoint acts on what each returns. */
 export class ServerLife {
   #state: ServerState = 'unknown'
@@ -29,6 +46,11 @@ export class ServerLife {
 
   get state(): ServerState {
     return this.#state
+  }
+
+  /** The state in the application's words. */
+  get connection(): ServerConnectionState {
+    return CONNECTION_OF[this.#state]
   }
 
   /** True while the application is told it is connected. */

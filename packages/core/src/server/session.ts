@@ -1,5 +1,6 @@
 import type { ClientInfo } from '../events.ts'
 import type { SessionKeys } from '../handshake/outcome.ts'
+import { clientInfoOf } from '../peer-info.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
@@ -63,12 +64,12 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function infoOf(key: string, address: PeerAddress, keys: SessionKeys): ClientInfo {
-  return {
+  return clientInfoOf({
     key,
     address,
     suite: keys.suite,
     clientId: keys.clientId,
     identity: keys.identity,
     guest: keys.guest,
-  }
+  })
 }

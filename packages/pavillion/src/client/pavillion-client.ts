@@ -2,8 +2,10 @@ import type {
   AbortOptions,
   Client,
   ClientEventMap,
+  ClientState,
   EndpointStats,
   PeerAddress,
+  ServerConnection,
   ServerInfo,
   TrackedSendOptions,
 } from '@pavillion/core'
@@ -30,6 +32,8 @@ type Detail<T> = Omit<T, 'type'>
 
 /** The events of a {@link PavillionClient}, by name, with their `detail`. */
 export interface PavillionClientEvents {
+  /** `client.state` changed: `{ state, previous }` (see `state`), before the server event that caused it. */
+  'state:changed': Detail<ClientEventMap['state:changed']>
   /** A server completed the handshake (after a restart too). */
   'server:connected': Detail<ClientEventMap['server:connected']>
   /** A server said goodbye, went silent, or was replaced by a restarted one. */
@@ -110,6 +114,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
     this.#follower?.onMoved((detail) => this.emit('server:moved', detail))
     const { core } = parts
     this.#refusal = new AuthRefusal(core, parts.destination)
+    core.on('state:changed', ({ state, previous }) => this.emit('state:changed', { state, previous }))
     core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
     core.on('server:disconnected', ({ server, reason }) =>
       this.emit('server:disconnected', { server, reason }),
@@ -136,6 +141,22 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
   /** The 16-byte client ID this client presents. */
   get clientId(): Uint8Array {
     return this.core.clientId
+  }
+
+  /**
+   * Where this client stands: `connecting` (no server accepted us yet),
+   * `connected` (one has; for a group, any member), `reconnecting` (every
+   * server we had is gone; the handshake is retried), `auth-failed` (no server
+   * is connected and one answered but refused our client ID or key), or
+   * `closed`. Each change is a `state:changed` event.
+   */
+  get state(): ClientState {
+    return this.closed ? 'closed' : this.core.state
+  }
+
+  /** Every server this client knows, with its own state: `connecting`, `connected`, `disconnected` or `auth-failed`. */
+  connections(): ServerConnection[] {
+    return this.core.connections()
   }
 
   /** Connected servers (one, or each member of a multicast group that answered). */
