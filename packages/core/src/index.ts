@@ -57,6 +57,7 @@ export type { Expectation } from './delivery-tracker.ts'
 export {
   BackpressureError,
   ClosedError,
+  InvalidArgumentError,
   PavillionError,
   type PavillionErrorCode,
   TimeoutError,

@@ -171,9 +171,15 @@ export class NodeWatcher {
     return nodes
   }
 
-  /** Stops watching (listeners and subscriptions removed). */
-  close(): void {
+  /** Stops watching (listeners and subscriptions removed). Idempotent; resolves at once. */
+  close(): Promise<void> {
     this.#stop.abort()
+    return Promise.resolve()
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   #node<P extends { readonly key: string }>(

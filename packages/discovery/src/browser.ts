@@ -209,7 +209,7 @@ export class Browser {
 
 /**
  * Starts browsing for Pavillion servers on the given interfaces.
- * @throws TypeError for a missing or non-IP interface; the socket error when binding fails
+ * @throws InvalidArgumentError for a missing or non-IP interface; the socket error when binding fails
  */
 export async function browse(options: BrowseOptions): Promise<Browser> {
   options.signal?.throwIfAborted()

@@ -1,4 +1,10 @@
-import { type ClientInfo, type PavillionClient, type PavillionServer, toHex } from 'pavillion'
+import {
+  type ClientInfo,
+  InvalidArgumentError,
+  type PavillionClient,
+  type PavillionServer,
+  toHex,
+} from 'pavillion'
 import { DiscoveryPresence } from './discovered.ts'
 import { Inbound, type Publisher } from './inbound.ts'
 import { LoopGuard } from './loop-guard.ts'
@@ -90,7 +96,8 @@ export class MqttBridge {
   constructor(options: MqttBridgeOptions, endpoints: BridgeEndpoints) {
     this.#links = new Map(Object.entries(endpoints.links ?? {}))
     for (const id of this.#links.keys()) {
-      if (!LINK_ID.test(id)) throw new TypeError(`link ID "${id}": expected 1–64 of A–Z a–z 0–9 _ -`)
+      if (!LINK_ID.test(id))
+        throw new InvalidArgumentError(`link ID "${id}": expected 1–64 of A–Z a–z 0–9 _ -`)
     }
     const server = endpoints.server
     this.#options = resolveOptions(options, new Set(this.#links.keys()), server !== undefined)

@@ -95,6 +95,7 @@ export {
   type CloseReason,
   DEFAULT_MULTICAST_GROUP,
   DEFAULT_PORT,
+  InvalidArgumentError,
   isMulticast,
   MemoryClientRegistry,
   PavillionError,

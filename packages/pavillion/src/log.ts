@@ -1,4 +1,10 @@
-import { addressKey, type ClientInfo, type PeerAddress, type ServerInfo } from '@pavillion/core'
+import {
+  addressKey,
+  type ClientInfo,
+  InvalidArgumentError,
+  type PeerAddress,
+  type ServerInfo,
+} from '@pavillion/core'
 import { toHex } from '@pavillion/crypto'
 import type { PavillionClient } from './client/pavillion-client.ts'
 import type { PavillionServer } from './server/pavillion-server.ts'
@@ -29,14 +35,16 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 
 /**
  * Checks a `log` option and returns the function that logs what passes its level.
- * @throws TypeError for anything else than a function or `{ logger, level? }`
+ * @throws InvalidArgumentError for anything else than a function or `{ logger, level? }`
  */
 export function loggerOf(option: LogOption): (level: LogLevel, event: string, message: string) => void {
   const logger = typeof option === 'function' ? option : option?.logger
   const level = typeof option === 'function' ? 'info' : (option?.level ?? 'info')
-  if (typeof logger !== 'function') throw new TypeError('"log" expected a function or { logger, level? }')
+  if (typeof logger !== 'function')
+    throw new InvalidArgumentError('"log" expected a function or { logger, level? }')
   const min = LEVELS.indexOf(level)
-  if (min < 0) throw new TypeError(`"log.level" expected one of ${LEVELS.join(', ')}, got ${String(level)}`)
+  if (min < 0)
+    throw new InvalidArgumentError(`"log.level" expected one of ${LEVELS.join(', ')}, got ${String(level)}`)
   return (at, event, message) => {
     if (LEVELS.indexOf(at) >= min) logger({ level: at, event, message })
   }

@@ -8,6 +8,7 @@ import {
   DiscoveryError,
   generateKeyPair,
   generatePsk,
+  InvalidArgumentError,
   type ServerMovedDetail,
 } from '../src/index.ts'
 import { Closer, text, waitUntil } from './support/loopback.ts'
@@ -226,6 +227,6 @@ describe('discovery options', () => {
     ).rejects.toThrow(/"discovery" is required/)
     await expect(
       createClient({ address: '127.0.0.1:1', server: { name: 'x' }, clientId: ID, psk: await generatePsk() }),
-    ).rejects.toThrow(TypeError)
+    ).rejects.toThrow(InvalidArgumentError)
   })
 })

@@ -162,7 +162,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * Calls function `fn` with `args` and resolves with its result (the first
    * answer, against a group). Rejects with `RemoteError` (non-zero status),
    * `TimeoutError`, `AuthenticationError`, `ClosedError`, `BackpressureError` or `signal.reason`.
-   * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
+   * @throws InvalidArgumentError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
     return this.#inFlight.track(this.#refusal.guard(this.rpc.call(fn, bytesOf(args, 'args'), options)))
@@ -227,7 +227,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * the expected ones that did not); rejects with `NoAcknowledgementError`
    * when nobody acknowledged, `AuthenticationError`, `BackpressureError`, `ClosedError` or `signal.reason`.
    * `{ reliable: false }` resolves once sent.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws InvalidArgumentError synchronously for invalid arguments
    */
   publish(
     target: string,

@@ -146,7 +146,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
    * every recipient acknowledged or the timeout passed (`partial`).
    * Rejects with `NoAcknowledgementError`, `BackpressureError`, `ClosedError`
    * or `signal.reason`.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws InvalidArgumentError synchronously for invalid arguments
    */
   publish(
     target: string,
