@@ -66,7 +66,7 @@ type State = 'probing' | 'announced' | 'closed'
  */
 export class Advertisement {
   readonly #links: MdnsLinks
-  readonly #events = new Emitter<AdvertisementEvents>((error) => this.#events.emit('error', { error }))
+  readonly #events = new Emitter<AdvertisementEvents>()
   readonly #base: string
   readonly #host: string
   readonly #addresses: () => readonly string[]

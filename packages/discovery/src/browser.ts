@@ -54,7 +54,7 @@ export interface BrowserStats {
 export class Browser {
   readonly #links: MdnsLinks
   readonly #table: ServiceTable
-  readonly #events = new Emitter<BrowserEvents>((error) => this.#events.emit('error', { error }))
+  readonly #events = new Emitter<BrowserEvents>()
   readonly #lifetime = new AbortController()
   #timer: NodeJS.Timeout | undefined
   #sweep: NodeJS.Timeout | undefined

@@ -145,14 +145,14 @@ export class MqttBridge {
       })
       server.subscribe('*', (m) => outbound.bridge(origin(m.sender), m), { signal })
       for (const client of server.sessions()) this.#presence.set(identityText(client), 'online', 'session')
-      server.addEventListener(
+      server.on(
         'session:opened',
-        ({ detail }) => this.#presence.set(identityText(detail.client), 'online', 'session opened'),
+        (detail) => this.#presence.set(identityText(detail.client), 'online', 'session opened'),
         { signal },
       )
-      server.addEventListener(
+      server.on(
         'session:closed',
-        ({ detail }) => this.#presence.set(identityText(detail.client), 'offline', detail.reason),
+        (detail) => this.#presence.set(identityText(detail.client), 'offline', detail.reason),
         { signal },
       )
     }
@@ -161,7 +161,7 @@ export class MqttBridge {
         signal,
       })
       if (link.servers().length > 0) this.#presence.set(id, 'online', 'connected')
-      link.addEventListener(
+      link.on(
         'server:connected',
         () => {
           this.#presence.set(id, 'online', 'connected')
@@ -169,11 +169,7 @@ export class MqttBridge {
         },
         { signal },
       )
-      link.addEventListener(
-        'server:disconnected',
-        ({ detail }) => this.#presence.set(id, 'offline', detail.reason),
-        { signal },
-      )
+      link.on('server:disconnected', (detail) => this.#presence.set(id, 'offline', detail.reason), { signal })
     }
     this.#registers.start()
     this.#discovered = new DiscoveryPresence(this.#options, () => this.#mqtt, signal)

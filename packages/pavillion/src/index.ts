@@ -81,7 +81,6 @@ export {
   type ServerClients,
   type ServerMulticastOptions,
 } from './server/server-options.ts'
-export { type TypedEventListener, TypedEventTarget, type TypedListenerOptions } from './typed-event-target.ts'
 
 // ---- From the layers underneath: what applications of the umbrella use most ----
 
@@ -97,6 +96,7 @@ export {
   DEFAULT_PORT,
   InvalidArgumentError,
   isMulticast,
+  type Listener,
   MemoryClientRegistry,
   PavillionError,
   type PavillionErrorCode,

@@ -57,17 +57,17 @@ export function loggerOf(option: LogOption): (level: LogLevel, event: string, me
  */
 export function logServer(server: PavillionServer, option: LogOption): void {
   const log = loggerOf(option)
-  server.addEventListener('session:opened', ({ detail: { client } }) =>
+  server.on('session:opened', ({ client }) =>
     log(
       'info',
       'session:opened',
       `session opened with ${clientName(client)} (${client.key}, ${suite(client)})`,
     ),
   )
-  server.addEventListener('session:closed', ({ detail: { client, reason } }) =>
+  server.on('session:closed', ({ client, reason }) =>
     log('info', 'session:closed', `session with ${clientName(client)} (${client.key}) closed: ${reason}`),
   )
-  server.addEventListener('security:leaked-secret-key', ({ detail }) =>
+  server.on('security:leaked-secret-key', (detail) =>
     log(
       'warn',
       'security:leaked-secret-key',
@@ -75,7 +75,7 @@ export function logServer(server: PavillionServer, option: LogOption): void {
     ),
   )
   const rejections = new RejectionLog()
-  server.addEventListener('handshake:rejected', ({ detail: { address, clientId, reason } }) => {
+  server.on('handshake:rejected', ({ address, clientId, reason }) => {
     const withheld = rejections.admit(address)
     if (withheld === undefined) return
     const why = reason === 'unknown-client' ? 'unknown client ID or key' : 'wrong key (PSK or ECC)'
@@ -85,32 +85,32 @@ export function logServer(server: PavillionServer, option: LogOption): void {
       `rejected a handshake from ${addressKey(address)} claiming client ID ${idName(clientId)}: ${why}${withheld}`,
     )
   })
-  server.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+  server.on('error', (detail) => log('warn', 'error', reason(detail.error)))
 }
 
 /** Reports a client's servers, its rejections and non-fatal errors to `option`. */
 export function logClient(client: PavillionClient, option: LogOption): void {
   const log = loggerOf(option)
-  client.addEventListener('server:connected', ({ detail: { server } }) =>
+  client.on('server:connected', ({ server }) =>
     log('info', 'server:connected', `connected to ${serverName(server)}`),
   )
-  client.addEventListener('server:disconnected', ({ detail: { server, reason } }) =>
+  client.on('server:disconnected', ({ server, reason }) =>
     log('info', 'server:disconnected', `disconnected from ${serverName(server)}: ${reason}`),
   )
-  client.addEventListener('server:invalid-client-id', ({ detail: { address } }) =>
+  client.on('server:invalid-client-id', ({ address }) =>
     log('warn', 'server:invalid-client-id', `${where(address)} does not know this client ID`),
   )
-  client.addEventListener('server:auth-failed', ({ detail: { address } }) =>
+  client.on('server:auth-failed', ({ address }) =>
     log(
       'warn',
       'server:auth-failed',
       `${where(address)} answered but did not accept this client ID with this key`,
     ),
   )
-  client.addEventListener('time:sync', ({ detail: { server, offset } }) =>
+  client.on('time:sync', ({ server, offset }) =>
     log('debug', 'time:sync', `clock of ${serverName(server)} is ${offset} µs off`),
   )
-  client.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+  client.on('error', (detail) => log('warn', 'error', reason(detail.error)))
 }
 
 /** A client as people read it: its ID as text when printable, else hex; a guest by its identity's prefix. */

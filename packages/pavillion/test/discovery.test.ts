@@ -73,7 +73,7 @@ describe.skipIf(skip !== undefined)(
         }),
       )
       const moves: ServerMovedDetail[] = []
-      client.addEventListener('server:moved', (e) => moves.push(e.detail))
+      client.on('server:moved', (e) => moves.push(e))
       await client.call(401, '', { timeout: 3000 })
       await first.close()
       const second = closer.add(await start())

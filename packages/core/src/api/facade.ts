@@ -60,7 +60,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected readonly endpoint: FacadeEndpoint<E>
   protected readonly driver: Driver<E>
   protected readonly runtime: Runtime
-  protected readonly events = new Emitter<M>((error) => this.events.emit('error', { error } as M['error']))
+  protected readonly events = new Emitter<M>()
   readonly #handlers: (Registered<P> | undefined)[] = []
   readonly #lifetime = new AbortController()
   #closing: Promise<void> | undefined
