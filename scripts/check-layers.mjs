@@ -23,7 +23,11 @@ const IMPURE_GLOBALS = [
 /** package folder → { allow: module specifiers (or 'node:*'), pure: forbid ambient I/O globals, envIn: files that may read process.env } */
 const RULES = {
   wire: { allow: [], pure: true },
-  crypto: { allow: ['libsodium-wrappers', 'sodium-native'], pure: true, envIn: ['src/backend.ts'] },
+  crypto: {
+    allow: ['@pavillion/wire', 'libsodium-wrappers', 'sodium-native'],
+    pure: true,
+    envIn: ['src/backend.ts'],
+  },
   core: { allow: ['@pavillion/wire', '@pavillion/crypto'], pure: true },
   'transport-node': { allow: ['@pavillion/core', NODE] },
   rpc: { allow: ['@pavillion/core', '@pavillion/wire'], nodeIn: ['src/files/'] },

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'pavillion'
 /**
  * A Map that forgets its oldest entry once it holds `capacity`: what a
  * decoder learns from a capture (nonce requests, session keys) stays bounded
@@ -9,7 +10,7 @@ export class BoundedMap<K, V> {
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError(`"capacity" expected an integer >= 1, got ${capacity}`)
+      throw new InvalidArgumentError(`"capacity" expected an integer >= 1, got ${capacity}`)
     this.#capacity = capacity
   }
 

@@ -142,7 +142,7 @@ export class DatagramDecoder {
   }
 
   #notAFrame(payload: Uint8Array, error: unknown): Decoded {
-    if (error instanceof WireDecodeError && error.code === 'BAD_MAGIC') {
+    if (error instanceof WireDecodeError && error.reason === 'BAD_MAGIC') {
       if (startsWith(payload, PLAIN_MAGIC))
         return {
           kind: 'undecoded',

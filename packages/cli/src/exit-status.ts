@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'pavillion'
 import { Interrupted, UsageError } from './usage-error.ts'
 
 /** Exit statuses: success, a remote or runtime failure, bad input; 130 after an interrupt. */
@@ -22,13 +23,19 @@ export interface Failure {
 
 /**
  * Classifies what a command threw: bad input (2) for usage errors, argument
- * errors (TypeError/RangeError from option checks) and unusable addresses;
+ * errors (InvalidArgumentError from option checks, or Node's own TypeError and
+ * RangeError) and unusable addresses;
  * remote and runtime failures (1) for everything else; 130 for an interrupt.
  */
 export function failureOf(error: unknown): Failure {
   const message = oneLine(error instanceof Error ? error.message : String(error))
   if (error instanceof Interrupted) return { status: EXIT.interrupted, message }
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof TypeError ||
+    error instanceof RangeError
+  ) {
     return { status: EXIT.usage, message }
   }
   const code = (error as { code?: unknown } | null)?.code

@@ -1,6 +1,14 @@
+import { PavillionError } from '@pavillion/wire'
+
+// The one base class of every package's errors, and the one for bad
+// arguments, are @pavillion/wire's: re-exported here as the same objects, so
+// `instanceof` holds whichever package a user imports them from.
+export { InvalidArgumentError, PavillionError } from '@pavillion/wire'
+
 /**
  * Error codes of the engine's errors, in Node/undici style. Each layer has
  * its own union (e.g. `RpcErrorCode`, `PubSubErrorCode`) for the codes it raises.
+ * `ERR_ADDRESS_IN_USE` is raised only by the in-memory network of `./testing`.
  */
 export type PavillionErrorCode =
   | 'ERR_INVALID_ARGUMENT'
@@ -10,39 +18,10 @@ export type PavillionErrorCode =
   | 'ERR_BACKPRESSURE'
   | 'ERR_COUNTER_EXHAUSTED'
   | 'ERR_TRANSPORT_CLOSED'
-
-/**
- * Base class of every error Pavillion raises on purpose. Recognise it across
- * package copies with `err instanceof PavillionError` (branded) or `err.code`.
- * `C` is the code union of the package that raises it.
- */
-export class PavillionError<C extends string = PavillionErrorCode> extends Error {
-  /** Machine-readable reason. */
-  readonly code: C
-
-  constructor(code: C, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.code = code
-    this.name = 'PavillionError'
-    // Brand the instance with every class of its chain, so `instanceof` works
-    // across duplicate copies of this package (Symbol.for is process-wide).
-    for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
-      Object.defineProperty(this, c.brand as symbol, { value: true })
-    }
-  }
-
-  /** The process-wide symbol that marks instances of this class. */
-  static readonly brand: symbol = Symbol.for('pavillion.error.PavillionError')
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // `this` is deliberate: each subclass checks its own brand.
-    // biome-ignore lint/complexity/noThisInStatic: the brand of the class `instanceof` was called on
-    return typeof value === 'object' && value !== null && this.brand in value
-  }
-}
+  | 'ERR_ADDRESS_IN_USE'
 
 /** A reliable send or call gave up: its deadline passed before enough peers acknowledged. */
-export class TimeoutError extends PavillionError {
+export class TimeoutError extends PavillionError<PavillionErrorCode> {
   /** How long the operation waited, in ms. */
   readonly waited: number
   /** How many times the packet was transmitted. */
@@ -59,7 +38,7 @@ export class TimeoutError extends PavillionError {
 }
 
 /** The endpoint was closed while the operation was pending, or used after close. */
-export class ClosedError extends PavillionError {
+export class ClosedError extends PavillionError<PavillionErrorCode> {
   static override readonly brand: symbol = Symbol.for('pavillion.error.ClosedError')
 
   constructor(message = 'the endpoint is closed') {
@@ -69,7 +48,7 @@ export class ClosedError extends PavillionError {
 }
 
 /** A bounded queue is full; the caller should slow down and retry. */
-export class BackpressureError extends PavillionError {
+export class BackpressureError extends PavillionError<PavillionErrorCode> {
   static override readonly brand: symbol = Symbol.for('pavillion.error.BackpressureError')
 
   constructor(message: string) {

@@ -59,6 +59,7 @@ export type { Expectation } from './delivery-tracker.ts'
 export {
   BackpressureError,
   ClosedError,
+  InvalidArgumentError,
   PavillionError,
   type PavillionErrorCode,
   TimeoutError,

@@ -1,4 +1,5 @@
 import { REPLAY_WINDOW_SIZE } from './constants.ts'
+import { InvalidArgumentError } from './errors.ts'
 
 /** What the window says of a counter: never seen, seen already, or too old to tell. */
 export type ReplayVerdict = 'fresh' | 'duplicate' | 'stale'
@@ -32,11 +33,11 @@ export class ReplayWindow {
   /**
    * @param floor every counter ≤ floor is refused (the counter a handshake announced)
    * @param size how many counters up to the newest are remembered: a power of two, at least 32
-   * @throws RangeError for another size
+   * @throws InvalidArgumentError for another size
    */
   constructor(floor = 0n, size = REPLAY_WINDOW_SIZE) {
     if (!Number.isInteger(size) || size < BLOCK_BITS || size > 2 ** 30 || (size & (size - 1)) !== 0) {
-      throw new RangeError(`"size" expected a power of two from ${BLOCK_BITS} to 2^30, got ${size}`)
+      throw new InvalidArgumentError(`"size" expected a power of two from ${BLOCK_BITS} to 2^30, got ${size}`)
     }
     this.#size = BigInt(size)
     this.#bits = new Uint32Array(size / BLOCK_BITS)

@@ -39,4 +39,35 @@ describe('Emitter', () => {
     expect(seen).toEqual(['a1', 'a2', 'late2'])
     expect(errors).toHaveLength(2)
   })
+
+  it('without a hook, reports a throwing listener as an error event, never as an exception, and still calls the others', () => {
+    const events = new Emitter<{ tick: number; error: { error: unknown } }>()
+    const errors: unknown[] = []
+    const seen: number[] = []
+    const boom = new Error('boom')
+    events.on('error', ({ error }) => errors.push(error))
+    events.on('tick', () => {
+      throw boom
+    })
+    events.on('tick', (n) => seen.push(n))
+    expect(() => events.emit('tick', 1)).not.toThrow()
+    expect(errors).toEqual([boom])
+    expect(seen).toEqual([1])
+  })
+
+  it('without a hook, ignores an error listener that throws (no loop), and a throwing listener with no error listener', () => {
+    const events = new Emitter<{ tick: number; error: { error: unknown } }>()
+    expect(() => events.emit('tick', 0)).not.toThrow()
+    events.on('tick', () => {
+      throw new Error('first')
+    })
+    expect(() => events.emit('tick', 1)).not.toThrow()
+    let calls = 0
+    events.on('error', () => {
+      calls++
+      throw new Error('again')
+    })
+    expect(() => events.emit('tick', 2)).not.toThrow()
+    expect(calls).toBe(1)
+  })
 })

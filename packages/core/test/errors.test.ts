@@ -1,5 +1,13 @@
+import * as wire from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
-import { BackpressureError, ClosedError, PavillionError, TimeoutError } from '../src/errors.ts'
+import {
+  BackpressureError,
+  ClosedError,
+  InvalidArgumentError,
+  PavillionError,
+  TimeoutError,
+} from '../src/index.ts'
+import { ReplayWindow } from '../src/replay-window.ts'
 
 describe('errors', () => {
   it('instanceof tells the classes apart and recognises the base class', () => {
@@ -20,5 +28,22 @@ describe('errors', () => {
     expect(foreign instanceof TimeoutError).toBe(true)
     expect(foreign instanceof ClosedError).toBe(false)
     expect(new Error('plain') instanceof PavillionError).toBe(false)
+  })
+
+  it("re-exports wire's PavillionError and InvalidArgumentError themselves, not copies", () => {
+    expect(PavillionError).toBe(wire.PavillionError)
+    expect(InvalidArgumentError).toBe(wire.InvalidArgumentError)
+    expect(new wire.WireDecodeError('TRUNCATED', 0, 'short')).toBeInstanceOf(PavillionError)
+    expect(new ClosedError()).toBeInstanceOf(wire.PavillionError)
+  })
+
+  it('an argument check of the engine throws InvalidArgumentError (code ERR_INVALID_ARGUMENT) with its message', () => {
+    expect(() => new ReplayWindow(0n, 100)).toThrow(InvalidArgumentError)
+    expect(() => new ReplayWindow(0n, 100)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: expect.stringMatching(/^"size" expected/),
+      }),
+    )
   })
 })

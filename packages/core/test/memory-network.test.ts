@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError } from '../src/errors.ts'
 import { MemoryNetwork, type MemoryTransport, SIM_GROUP, transportSuite } from '../src/testing/index.ts'
 import type { PeerAddress } from '../src/transport.ts'
 
@@ -46,7 +47,7 @@ describe('MemoryNetwork addressing', () => {
     expect(net.createTransport({ address: '127.0.0.1', port: 1783 }).localAddress().port).toBe(1783)
     expect(net.createTransport({ address: '127.0.0.1', port: 0 }).localAddress().port).toBe(40000)
     expect(() => net.createTransport({ address: '127.0.0.1', port: 1783 })).toThrow(/already in use/)
-    expect(() => net.createTransport({ address: '127.0.0.1', port: 70000 })).toThrow(RangeError)
+    expect(() => net.createTransport({ address: '127.0.0.1', port: 70000 })).toThrow(InvalidArgumentError)
   })
 
   it('frees the address on close', async () => {
@@ -177,7 +178,7 @@ describe('MemoryNetwork multicast', () => {
 
   it('rejects joining a unicast address', () => {
     const net = new MemoryNetwork()
-    expect(() => net.createTransport().joinGroup('10.0.0.1')).toThrow(RangeError)
+    expect(() => net.createTransport().joinGroup('10.0.0.1')).toThrow(InvalidArgumentError)
   })
 })
 
@@ -295,7 +296,7 @@ describe('MemoryNetwork impairments', () => {
 
   it('rejects rates outside [0, 1]', () => {
     const net = new MemoryNetwork()
-    expect(() => net.impair({}, { loss: 1.5 })).toThrow(RangeError)
+    expect(() => net.impair({}, { loss: 1.5 })).toThrow(InvalidArgumentError)
     expect(() => net.impair({}, { burst: { pGoodToBad: -0.1, pBadToGood: 0.5 } })).toThrow(/burst.pGoodToBad/)
   })
 })

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError } from '../src/errors.ts'
 import { ReplayWindow } from '../src/replay-window.ts'
 import { RttEstimator } from '../src/rtt-estimator.ts'
 import { SequenceMap } from '../src/sequence-map.ts'
@@ -98,7 +99,7 @@ describe('ReplayWindow', () => {
   )
 
   it('rejects a size that is not a multiple of 32', () => {
-    expect(() => new ReplayWindow(0n, 100)).toThrow(RangeError)
+    expect(() => new ReplayWindow(0n, 100)).toThrow(InvalidArgumentError)
   })
 })
 

@@ -2,6 +2,7 @@
 // across the ring's wrap, whatever the size of each step forward.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError } from '../src/errors.ts'
 import { ReplayWindow } from '../src/replay-window.ts'
 
 describe('ReplayWindow as a bitmap of exactly its size', () => {
@@ -45,6 +46,6 @@ describe('ReplayWindow as a bitmap of exactly its size', () => {
   it('accepts only power-of-two sizes from 32', () => {
     for (const size of [32, 64, 2048]) expect(() => new ReplayWindow(0n, size)).not.toThrow()
     for (const size of [0, 16, 96, 100, 2049, 1.5])
-      expect(() => new ReplayWindow(0n, size)).toThrow(RangeError)
+      expect(() => new ReplayWindow(0n, size)).toThrow(InvalidArgumentError)
   })
 })

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@pavillion/wire'
+import { CryptoError } from './errors.ts'
 import { importNativeSodium, type NativeSodium } from './native-sodium.ts'
 
 /** Where secretbox and crypto_box run: libsodium-wrappers' WebAssembly, or `sodium-native`. */
@@ -28,20 +30,23 @@ function requested(): string {
  * Chooses the backend once per process: `sodium-native` when it loads, else
  * the WebAssembly; `PAVILLION_CRYPTO=wasm|native` forces one.
  *
- * @throws RangeError (as a rejected promise) for another value of the variable
- * @throws Error when `native` is forced but `sodium-native` does not load
+ * @throws InvalidArgumentError (as a rejected promise) for another value of the variable
+ * @throws CryptoError (`ERR_BACKEND_UNAVAILABLE`) when `native` is forced but `sodium-native` does not load
  */
 export function chooseBackend(): Promise<ChosenBackend> {
   choosing ??= (async () => {
     const wanted = requested()
     if (wanted === 'wasm') return { name: 'wasm', native: undefined } as const
     if (wanted !== 'native' && wanted !== 'auto') {
-      throw new RangeError(`${BACKEND_VARIABLE} expected wasm, native or auto, got ${JSON.stringify(wanted)}`)
+      throw new InvalidArgumentError(
+        `${BACKEND_VARIABLE} expected wasm, native or auto, got ${JSON.stringify(wanted)}`,
+      )
     }
     const native = await importNativeSodium()
     if (native !== undefined) return { name: 'native', native } as const
     if (wanted === 'native') {
-      throw new Error(
+      throw new CryptoError(
+        'ERR_BACKEND_UNAVAILABLE',
         `${BACKEND_VARIABLE}=native, but the optional dependency sodium-native is not installed or does not load`,
       )
     }

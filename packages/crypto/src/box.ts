@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 import { assertBytes, assertInstance } from './check.ts'
 import { KEY_LENGTH, MAC_LENGTH, NONCE_LENGTH } from './constants.ts'
 import type { NativeSodium } from './native-sodium.ts'
@@ -63,7 +64,7 @@ export function publicKeyBox(sodium: Sodium, native?: NativeSodium): PublicKeyBo
       try {
         return boxes.seal(message, nonce, recipientPublicKey, secret)
       } catch {
-        throw new RangeError(
+        throw new InvalidArgumentError(
           '"recipientPublicKey" is a low-order point (such as all zeros) that crypto_box refuses',
         )
       }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 /** A short, secret-free description of a value's type for error messages (`string`, `Uint8Array`, `null`...). */
 export function typeName(value: unknown): string {
   if (value === null) return 'null'
@@ -9,30 +10,33 @@ export function typeName(value: unknown): string {
 /**
  * Asserts that `value` is a Uint8Array, optionally of an exact length.
  *
- * @throws TypeError when `value` is not a Uint8Array
- * @throws RangeError when `length` is given and differs
+ * @throws InvalidArgumentError when `value` is not a Uint8Array
+ * @throws InvalidArgumentError when `length` is given and differs
  */
 export function assertBytes(name: string, value: unknown, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array))
-    throw new TypeError(`"${name}" expected Uint8Array, got type=${typeName(value)}`)
+    throw new InvalidArgumentError(`"${name}" expected Uint8Array, got type=${typeName(value)}`)
   if (length !== undefined && value.length !== length)
-    throw new RangeError(`"${name}" expected Uint8Array of length ${length}, got length=${value.length}`)
+    throw new InvalidArgumentError(
+      `"${name}" expected Uint8Array of length ${length}, got length=${value.length}`,
+    )
 }
 
 /**
  * Asserts that `value` is a bigint, and in `[min, max]` when a range is given.
  *
- * @throws TypeError when `value` is not a bigint
- * @throws RangeError when it is outside the range
+ * @throws InvalidArgumentError when `value` is not a bigint
+ * @throws InvalidArgumentError when it is outside the range
  */
 export function assertBigInt(
   name: string,
   value: unknown,
   range?: { readonly min: bigint; readonly max: bigint },
 ): asserts value is bigint {
-  if (typeof value !== 'bigint') throw new TypeError(`"${name}" expected bigint, got type=${typeName(value)}`)
+  if (typeof value !== 'bigint')
+    throw new InvalidArgumentError(`"${name}" expected bigint, got type=${typeName(value)}`)
   if (range !== undefined && (value < range.min || value > range.max))
-    throw new RangeError(`"${name}" expected bigint in [${range.min}, ${range.max}], got ${value}`)
+    throw new InvalidArgumentError(`"${name}" expected bigint in [${range.min}, ${range.max}], got ${value}`)
 }
 
 /** A class checked with `instanceof` (its constructor may be protected). */
@@ -48,21 +52,22 @@ export interface KeyClass<T> {
 /**
  * Asserts that `value` is an instance of `type` (one of this package's key classes).
  *
- * @throws TypeError otherwise
+ * @throws InvalidArgumentError otherwise
  */
 export function assertInstance<T>(name: string, value: unknown, type: KeyClass<T>): asserts value is T {
   if (!(value instanceof type))
-    throw new TypeError(`"${name}" expected ${type.name}, got type=${typeName(value)}`)
+    throw new InvalidArgumentError(`"${name}" expected ${type.name}, got type=${typeName(value)}`)
 }
 
 /**
  * Asserts that `value` is a byte count: a non-negative safe integer.
  *
- * @throws TypeError when `value` is not a number
- * @throws RangeError when it is negative, fractional or not safe
+ * @throws InvalidArgumentError when `value` is not a number
+ * @throws InvalidArgumentError when it is negative, fractional or not safe
  */
 export function assertByteCount(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number') throw new TypeError(`"${name}" expected number, got type=${typeName(value)}`)
+  if (typeof value !== 'number')
+    throw new InvalidArgumentError(`"${name}" expected number, got type=${typeName(value)}`)
   if (!Number.isSafeInteger(value) || value < 0)
-    throw new RangeError(`"${name}" expected a non-negative integer, got ${value}`)
+    throw new InvalidArgumentError(`"${name}" expected a non-negative integer, got ${value}`)
 }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 import { assertBytes, typeName } from './check.ts'
 
 const HEX_DIGITS = '0123456789abcdef'
@@ -24,7 +25,7 @@ export function isHex(text: string): boolean {
 /**
  * Lower-case hexadecimal encoding.
  *
- * @throws TypeError when `bytes` is not a Uint8Array
+ * @throws InvalidArgumentError when `bytes` is not a Uint8Array
  */
 export function toHex(bytes: Uint8Array): string {
   assertBytes('bytes', bytes)
@@ -37,19 +38,20 @@ export function toHex(bytes: Uint8Array): string {
  * Strict hexadecimal decoding: an even number of digits `0-9a-fA-F`, nothing else (no prefix, no spaces).
  * Error messages give positions, never the text itself (it may be a key).
  *
- * @throws TypeError when `hex` is not a string
- * @throws RangeError when the length is odd or a character is not a hex digit
+ * @throws InvalidArgumentError when `hex` is not a string
+ * @throws InvalidArgumentError when the length is odd or a character is not a hex digit
  */
 export function fromHex(hex: string): Uint8Array {
-  if (typeof hex !== 'string') throw new TypeError(`"hex" expected string, got type=${typeName(hex)}`)
+  if (typeof hex !== 'string')
+    throw new InvalidArgumentError(`"hex" expected string, got type=${typeName(hex)}`)
   if (hex.length % 2 !== 0)
-    throw new RangeError(`"hex" expected an even number of digits, got length=${hex.length}`)
+    throw new InvalidArgumentError(`"hex" expected an even number of digits, got length=${hex.length}`)
   const out = new Uint8Array(hex.length / 2)
   for (let i = 0; i < out.length; i++) {
     const high = hexValue(hex.charCodeAt(2 * i))
     const low = hexValue(hex.charCodeAt(2 * i + 1))
     if (high < 0 || low < 0)
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `"hex" expected only digits 0-9a-fA-F, found another character at index ${2 * i + (high < 0 ? 0 : 1)}`,
       )
     out[i] = (high << 4) | low
@@ -60,7 +62,7 @@ export function fromHex(hex: string): Uint8Array {
 /**
  * Standard base64 (RFC 4648 §4 alphabet `+/`) with `=` padding.
  *
- * @throws TypeError when `bytes` is not a Uint8Array
+ * @throws InvalidArgumentError when `bytes` is not a Uint8Array
  */
 export function toBase64(bytes: Uint8Array): string {
   assertBytes('bytes', bytes)
@@ -81,13 +83,14 @@ export function toBase64(bytes: Uint8Array): string {
  * Unpadded, URL-safe (`-_`) and whitespace-containing text is rejected. Error messages give
  * positions, never the text itself.
  *
- * @throws TypeError when `text` is not a string
- * @throws RangeError when it is not canonical padded standard base64
+ * @throws InvalidArgumentError when `text` is not a string
+ * @throws InvalidArgumentError when it is not canonical padded standard base64
  */
 export function fromBase64(text: string): Uint8Array {
-  if (typeof text !== 'string') throw new TypeError(`"base64" expected string, got type=${typeName(text)}`)
+  if (typeof text !== 'string')
+    throw new InvalidArgumentError(`"base64" expected string, got type=${typeName(text)}`)
   if (text.length % 4 !== 0)
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `"base64" expected padded base64 (length a multiple of 4), got length=${text.length}`,
     )
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
@@ -98,7 +101,7 @@ export function fromBase64(text: string): Uint8Array {
     const code = text.charCodeAt(i)
     const value = code < 128 ? BASE64_VALUES[code]! : -1
     if (value < 0)
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `"base64" expected only characters A-Za-z0-9+/ and final '=' padding, found another at index ${i}`,
       )
     acc = (acc << 6) | value
@@ -114,7 +117,7 @@ export function fromBase64(text: string): Uint8Array {
     const at = out.length - (3 - padding)
     const unusedBits = padding === 1 ? 2 : 4
     if ((acc & ((1 << unusedBits) - 1)) !== 0)
-      throw new RangeError('"base64" is not canonical: the bits before the padding must be zero')
+      throw new InvalidArgumentError('"base64" is not canonical: the bits before the padding must be zero')
     const bits = acc >> unusedBits
     if (padding === 1) {
       out[at] = bits >> 8

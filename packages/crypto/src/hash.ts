@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 import { assertBytes, typeName } from './check.ts'
 import { HASH_KEY_MAX_LENGTH, HASH_LENGTH } from './constants.ts'
 import { Secret } from './secret.ts'
@@ -15,9 +16,9 @@ export function keyedHash(sodium: Sodium): KeyedHash {
   return (key, message) => {
     const keyBytes = key instanceof Secret ? key.expose() : key
     if (!(keyBytes instanceof Uint8Array))
-      throw new TypeError(`"key" expected Uint8Array or Secret, got type=${typeName(key)}`)
+      throw new InvalidArgumentError(`"key" expected Uint8Array or Secret, got type=${typeName(key)}`)
     if (keyBytes.length > HASH_KEY_MAX_LENGTH)
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `"key" expected Uint8Array of length 0..${HASH_KEY_MAX_LENGTH}, got length=${keyBytes.length}`,
       )
     assertBytes('message', message)

@@ -15,8 +15,8 @@ export function isMessageCounter(value: unknown): value is bigint {
 /**
  * The counter nonce N(c) = 16 zero bytes ‖ u64le(c) (PROTOCOL.md §4.2), as a new array.
  *
- * @throws TypeError when `counter` is not a bigint
- * @throws RangeError when it is outside [0, 2^64 - 1]
+ * @throws InvalidArgumentError when `counter` is not a bigint
+ * @throws InvalidArgumentError when it is outside [0, 2^64 - 1]
  */
 export function counterNonce(counter: bigint): Uint8Array {
   assertBigInt('counter', counter, { min: 0n, max: COUNTER_MAX })

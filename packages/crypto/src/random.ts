@@ -1,6 +1,8 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 import { assertBigInt, assertByteCount, assertBytes, typeName } from './check.ts'
 import { HASH_LENGTH } from './constants.ts'
 import { utf8 } from './encoding.ts'
+import { CryptoError } from './errors.ts'
 import { loadedSodium } from './sodium.ts'
 
 /** Bytes per block of the seeded stream: one BLAKE2b-512 digest. */
@@ -24,14 +26,14 @@ export interface ScriptedRandomSource {
  * (a string seed is UTF-8 encoded); draws consume consecutive bytes, so two draws of 4 bytes
  * equal one draw of 8. The source may be created before libsodium is loaded (for
  * `loadCrypto({ random: seededRandom('x') })`), but it can only draw afterwards: a draw
- * before `loadCrypto()` has resolved throws an Error, and a length that is not a non-negative
- * integer throws a TypeError or RangeError.
+ * before `loadCrypto()` has resolved throws a CryptoError (`ERR_NOT_LOADED`), and a length that is not a non-negative
+ * integer throws an InvalidArgumentError.
  *
- * @throws TypeError when `seed` is neither a string nor a Uint8Array
+ * @throws InvalidArgumentError when `seed` is neither a string nor a Uint8Array
  */
 export function seededRandom(seed: Uint8Array | string): RandomSource {
   if (typeof seed !== 'string' && !(seed instanceof Uint8Array))
-    throw new TypeError(`"seed" expected string or Uint8Array, got type=${typeName(seed)}`)
+    throw new InvalidArgumentError(`"seed" expected string or Uint8Array, got type=${typeName(seed)}`)
   const seedBytes = typeof seed === 'string' ? utf8(seed) : seed.slice()
   let key: Uint8Array | undefined
   const blockIndex = new Uint8Array(8)
@@ -65,10 +67,11 @@ export function seededRandom(seed: Uint8Array | string): RandomSource {
  * A request whose length differs from the recorded draw throws (and consumes nothing), as does
  * a request after the last draw.
  *
- * @throws TypeError when `draws` is not an array of Uint8Array
+ * @throws InvalidArgumentError when `draws` is not an array of Uint8Array
  */
 export function scriptedRandom(draws: Uint8Array[]): ScriptedRandomSource {
-  if (!Array.isArray(draws)) throw new TypeError(`"draws" expected an array, got type=${typeName(draws)}`)
+  if (!Array.isArray(draws))
+    throw new InvalidArgumentError(`"draws" expected an array, got type=${typeName(draws)}`)
   const script = draws.map((draw, i) => {
     assertBytes(`draws[${i}]`, draw)
     return draw.slice()
@@ -78,11 +81,13 @@ export function scriptedRandom(draws: Uint8Array[]): ScriptedRandomSource {
     assertByteCount('length', length)
     const draw = script[next]
     if (draw === undefined)
-      throw new Error(
+      throw new CryptoError(
+        'ERR_RANDOM_SOURCE',
         `scriptedRandom: all ${script.length} recorded draws were used; ${length} more bytes were requested`,
       )
     if (draw.length !== length)
-      throw new RangeError(
+      throw new CryptoError(
+        'ERR_RANDOM_SOURCE',
         `scriptedRandom: draw #${next} was recorded with ${draw.length} bytes, but ${length} were requested`,
       )
     next++
@@ -96,13 +101,13 @@ export function scriptedRandom(draws: Uint8Array[]): ScriptedRandomSource {
  * draws the fewest bytes that can hold `max - min`, masks the excess high bits and retries
  * while the value is out of range (fewer than 2 draws on average). `min === max` draws nothing.
  *
- * @throws TypeError when `min` or `max` is not a bigint
- * @throws RangeError when `min > max`
+ * @throws InvalidArgumentError when `min` or `max` is not a bigint
+ * @throws InvalidArgumentError when `min > max`
  */
 export function uniformBigInt(random: RandomSource, min: bigint, max: bigint): bigint {
   assertBigInt('min', min)
   assertBigInt('max', max)
-  if (min > max) throw new RangeError(`"min" must not exceed "max", got min=${min} max=${max}`)
+  if (min > max) throw new InvalidArgumentError(`"min" must not exceed "max", got min=${min} max=${max}`)
   const span = max - min
   if (span === 0n) return min
   const bits = span.toString(2).length
@@ -118,19 +123,20 @@ export function uniformBigInt(random: RandomSource, min: bigint, max: bigint): b
 
 /**
  * Wraps a random source so that every draw is checked: the requested length must be a
- * non-negative integer (else TypeError / RangeError) and the source must return a Uint8Array of
- * exactly that length (else Error), so a broken source can never yield a short key.
+ * non-negative integer (else InvalidArgumentError) and the source must return a Uint8Array of
+ * exactly that length (else a CryptoError `ERR_RANDOM_SOURCE`), so a broken source can never yield a short key.
  *
- * @throws TypeError when `source` is not a function
+ * @throws InvalidArgumentError when `source` is not a function
  */
 export function checkedRandom(source: RandomSource): RandomSource {
   if (typeof source !== 'function')
-    throw new TypeError(`"random" expected function, got type=${typeName(source)}`)
+    throw new InvalidArgumentError(`"random" expected function, got type=${typeName(source)}`)
   return (length) => {
     assertByteCount('length', length)
     const bytes: unknown = source(length)
     if (!(bytes instanceof Uint8Array) || bytes.length !== length)
-      throw new Error(
+      throw new CryptoError(
+        'ERR_RANDOM_SOURCE',
         `random source returned ${bytes instanceof Uint8Array ? `${bytes.length} bytes` : typeName(bytes)} when ${length} bytes were requested`,
       )
     return bytes

@@ -1,6 +1,7 @@
 import sodium from 'libsodium-wrappers'
 import { assertBytes } from './check.ts'
 import { KEY_LENGTH } from './constants.ts'
+import { CryptoError } from './errors.ts'
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
@@ -34,7 +35,7 @@ export class Secret {
   /**
    * A secret holding a copy of `bytes` (any length).
    *
-   * @throws TypeError when `bytes` is not a Uint8Array
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array
    */
   static from(bytes: Uint8Array): Secret {
     return new Secret(copyOf('Secret', bytes))
@@ -53,10 +54,11 @@ export class Secret {
   /**
    * The secret bytes themselves, not a copy: use them immediately, never keep or mutate the array.
    *
-   * @throws Error after {@link Secret.wipe}, so that a wiped (all-zero) key is never used
+   * @throws CryptoError (`ERR_KEY_WIPED`) after {@link Secret.wipe}, so that a wiped (all-zero) key is never used
    */
   expose(): Uint8Array {
-    if (this.#wiped) throw new Error(`${this.constructor.name} was wiped and can no longer be used`)
+    if (this.#wiped)
+      throw new CryptoError('ERR_KEY_WIPED', `${this.constructor.name} was wiped and can no longer be used`)
     return this.#bytes
   }
 
@@ -107,8 +109,8 @@ export class PresharedKey extends Secret {
   /**
    * A PSK holding a copy of `bytes`.
    *
-   * @throws TypeError when `bytes` is not a Uint8Array
-   * @throws RangeError when it is not 32 bytes long
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array
+   * @throws InvalidArgumentError when it is not 32 bytes long
    */
   static override from(bytes: Uint8Array): PresharedKey {
     return new PresharedKey(copyOf('PresharedKey', bytes, KEY_LENGTH))
@@ -123,8 +125,8 @@ export class SymmetricKey extends Secret {
   /**
    * A symmetric key holding a copy of `bytes`.
    *
-   * @throws TypeError when `bytes` is not a Uint8Array
-   * @throws RangeError when it is not 32 bytes long
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array
+   * @throws InvalidArgumentError when it is not 32 bytes long
    */
   static override from(bytes: Uint8Array): SymmetricKey {
     return new SymmetricKey(copyOf('SymmetricKey', bytes, KEY_LENGTH))
@@ -136,8 +138,8 @@ export class SecretKey extends Secret {
   /**
    * An X25519 secret key holding a copy of `bytes`.
    *
-   * @throws TypeError when `bytes` is not a Uint8Array
-   * @throws RangeError when it is not 32 bytes long
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array
+   * @throws InvalidArgumentError when it is not 32 bytes long
    */
   static override from(bytes: Uint8Array): SecretKey {
     return new SecretKey(copyOf('SecretKey', bytes, KEY_LENGTH))

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/wire'
 import { assertBigInt, assertBytes, assertInstance } from './check.ts'
 import { MAC_LENGTH } from './constants.ts'
 import { NativeSecretbox } from './native-secretbox.ts'
@@ -31,7 +32,7 @@ export function counterSecretbox(sodium: Sodium, native?: NativeSodium): Counter
     assertInstance('key', key, SymmetricKey)
     assertBytes('target', target)
     if (!Number.isInteger(offset) || offset < 0 || offset + plaintext.length + MAC_LENGTH > target.length) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `"target" has no room for ${plaintext.length + MAC_LENGTH} bytes at offset ${offset}`,
       )
     }

@@ -1,4 +1,5 @@
 import sodium from 'libsodium-wrappers'
+import { CryptoError } from './errors.ts'
 
 /** The libsodium-wrappers module object. */
 export type Sodium = typeof sodium
@@ -15,9 +16,13 @@ export async function readySodium(): Promise<Sodium> {
 /**
  * The libsodium module, for code that runs only after `loadCrypto()`.
  *
- * @throws Error when libsodium has not finished loading yet
+ * @throws CryptoError (`ERR_NOT_LOADED`) when libsodium has not finished loading yet
  */
 export function loadedSodium(): Sodium {
-  if (!ready) throw new Error('libsodium is not loaded yet: await loadCrypto() before using this function')
+  if (!ready)
+    throw new CryptoError(
+      'ERR_NOT_LOADED',
+      'libsodium is not loaded yet: await loadCrypto() before using this function',
+    )
   return sodium
 }

@@ -19,7 +19,7 @@ export interface LoadCryptoOptions {
 /**
  * Pavillion's cipher suites 1 (PSK) and 2 (ECC), ready to use: every method is synchronous.
  * Methods do not use `this`, so they may be destructured. Arguments are validated
- * (TypeError for a wrong type, RangeError for a wrong length or range) except by `open`,
+ * (InvalidArgumentError for a wrong type, length or range) except by `open`,
  * `boxOpen` and the `verify…` methods, which report hostile input by their result instead.
  */
 export interface PavillionCrypto {
@@ -35,22 +35,22 @@ export interface PavillionCrypto {
    * H(k, m) = keyed BLAKE2b-256 (`crypto_generichash(32, m, k)`); an empty key gives H0. Key first,
    * unlike the reference's wrapper.
    *
-   * @throws TypeError / RangeError for a key that is not 0..64 bytes or a message that is not a Uint8Array
+   * @throws InvalidArgumentError for a key that is not 0..64 bytes or a message that is not a Uint8Array
    */
   hash(key: Uint8Array | Secret, message: Uint8Array): Uint8Array
   /**
    * N(c) = 16 zero bytes ‖ u64le(c), as a new array.
    *
-   * @throws TypeError / RangeError when `counter` is not a bigint in [0, 2^64 - 1]
+   * @throws InvalidArgumentError when `counter` is not a bigint in [0, 2^64 - 1]
    */
   counterNonce(counter: bigint): Uint8Array
   /**
    * `crypto_secretbox_easy(plaintext, N(counter), key)`: the 16-byte tag, then the ciphertext (a new array).
    * Never seal two different plaintexts with the same key and counter (PROTOCOL.md §8.1, D3).
    *
-   * @throws TypeError when `plaintext` is not a Uint8Array or `key` not a SymmetricKey
-   * @throws RangeError when `counter` is not in [1, 2^64 - 1] (0 is reserved for setup messages)
-   * @throws Error when `key` was wiped
+   * @throws InvalidArgumentError when `plaintext` is not a Uint8Array or `key` not a SymmetricKey
+   * @throws InvalidArgumentError when `counter` is not in [1, 2^64 - 1] (0 is reserved for setup messages)
+   * @throws CryptoError (`ERR_KEY_WIPED`) when `key` was wiped
    */
   seal(plaintext: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array
   /**
@@ -58,15 +58,15 @@ export interface PavillionCrypto {
    * damaged box, wrong key or counter, box shorter than the tag, counter not in [1, 2^64 - 1]);
    * never throws on such input.
    *
-   * @throws TypeError when `key` is not a SymmetricKey (a programming error, not hostile input)
-   * @throws Error when `key` was wiped
+   * @throws InvalidArgumentError when `key` is not a SymmetricKey (a programming error, not hostile input)
+   * @throws CryptoError (`ERR_KEY_WIPED`) when `key` was wiped
    */
   open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined
   /**
    * `seal`, written into `target` at `offset` (tag, then ciphertext) instead of a new array: lets
    * a datagram be sealed in place after its header.
    *
-   * @throws RangeError when `target` has no room for `plaintext.length + 16` bytes at `offset`; as `seal` otherwise
+   * @throws InvalidArgumentError when `target` has no room for `plaintext.length + 16` bytes at `offset`; as `seal` otherwise
    */
   sealInto(
     target: Uint8Array,
@@ -89,10 +89,10 @@ export interface PavillionCrypto {
   /**
    * `crypto_box_easy(message, nonce, recipientPublicKey, senderSecretKey)` (X25519 + XSalsa20-Poly1305).
    *
-   * @throws TypeError for arguments of the wrong type
-   * @throws RangeError for a nonce that is not 24 bytes, a public key that is not 32 bytes, or
+   * @throws InvalidArgumentError for arguments of the wrong type
+   * @throws InvalidArgumentError for a nonce that is not 24 bytes, a public key that is not 32 bytes, or
    *   a low-order public key (such as all zeros)
-   * @throws Error when `senderSecretKey` was wiped
+   * @throws CryptoError (`ERR_KEY_WIPED`) when `senderSecretKey` was wiped
    */
   boxSeal(
     message: Uint8Array,
@@ -104,8 +104,8 @@ export interface PavillionCrypto {
    * `crypto_box_open_easy`. Returns undefined on any failure, including wrong lengths and
    * low-order (e.g. all-zero) public keys; never throws on such input.
    *
-   * @throws TypeError when `recipientSecretKey` is not a SecretKey
-   * @throws Error when it was wiped
+   * @throws InvalidArgumentError when `recipientSecretKey` is not a SecretKey
+   * @throws CryptoError (`ERR_KEY_WIPED`) when it was wiped
    */
   boxOpen(
     box: Uint8Array,
@@ -118,20 +118,20 @@ export interface PavillionCrypto {
   /**
    * `crypto_box_seed_keypair(seed)`.
    *
-   * @throws TypeError / RangeError when `seed` is not 32 bytes
+   * @throws InvalidArgumentError when `seed` is not 32 bytes
    */
   keyPairFromSeed(seed: Uint8Array): KeyPair
   /**
    * The pair of an existing secret key (public = `crypto_scalarmult_base(sk)`); a SecretKey is
    * used as is, bytes are copied into a new one.
    *
-   * @throws TypeError / RangeError when `secretKey` is not a SecretKey or 32 bytes
+   * @throws InvalidArgumentError when `secretKey` is not a SecretKey or 32 bytes
    */
   keyPairFromSecretKey(secretKey: Uint8Array | SecretKey): KeyPair
   /**
    * The X25519 public key of `secretKey`.
    *
-   * @throws TypeError / RangeError when `secretKey` is not a SecretKey or 32 bytes
+   * @throws InvalidArgumentError when `secretKey` is not a SecretKey or 32 bytes
    */
   publicKeyOf(secretKey: SecretKey | Uint8Array): Uint8Array
   /** A new random 32-byte PSK. */
@@ -141,37 +141,37 @@ export interface PavillionCrypto {
   /**
    * ckey = H(psk, clientNonce) (PSK).
    *
-   * @throws TypeError / RangeError when `psk` is not a PresharedKey or `clientNonce` not 32 bytes
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey or `clientNonce` not 32 bytes
    */
   pskClientKey(psk: PresharedKey, clientNonce: Uint8Array): SymmetricKey
   /**
    * skey = H(psk, clientNonce ‖ serverNonce) (PSK).
    *
-   * @throws TypeError / RangeError when `psk` is not a PresharedKey or a nonce not 32 bytes
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey or a nonce not 32 bytes
    */
   pskServerKey(psk: PresharedKey, clientNonce: Uint8Array, serverNonce: Uint8Array): SymmetricKey
   /**
    * Session ID = H(psk, ckey)[0..16) (PSK).
    *
-   * @throws TypeError when `psk` or `ckey` has the wrong type
+   * @throws InvalidArgumentError when `psk` or `ckey` has the wrong type
    */
   pskSessionId(psk: PresharedKey, ckey: SymmetricKey): Uint8Array
   /**
    * Session ID = H(clientPublicKey, ckey)[0..16) (ECC).
    *
-   * @throws TypeError / RangeError when `clientPublicKey` is not 32 bytes or `ckey` not a SymmetricKey
+   * @throws InvalidArgumentError when `clientPublicKey` is not 32 bytes or `ckey` not a SymmetricKey
    */
   eccSessionId(clientPublicKey: Uint8Array, ckey: SymmetricKey): Uint8Array
   /**
    * The opcode-2 hash H(psk, serverNonce ‖ challenge).
    *
-   * @throws TypeError / RangeError when `psk` is not a PresharedKey, `serverNonce` not 32 or `challenge` not 16 bytes
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey, `serverNonce` not 32 or `challenge` not 16 bytes
    */
   pskNonceHash(psk: PresharedKey, serverNonce: Uint8Array, challenge: Uint8Array): Uint8Array
   /**
    * Constant-time check of a received opcode-2 hash; false (never an exception) for wrong lengths.
    *
-   * @throws TypeError when `psk` is not a PresharedKey
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey
    */
   verifyPskNonceHash(
     psk: PresharedKey,
@@ -182,25 +182,25 @@ export interface PavillionCrypto {
   /**
    * The opcode-3 hash H(psk, bytes [20..109) of the datagram) — the 89 bytes before the hash.
    *
-   * @throws TypeError / RangeError when `psk` is not a PresharedKey or `hashedBytes` not 89 bytes
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey or `hashedBytes` not 89 bytes
    */
   pskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array): Uint8Array
   /**
    * Constant-time check of a received opcode-3 hash; false (never an exception) for wrong lengths.
    *
-   * @throws TypeError when `psk` is not a PresharedKey
+   * @throws InvalidArgumentError when `psk` is not a PresharedKey
    */
   verifyPskClientInfoHash(psk: PresharedKey, hashedBytes: Uint8Array, hash: Uint8Array): boolean
   /**
    * H0(publicKey), 32 bytes: the identity a reference server reports for a guest (PROTOCOL.md §6.3).
    *
-   * @throws TypeError / RangeError when `publicKey` is not 32 bytes
+   * @throws InvalidArgumentError when `publicKey` is not 32 bytes
    */
   guestId(publicKey: Uint8Array): Uint8Array
   /**
    * H0(publicKey)[0..16): the client ID of an ECC client without a configured one.
    *
-   * @throws TypeError / RangeError when `publicKey` is not 32 bytes
+   * @throws InvalidArgumentError when `publicKey` is not 32 bytes
    */
   defaultClientId(publicKey: Uint8Array): Uint8Array
   /** 32 random bytes as a SymmetricKey (the client-chosen ECC ckey and skey). */
@@ -210,8 +210,8 @@ export interface PavillionCrypto {
    * rejection sampling; e.g. `randomBigInt(1024n, 1_000_000_000n)` for a client's initial counter
    * and `randomBigInt(2n ** 63n, 2n ** 63n + 1_000_000_000n)` for a server's (PROTOCOL.md §8.1).
    *
-   * @throws TypeError when `min` or `max` is not a bigint
-   * @throws RangeError when `min > max`
+   * @throws InvalidArgumentError when `min` or `max` is not a bigint
+   * @throws InvalidArgumentError when `min > max`
    */
   randomBigInt(min: bigint, max: bigint): bigint
 }
@@ -223,8 +223,8 @@ export interface PavillionCrypto {
  * the JIT's first tiers) and returns the cipher suites. Await it once at start-up;
  * everything on the result is synchronous.
  *
- * @throws TypeError (as a rejected promise) when `options.random` is given but not a function
- * @throws RangeError / Error (as a rejected promise) for a bad `PAVILLION_CRYPTO`, or `native` forced but not installed
+ * @throws InvalidArgumentError (as a rejected promise) when `options.random` is given but not a function
+ * @throws InvalidArgumentError / Error (as a rejected promise) for a bad `PAVILLION_CRYPTO`, or `native` forced but not installed
  */
 export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<PavillionCrypto> {
   const [sodium, backend] = await Promise.all([readySodium(), chooseBackend()])

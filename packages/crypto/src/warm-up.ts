@@ -1,3 +1,4 @@
+import { CryptoError } from './errors.ts'
 import { SymmetricKey } from './secret.ts'
 import type { CounterSecretbox } from './secretbox.ts'
 
@@ -24,7 +25,7 @@ export function warmUp(secretbox: CounterSecretbox): void {
     for (let counter = 1n; counter <= ROUNDS; counter++) {
       secretbox.sealInto(box, 0, plaintext, counter, key)
       if (secretbox.openInto(box, counter, key, allocate) === undefined)
-        throw new Error('secretbox self-test failed')
+        throw new CryptoError('ERR_CRYPTO_FAILED', 'secretbox self-test failed')
     }
   }
   key.wipe()

@@ -1,4 +1,5 @@
 import { MAC_LENGTH, NONCE_LENGTH } from './constants.ts'
+import { CryptoError } from './errors.ts'
 import type { Sodium } from './sodium.ts'
 
 /** The part of libsodium's raw Emscripten module the fast path uses (64-bit lengths are passed as two 32-bit halves). */
@@ -75,7 +76,7 @@ export class WasmSecretbox {
     this.#prepare(key, counter).set(plaintext, this.#messageAt)
     const status = this.#seal(boxAt, this.#messageAt, length, 0, this.#nonceAt, this.#keyAt)
     const heap = this.#wipeKey()
-    if (status !== 0) throw new Error('crypto_secretbox_easy failed')
+    if (status !== 0) throw new CryptoError('ERR_CRYPTO_FAILED', 'crypto_secretbox_easy failed')
     target.set(heap.subarray(boxAt, boxAt + length + MAC_LENGTH), offset)
   }
 
@@ -135,7 +136,8 @@ export class WasmSecretbox {
     this.#capacity = 0 // until the new region exists: a failed allocation must not leave the old layout usable
     const capacity = Math.max(2048, 2 ** Math.ceil(Math.log2(boxLength)))
     this.#keyAt = this.#raw._malloc(KEY_BYTES + NONCE_LENGTH + 2 * capacity)
-    if (this.#keyAt === 0) throw new Error('libsodium could not allocate its scratch memory')
+    if (this.#keyAt === 0)
+      throw new CryptoError('ERR_CRYPTO_FAILED', 'libsodium could not allocate its scratch memory')
     this.#capacity = capacity
     this.#nonceAt = this.#keyAt + KEY_BYTES
     this.#messageAt = this.#nonceAt + NONCE_LENGTH

@@ -1,5 +1,6 @@
 // crypto_box and X25519 key pairs.
 import { toHex } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadCrypto, type SecretKey, SymmetricKey, seededRandom } from '../src/index.ts'
@@ -11,35 +12,37 @@ const nonce = new Uint8Array(24).fill(3)
 const message = Uint8Array.of(1, 2, 3, 4)
 
 describe('boxSeal validates its arguments', () => {
-  it('TypeError for a message that is not a Uint8Array', () => {
+  it('InvalidArgumentError for a message that is not a Uint8Array', () => {
     expect(() => suite.boxSeal('x' as unknown as Uint8Array, nonce, bob.publicKey, alice.secretKey)).toThrow(
-      new TypeError('"message" expected Uint8Array, got type=string'),
+      new InvalidArgumentError('"message" expected Uint8Array, got type=string'),
     )
   })
 
-  it('RangeError for a nonce that is not 24 bytes', () => {
+  it('InvalidArgumentError for a nonce that is not 24 bytes', () => {
     expect(() => suite.boxSeal(message, new Uint8Array(8), bob.publicKey, alice.secretKey)).toThrow(
-      new RangeError('"nonce" expected Uint8Array of length 24, got length=8'),
+      new InvalidArgumentError('"nonce" expected Uint8Array of length 24, got length=8'),
     )
   })
 
-  it('RangeError for a public key that is not 32 bytes', () => {
+  it('InvalidArgumentError for a public key that is not 32 bytes', () => {
     expect(() => suite.boxSeal(message, nonce, bob.publicKey.subarray(1), alice.secretKey)).toThrow(
-      new RangeError('"recipientPublicKey" expected Uint8Array of length 32, got length=31'),
+      new InvalidArgumentError('"recipientPublicKey" expected Uint8Array of length 32, got length=31'),
     )
   })
 
-  it('TypeError for a secret key given as raw bytes or as another kind of secret', () => {
+  it('InvalidArgumentError for a secret key given as raw bytes or as another kind of secret', () => {
     const raw = alice.secretKey.expose().slice() as unknown as SecretKey
     expect(() => suite.boxSeal(message, nonce, bob.publicKey, raw)).toThrow(
-      new TypeError('"senderSecretKey" expected SecretKey, got type=Uint8Array'),
+      new InvalidArgumentError('"senderSecretKey" expected SecretKey, got type=Uint8Array'),
     )
     const symmetric = SymmetricKey.from(new Uint8Array(32)) as unknown as SecretKey
-    expect(() => suite.boxSeal(message, nonce, bob.publicKey, symmetric)).toThrow(TypeError)
+    expect(() => suite.boxSeal(message, nonce, bob.publicKey, symmetric)).toThrow(InvalidArgumentError)
   })
 
-  it('RangeError for a low-order (all-zero) recipient public key', () => {
-    expect(() => suite.boxSeal(message, nonce, new Uint8Array(32), alice.secretKey)).toThrow(RangeError)
+  it('InvalidArgumentError for a low-order (all-zero) recipient public key', () => {
+    expect(() => suite.boxSeal(message, nonce, new Uint8Array(32), alice.secretKey)).toThrow(
+      InvalidArgumentError,
+    )
   })
 })
 
@@ -65,9 +68,9 @@ describe('boxOpen never throws on hostile input', () => {
     expect(suite.boxOpen(box, nonce, alice.publicKey, bob.secretKey)).toEqual(message)
   })
 
-  it('TypeError when the recipient secret key is not a SecretKey (a programming error)', () => {
+  it('InvalidArgumentError when the recipient secret key is not a SecretKey (a programming error)', () => {
     const raw = bob.secretKey.expose() as unknown as SecretKey
-    expect(() => suite.boxOpen(box, nonce, alice.publicKey, raw)).toThrow(TypeError)
+    expect(() => suite.boxOpen(box, nonce, alice.publicKey, raw)).toThrow(InvalidArgumentError)
   })
 
   it('any single bit flip makes boxOpen return undefined', () => {
@@ -97,7 +100,7 @@ describe('boxOpen never throws on hostile input', () => {
 describe('key pairs', () => {
   it('keyPairFromSeed rejects seeds that are not 32 bytes', () => {
     expect(() => suite.keyPairFromSeed(new Uint8Array(31))).toThrow(
-      new RangeError('"seed" expected Uint8Array of length 32, got length=31'),
+      new InvalidArgumentError('"seed" expected Uint8Array of length 32, got length=31'),
     )
   })
 
@@ -113,7 +116,7 @@ describe('key pairs', () => {
   it('publicKeyOf agrees with the seeded pair, for a SecretKey or bytes; rejects other lengths', () => {
     expect(suite.publicKeyOf(alice.secretKey)).toEqual(alice.publicKey)
     expect(suite.publicKeyOf(alice.secretKey.expose())).toEqual(alice.publicKey)
-    expect(() => suite.publicKeyOf(new Uint8Array(16))).toThrow(RangeError)
+    expect(() => suite.publicKeyOf(new Uint8Array(16))).toThrow(InvalidArgumentError)
   })
 
   it('key pairs are frozen and redact their secret half', () => {

@@ -1,5 +1,6 @@
 // codec.json: the pure cryptographic cases (nonces, keyed hash, secretbox, crypto_box, seeds, PSK forms).
 import { hex, loadVectors, toHex, u64 } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
 import { counterNonce, parsePsk, SecretKey, SymmetricKey } from '../src/index.ts'
 import { HEADER_LENGTH, suite } from './support.ts'
@@ -96,17 +97,17 @@ describe('codec.json psk_formats', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(RangeError)
+    expect(error).toBeInstanceOf(InvalidArgumentError)
     const message = (error as Error).message
     expect(message).toMatch(/^PSK/)
     expect(message).not.toContain(c.input!)
     expect(message.toLowerCase()).not.toContain(c.input!.slice(0, 16).toLowerCase())
   })
 
-  it('the "None" entry (ECC, no PSK) is not a PSK: parsePsk refuses null with a TypeError', () => {
+  it('the "None" entry (ECC, no PSK) is not a PSK: parsePsk refuses null with an InvalidArgumentError', () => {
     const none = cases.find((c) => c.input_type === 'none')!
     expect(none.raw_hex).toBeNull()
-    expect(() => parsePsk(none.input as unknown as string)).toThrow(TypeError)
+    expect(() => parsePsk(none.input as unknown as string)).toThrow(InvalidArgumentError)
   })
 })
 

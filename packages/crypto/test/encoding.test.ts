@@ -1,4 +1,6 @@
 // Hex and base64: strict decoders, round trips, agreement with Node's codecs.
+
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fromBase64, fromHex, toBase64, toHex } from '../src/index.ts'
@@ -26,14 +28,14 @@ describe('hex', () => {
     ['a 0x prefix', '0x00', '"hex" expected only digits 0-9a-fA-F, found another character at index 1'],
     ['a space', '00 1', '"hex" expected only digits 0-9a-fA-F, found another character at index 2'],
   ])('rejects %s', (_, text, message) => {
-    expect(() => fromHex(text)).toThrow(new RangeError(message))
+    expect(() => fromHex(text)).toThrow(new InvalidArgumentError(message))
   })
 
-  it('rejects non-strings and non-bytes with a TypeError', () => {
+  it('rejects non-strings and non-bytes with an InvalidArgumentError', () => {
     expect(() => fromHex(12 as unknown as string)).toThrow(
-      new TypeError('"hex" expected string, got type=number'),
+      new InvalidArgumentError('"hex" expected string, got type=number'),
     )
-    expect(() => toHex('ab' as unknown as Uint8Array)).toThrow(TypeError)
+    expect(() => toHex('ab' as unknown as Uint8Array)).toThrow(InvalidArgumentError)
   })
 })
 
@@ -68,12 +70,12 @@ describe('base64', () => {
     ['non-canonical trailing bits (two pads)', 'Zh=='],
     ['a non-ASCII character', 'Zm9é'],
   ])('rejects %s', (_, text) => {
-    expect(() => fromBase64(text)).toThrow(RangeError)
+    expect(() => fromBase64(text)).toThrow(InvalidArgumentError)
   })
 
-  it('rejects non-strings with a TypeError', () => {
-    expect(() => fromBase64(null as unknown as string)).toThrow(TypeError)
-    expect(() => toBase64([1] as unknown as Uint8Array)).toThrow(TypeError)
+  it('rejects non-strings with an InvalidArgumentError', () => {
+    expect(() => fromBase64(null as unknown as string)).toThrow(InvalidArgumentError)
+    expect(() => toBase64([1] as unknown as Uint8Array)).toThrow(InvalidArgumentError)
   })
 
   it('every accepted string is canonical: decoding then encoding gives it back', () => {
@@ -85,7 +87,7 @@ describe('base64', () => {
         try {
           bytes = fromBase64(text)
         } catch (e) {
-          expect(e).toBeInstanceOf(RangeError)
+          expect(e).toBeInstanceOf(InvalidArgumentError)
         }
         if (bytes !== undefined) expect(toBase64(bytes)).toBe(text)
       }),

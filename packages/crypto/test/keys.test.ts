@@ -1,5 +1,6 @@
 // Key parsing for users: the forms of PROTOCOL.md §4.5, for PSKs, X25519 keys and client IDs.
 import { toHex } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -35,8 +36,8 @@ describe.each(parsers)('%s', (_, parse, what) => {
   })
 
   it('rejects byte strings that are not 32 bytes (hex given as bytes included)', () => {
-    expect(() => parse(new Uint8Array(31))).toThrow(RangeError)
-    expect(() => parse(new TextEncoder().encode(KEY_HEX))).toThrow(RangeError)
+    expect(() => parse(new Uint8Array(31))).toThrow(InvalidArgumentError)
+    expect(() => parse(new TextEncoder().encode(KEY_HEX))).toThrow(InvalidArgumentError)
   })
 
   it.each([
@@ -53,22 +54,22 @@ describe.each(parsers)('%s', (_, parse, what) => {
     ['base64 of 33 bytes', toBase64(new Uint8Array(33))],
     ['base64 with a trailing newline', `${KEY_BASE64}\n`],
     ['the empty string', ''],
-  ])('rejects %s with a RangeError that names the forms and not the input', (_, input) => {
+  ])('rejects %s with an InvalidArgumentError that names the forms and not the input', (_, input) => {
     let error: unknown
     try {
       parse(input)
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(RangeError)
+    expect(error).toBeInstanceOf(InvalidArgumentError)
     const message = (error as Error).message
     expect(message.startsWith(what)).toBe(true)
     if (input.length > 4) expect(message).not.toContain(input.slice(0, 12))
   })
 
-  it('rejects other types with a TypeError', () => {
+  it('rejects other types with an InvalidArgumentError', () => {
     for (const input of [null, undefined, 42, [...key], key.buffer]) {
-      expect(() => parse(input as unknown as string)).toThrow(TypeError)
+      expect(() => parse(input as unknown as string)).toThrow(InvalidArgumentError)
     }
   })
 
@@ -123,11 +124,11 @@ describe('parseClientId', () => {
   })
 
   it('rejects other lengths and types', () => {
-    expect(() => parseClientId('too short')).toThrow(RangeError)
-    expect(() => parseClientId('z'.repeat(32))).toThrow(RangeError)
-    expect(() => parseClientId('ééééééééé')).toThrow(RangeError)
-    expect(() => parseClientId(new Uint8Array(32))).toThrow(RangeError)
-    expect(() => parseClientId(16 as unknown as string)).toThrow(TypeError)
+    expect(() => parseClientId('too short')).toThrow(InvalidArgumentError)
+    expect(() => parseClientId('z'.repeat(32))).toThrow(InvalidArgumentError)
+    expect(() => parseClientId('ééééééééé')).toThrow(InvalidArgumentError)
+    expect(() => parseClientId(new Uint8Array(32))).toThrow(InvalidArgumentError)
+    expect(() => parseClientId(16 as unknown as string)).toThrow(InvalidArgumentError)
   })
 
   it('encodes any text like TextEncoder (lone surrogates included)', () => {

@@ -1,7 +1,7 @@
 // Before loadCrypto() resolves (fresh module state in this file), a seeded source can be made
 // but cannot draw; afterwards it can. Parsing and secrets need no libsodium at all.
 import { describe, expect, it } from 'vitest'
-import { loadCrypto, parsePsk, SymmetricKey, seededRandom } from '../src/index.ts'
+import { CryptoError, loadCrypto, parsePsk, SymmetricKey, seededRandom } from '../src/index.ts'
 
 describe('before loadCrypto()', () => {
   it('parsing, comparing and wiping secrets work without libsodium loaded', () => {
@@ -17,7 +17,10 @@ describe('before loadCrypto()', () => {
   it('seededRandom draws only after loading, with a message that says what to do', async () => {
     const source = seededRandom('early')
     expect(() => source(4)).toThrow(
-      new Error('libsodium is not loaded yet: await loadCrypto() before using this function'),
+      new CryptoError(
+        'ERR_NOT_LOADED',
+        'libsodium is not loaded yet: await loadCrypto() before using this function',
+      ),
     )
     const crypto = await loadCrypto({ random: source })
     expect(crypto.random(4)).toEqual(seededRandom('early')(4))

@@ -1,9 +1,10 @@
 // Random sources (seeded, scripted, checked) and randomBigInt.
 import { toHex } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import sodium from 'libsodium-wrappers'
 import { describe, expect, it } from 'vitest'
-import { loadCrypto, type RandomSource, scriptedRandom, seededRandom } from '../src/index.ts'
+import { CryptoError, loadCrypto, type RandomSource, scriptedRandom, seededRandom } from '../src/index.ts'
 import { suite } from './support.ts'
 
 describe('seededRandom', () => {
@@ -52,11 +53,11 @@ describe('seededRandom', () => {
   })
 
   it('rejects bad seeds and lengths', () => {
-    expect(() => seededRandom(5 as unknown as string)).toThrow(TypeError)
+    expect(() => seededRandom(5 as unknown as string)).toThrow(InvalidArgumentError)
     const source = seededRandom('x')
-    expect(() => source(-1)).toThrow(RangeError)
-    expect(() => source(1.5)).toThrow(RangeError)
-    expect(() => source('4' as unknown as number)).toThrow(TypeError)
+    expect(() => source(-1)).toThrow(InvalidArgumentError)
+    expect(() => source(1.5)).toThrow(InvalidArgumentError)
+    expect(() => source('4' as unknown as number)).toThrow(InvalidArgumentError)
     expect(source(0)).toEqual(new Uint8Array(0))
   })
 
@@ -81,7 +82,13 @@ describe('scriptedRandom', () => {
   it('throws on a length mismatch without consuming the draw', () => {
     const source = scriptedRandom([Uint8Array.of(1, 2)])
     expect(() => source(3)).toThrow(
-      new RangeError('scriptedRandom: draw #0 was recorded with 2 bytes, but 3 were requested'),
+      new CryptoError(
+        'ERR_RANDOM_SOURCE',
+        'scriptedRandom: draw #0 was recorded with 2 bytes, but 3 were requested',
+      ),
+    )
+    expect(() => source(3)).toThrow(
+      expect.objectContaining({ name: 'CryptoError', code: 'ERR_RANDOM_SOURCE' }),
     )
     expect(source.remaining()).toBe(1)
     expect(source(2)).toEqual(Uint8Array.of(1, 2))
@@ -91,7 +98,10 @@ describe('scriptedRandom', () => {
     const source = scriptedRandom([new Uint8Array(4)])
     source(4)
     expect(() => source(4)).toThrow(
-      new Error('scriptedRandom: all 1 recorded draws were used; 4 more bytes were requested'),
+      new CryptoError(
+        'ERR_RANDOM_SOURCE',
+        'scriptedRandom: all 1 recorded draws were used; 4 more bytes were requested',
+      ),
     )
     expect(() => scriptedRandom([])(0)).toThrow(/all 0 recorded draws/)
   })
@@ -104,9 +114,9 @@ describe('scriptedRandom', () => {
   })
 
   it('rejects scripts that are not arrays of Uint8Array', () => {
-    expect(() => scriptedRandom('ab' as unknown as Uint8Array[])).toThrow(TypeError)
+    expect(() => scriptedRandom('ab' as unknown as Uint8Array[])).toThrow(InvalidArgumentError)
     expect(() => scriptedRandom([[1, 2]] as unknown as Uint8Array[])).toThrow(
-      new TypeError('"draws[0]" expected Uint8Array, got type=Array'),
+      new InvalidArgumentError('"draws[0]" expected Uint8Array, got type=Array'),
     )
   })
 
@@ -123,14 +133,14 @@ describe('the suite checks its random source', () => {
   it('a source returning the wrong length is an error, not a short key', async () => {
     const broken = await loadCrypto({ random: () => new Uint8Array(3) })
     expect(() => broken.randomKey()).toThrow(
-      new Error('random source returned 3 bytes when 32 bytes were requested'),
+      new CryptoError('ERR_RANDOM_SOURCE', 'random source returned 3 bytes when 32 bytes were requested'),
     )
     const notBytes = await loadCrypto({ random: (() => 'abc') as unknown as RandomSource })
     expect(() => notBytes.random(3)).toThrow(/returned string/)
   })
 
   it('a random option that is not a function is rejected', async () => {
-    await expect(loadCrypto({ random: 5 as unknown as RandomSource })).rejects.toThrow(TypeError)
+    await expect(loadCrypto({ random: 5 as unknown as RandomSource })).rejects.toThrow(InvalidArgumentError)
   })
 
   it('the default source gives fresh bytes of the requested length', () => {
@@ -202,11 +212,11 @@ describe('randomBigInt', () => {
 
   it('rejects min > max and non-bigints', () => {
     expect(() => suite.randomBigInt(2n, 1n)).toThrow(
-      new RangeError('"min" must not exceed "max", got min=2 max=1'),
+      new InvalidArgumentError('"min" must not exceed "max", got min=2 max=1'),
     )
     expect(() => suite.randomBigInt(1 as unknown as bigint, 2n)).toThrow(
-      new TypeError('"min" expected bigint, got type=number'),
+      new InvalidArgumentError('"min" expected bigint, got type=number'),
     )
-    expect(() => suite.randomBigInt(1n, '2' as unknown as bigint)).toThrow(TypeError)
+    expect(() => suite.randomBigInt(1n, '2' as unknown as bigint)).toThrow(InvalidArgumentError)
   })
 })

@@ -1,8 +1,17 @@
 // Secret classes: redaction everywhere, copying, constant-time equality, wiping.
 import { format, inspect } from 'node:util'
 import { toHex } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
-import { PresharedKey, parsePsk, REDACTED, Secret, SecretKey, SymmetricKey } from '../src/index.ts'
+import {
+  CryptoError,
+  PresharedKey,
+  parsePsk,
+  REDACTED,
+  Secret,
+  SecretKey,
+  SymmetricKey,
+} from '../src/index.ts'
 import { suite } from './support.ts'
 
 const bytes = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i)
@@ -78,11 +87,11 @@ describe('Secret.from and subclasses', () => {
   it.each(['PresharedKey', 'SymmetricKey', 'SecretKey'] as const)('%s requires exactly 32 bytes', (name) => {
     const cls = { PresharedKey, SymmetricKey, SecretKey }[name]
     expect(() => cls.from(new Uint8Array(31))).toThrow(
-      new RangeError(`"${name}" expected Uint8Array of length 32, got length=31`),
+      new InvalidArgumentError(`"${name}" expected Uint8Array of length 32, got length=31`),
     )
-    expect(() => cls.from(new Uint8Array(33))).toThrow(RangeError)
+    expect(() => cls.from(new Uint8Array(33))).toThrow(InvalidArgumentError)
     expect(() => cls.from('00'.repeat(32) as unknown as Uint8Array)).toThrow(
-      new TypeError(`"${name}" expected Uint8Array, got type=string`),
+      new InvalidArgumentError(`"${name}" expected Uint8Array, got type=string`),
     )
   })
 
@@ -126,7 +135,9 @@ describe('Secret.wipe', () => {
     key.wipe()
     expect(view.every((b) => b === 0)).toBe(true)
     expect(key.wiped).toBe(true)
-    expect(() => key.expose()).toThrow(new Error('PresharedKey was wiped and can no longer be used'))
+    expect(() => key.expose()).toThrow(
+      new CryptoError('ERR_KEY_WIPED', 'PresharedKey was wiped and can no longer be used'),
+    )
   })
 
   it('is idempotent and is what Symbol.dispose does', () => {

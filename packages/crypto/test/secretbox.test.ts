@@ -1,4 +1,6 @@
 // seal / open: argument checks, hostile input, and properties.
+
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { COUNTER_MAX, MAC_LENGTH, SecretKey, SymmetricKey } from '../src/index.ts'
@@ -10,33 +12,33 @@ const arbCounter = fc.bigInt({ min: 1n, max: COUNTER_MAX })
 const arbPlaintext = fc.uint8Array({ maxLength: 300 })
 
 describe('seal validates its arguments', () => {
-  it('TypeError for a plaintext that is not a Uint8Array', () => {
+  it('InvalidArgumentError for a plaintext that is not a Uint8Array', () => {
     expect(() => suite.seal('hi' as unknown as Uint8Array, 1n, key)).toThrow(
-      new TypeError('"plaintext" expected Uint8Array, got type=string'),
+      new InvalidArgumentError('"plaintext" expected Uint8Array, got type=string'),
     )
-    expect(() => suite.seal([1, 2] as unknown as Uint8Array, 1n, key)).toThrow(TypeError)
+    expect(() => suite.seal([1, 2] as unknown as Uint8Array, 1n, key)).toThrow(InvalidArgumentError)
   })
 
-  it('TypeError for a counter that is not a bigint', () => {
+  it('InvalidArgumentError for a counter that is not a bigint', () => {
     expect(() => suite.seal(new Uint8Array(1), 1 as unknown as bigint, key)).toThrow(
-      new TypeError('"counter" expected bigint, got type=number'),
+      new InvalidArgumentError('"counter" expected bigint, got type=number'),
     )
   })
 
-  it('RangeError for counter 0 (setup messages) and counters beyond 2^64 - 1', () => {
+  it('InvalidArgumentError for counter 0 (setup messages) and counters beyond 2^64 - 1', () => {
     expect(() => suite.seal(new Uint8Array(1), 0n, key)).toThrow(
-      new RangeError('"counter" expected bigint in [1, 18446744073709551615], got 0'),
+      new InvalidArgumentError('"counter" expected bigint in [1, 18446744073709551615], got 0'),
     )
-    expect(() => suite.seal(new Uint8Array(1), 2n ** 64n, key)).toThrow(RangeError)
-    expect(() => suite.seal(new Uint8Array(1), -1n, key)).toThrow(RangeError)
+    expect(() => suite.seal(new Uint8Array(1), 2n ** 64n, key)).toThrow(InvalidArgumentError)
+    expect(() => suite.seal(new Uint8Array(1), -1n, key)).toThrow(InvalidArgumentError)
   })
 
-  it('TypeError for a key that is not a SymmetricKey (raw bytes, another kind of secret)', () => {
+  it('InvalidArgumentError for a key that is not a SymmetricKey (raw bytes, another kind of secret)', () => {
     expect(() => suite.seal(new Uint8Array(1), 1n, new Uint8Array(32) as unknown as SymmetricKey)).toThrow(
-      new TypeError('"key" expected SymmetricKey, got type=Uint8Array'),
+      new InvalidArgumentError('"key" expected SymmetricKey, got type=Uint8Array'),
     )
     const other = SecretKey.from(new Uint8Array(32)) as unknown as SymmetricKey
-    expect(() => suite.seal(new Uint8Array(1), 1n, other)).toThrow(TypeError)
+    expect(() => suite.seal(new Uint8Array(1), 1n, other)).toThrow(InvalidArgumentError)
   })
 
   it('Error for a wiped key, in seal and open alike', () => {

@@ -1,6 +1,7 @@
 // loadCrypto and the PavillionCrypto object: shape, the documented example, hash, equal,
 // counter nonces and the argument checks of the derivations.
 import { toHex } from '@pavillion/test-vectors'
+import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { loadCrypto, PresharedKey, parsePsk, SecretKey, SymmetricKey } from '../src/index.ts'
@@ -81,13 +82,13 @@ describe('hash', () => {
 
   it('rejects keys longer than 64 bytes and arguments of the wrong type', () => {
     expect(() => suite.hash(new Uint8Array(65), n16)).toThrow(
-      new RangeError('"key" expected Uint8Array of length 0..64, got length=65'),
+      new InvalidArgumentError('"key" expected Uint8Array of length 0..64, got length=65'),
     )
     expect(() => suite.hash('key' as unknown as Uint8Array, n16)).toThrow(
-      new TypeError('"key" expected Uint8Array or Secret, got type=string'),
+      new InvalidArgumentError('"key" expected Uint8Array or Secret, got type=string'),
     )
     expect(() => suite.hash(n16, 'message' as unknown as Uint8Array)).toThrow(
-      new TypeError('"message" expected Uint8Array, got type=string'),
+      new InvalidArgumentError('"message" expected Uint8Array, got type=string'),
     )
   })
 })
@@ -118,9 +119,9 @@ describe('counterNonce', () => {
   })
 
   it('rejects counters outside [0, 2^64 - 1] and non-bigints', () => {
-    expect(() => suite.counterNonce(-1n)).toThrow(RangeError)
-    expect(() => suite.counterNonce(2n ** 64n)).toThrow(RangeError)
-    expect(() => suite.counterNonce(1 as unknown as bigint)).toThrow(TypeError)
+    expect(() => suite.counterNonce(-1n)).toThrow(InvalidArgumentError)
+    expect(() => suite.counterNonce(2n ** 64n)).toThrow(InvalidArgumentError)
+    expect(() => suite.counterNonce(1 as unknown as bigint)).toThrow(InvalidArgumentError)
   })
 })
 
@@ -171,20 +172,20 @@ describe('derivations', () => {
       () => suite.defaultClientId(n16),
       '"publicKey" expected Uint8Array of length 32, got length=16',
     ],
-  ])('%s rejects wrong lengths with a RangeError', (_, call, message) => {
-    expect(call).toThrow(new RangeError(message))
+  ])('%s rejects wrong lengths with an InvalidArgumentError', (_, call, message) => {
+    expect(call).toThrow(new InvalidArgumentError(message))
   })
 
   it('the PSK derivations want a PresharedKey, not bytes or another secret', () => {
     const raw = new Uint8Array(32) as unknown as PresharedKey
     expect(() => suite.pskClientKey(raw, n32)).toThrow(
-      new TypeError('"psk" expected PresharedKey, got type=Uint8Array'),
+      new InvalidArgumentError('"psk" expected PresharedKey, got type=Uint8Array'),
     )
     const other = SymmetricKey.from(new Uint8Array(32)) as unknown as PresharedKey
-    expect(() => suite.pskNonceHash(other, n32, n16)).toThrow(TypeError)
+    expect(() => suite.pskNonceHash(other, n32, n16)).toThrow(InvalidArgumentError)
     const notCkey = SecretKey.from(new Uint8Array(32)) as unknown as SymmetricKey
     expect(() => suite.pskSessionId(psk, notCkey)).toThrow(
-      new TypeError('"ckey" expected SymmetricKey, got type=SecretKey'),
+      new InvalidArgumentError('"ckey" expected SymmetricKey, got type=SecretKey'),
     )
   })
 

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'pavillion'
 import { viewOf } from './bytes-view.ts'
 import { hostPort, type MessageView, type NodeWatcher } from './node-view.ts'
 import {
@@ -60,7 +61,7 @@ export class CommandRunner {
   async #call(command: CallCommand): Promise<[string, unknown]> {
     const client = this.#nodes.client(command.node)
     if (client === undefined)
-      throw new RangeError(`no client node "${command.node}" (calls go through clients)`)
+      throw new InvalidArgumentError(`no client node "${command.node}" (calls go through clients)`)
     const options = { timeout: command.timeout }
     if (command.all) {
       const results = await client.callAll(command.fn, command.args, options)
@@ -77,7 +78,7 @@ export class CommandRunner {
     const { node, target, name, payload, reliable, timeout } = command
     const client = this.#nodes.client(node)
     const server = client === undefined ? this.#nodes.server(node) : undefined
-    if (client === undefined && server === undefined) throw new RangeError(`no node "${node}"`)
+    if (client === undefined && server === undefined) throw new InvalidArgumentError(`no node "${node}"`)
     const options = { reliable, timeout }
     const report =
       client !== undefined

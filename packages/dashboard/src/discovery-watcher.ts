@@ -26,6 +26,7 @@ export class DiscoveryWatcher {
   readonly #seen = new Map<string, DiscoveredView>()
   #browser: Browser | undefined
   #closed = false
+  #closing: Promise<void> | undefined
 
   private constructor(onChange: (server: DiscoveredView) => void) {
     this.#onChange = onChange
@@ -50,11 +51,16 @@ export class DiscoveryWatcher {
     return [...this.#seen.values()]
   }
 
-  /** Stops browsing and closes the mDNS sockets. */
-  async close(): Promise<void> {
-    if (this.#closed) return
+  /** Stops browsing and closes the mDNS sockets. Idempotent: every call waits for the same close. */
+  close(): Promise<void> {
     this.#closed = true
-    await this.#browser?.close()
+    this.#closing ??= this.#browser?.close() ?? Promise.resolve()
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   #set(view: DiscoveredView): void {

@@ -108,14 +108,14 @@ export class NodeWatcher {
     const { signal } = this.#stop
     clients.forEach((client, i) => {
       const id = `c${i}`
-      const touch = ({ detail }: { detail: { server: ServerInfo } }) => this.touch(id, detail.server.key)
-      client.addEventListener('server:connected', touch, { signal })
-      client.addEventListener('server:status', touch, { signal })
+      const touch = ({ server }: { server: ServerInfo }) => this.touch(id, server.key)
+      client.on('server:connected', touch, { signal })
+      client.on('server:status', touch, { signal })
       client.subscribe('*', (m) => onMessage(this.#received(id, m)), { signal })
     })
     servers.forEach((server, i) => {
       const id = `s${i}`
-      server.addEventListener('session:opened', ({ detail }) => this.touch(id, detail.client.key), { signal })
+      server.on('session:opened', (detail) => this.touch(id, detail.client.key), { signal })
       server.subscribe('*', (m) => onMessage(this.#received(id, m)), { signal })
     })
   }
@@ -171,9 +171,15 @@ export class NodeWatcher {
     return nodes
   }
 
-  /** Stops watching (listeners and subscriptions removed). */
-  close(): void {
+  /** Stops watching (listeners and subscriptions removed). Idempotent; resolves at once. */
+  close(): Promise<void> {
     this.#stop.abort()
+    return Promise.resolve()
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   #node<P extends { readonly key: string }>(

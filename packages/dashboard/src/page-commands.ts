@@ -1,4 +1,5 @@
 import type { CallAllResult, PublishReport } from 'pavillion'
+import { PavillionError } from 'pavillion'
 import { bytesFrom } from './bytes-view.ts'
 
 /** The longest text field the page may send (target, name, arguments, payload). */
@@ -32,12 +33,14 @@ export interface PublishCommand {
 /** What the page may ask for. */
 export type PageCommand = CallCommand | PublishCommand
 
-/** Why a message from the page was refused (sent back as an error with its `id` when it had one). */
-export class InvalidCommand extends Error {
+/** Why a message from the page was refused (sent back as an error with its `id` when it had one). Code `ERR_INVALID_ARGUMENT`. */
+export class InvalidCommand extends PavillionError {
   readonly id: number | null
 
+  static override readonly brand: symbol = Symbol.for('pavillion.error.InvalidCommand')
+
   constructor(id: number | null, message: string) {
-    super(message)
+    super('ERR_INVALID_ARGUMENT', message)
     this.name = 'InvalidCommand'
     this.id = id
   }

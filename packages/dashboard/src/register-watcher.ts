@@ -115,10 +115,16 @@ export class RegisterWatcher {
     }))
   }
 
-  /** Ends every observation (they cancel on their servers) and the refresh timer. */
-  close(): void {
+  /** Ends every observation (they cancel on their servers) and the refresh timer. Idempotent; resolves at once. */
+  close(): Promise<void> {
     clearInterval(this.#timer)
     this.#lifetime.abort()
+    return Promise.resolve()
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   async #refreshOne(node: string, client: PavillionClient): Promise<void> {

@@ -85,7 +85,7 @@ describe('what the page sends is hostile input', () => {
     )
     expect(found).toMatchObject({
       ok: false,
-      error: { name: expect.any(String), message: expect.any(String) },
+      error: { name: expect.any(String), code: 'ERR_INVALID_ARGUMENT', message: expect.any(String) },
     })
     expect(JSON.stringify(found)).not.toMatch(/at .*\.ts:\d+/) // no stack
   })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { RemoteInfo } from 'node:dgram'
-import { Emitter, type Listener } from '@pavillion/core'
+import { Emitter, InvalidArgumentError, type Listener, PavillionError } from '@pavillion/core'
 import {
   ADDRESS_POLL_INTERVAL,
   ANNOUNCE_COUNT,
@@ -14,6 +14,7 @@ import {
   SERVICE_TYPE,
   SERVICE_TYPE_ENUMERATION,
 } from './constants.ts'
+import type { DiscoveryErrorCode } from './errors.ts'
 import { notKnown } from './known-answers.ts'
 import type { MdnsPacket, MdnsQuestion, MdnsRecord } from './mdns-links.ts'
 import { type LinkOptions, type MdnsLinks, openLinks } from './mdns-links.ts'
@@ -65,7 +66,7 @@ type State = 'probing' | 'announced' | 'closed'
  */
 export class Advertisement {
   readonly #links: MdnsLinks
-  readonly #events = new Emitter<AdvertisementEvents>((error) => this.#events.emit('error', { error }))
+  readonly #events = new Emitter<AdvertisementEvents>()
   readonly #base: string
   readonly #host: string
   readonly #addresses: () => readonly string[]
@@ -204,7 +205,10 @@ export class Advertisement {
     if (++this.#renames > MAX_RENAMES) {
       this.#state = 'closed'
       this.#events.emit('error', {
-        error: new Error(`gave up advertising "${this.#base}": ${MAX_RENAMES} names in a row were taken`),
+        error: new PavillionError<DiscoveryErrorCode>(
+          'ERR_DISCOVERY_NAME_TAKEN',
+          `gave up advertising "${this.#base}": ${MAX_RENAMES} names in a row were taken`,
+        ),
       })
       return
     }
@@ -330,12 +334,12 @@ function srvKey(record: MdnsRecord): string {
 
 /**
  * Advertises a Pavillion server over multicast DNS on the given interfaces.
- * @throws TypeError / RangeError for a bad name, port or interface; the socket error when binding fails
+ * @throws InvalidArgumentError for a bad name, port or interface; the socket error when binding fails
  */
 export async function advertise(options: AdvertiseOptions): Promise<Advertisement> {
   checkLabel(options.name, 'name')
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-    throw new RangeError(`"port" expected an integer 1–65535, got ${String(options.port)}`)
+    throw new InvalidArgumentError(`"port" expected an integer 1–65535, got ${String(options.port)}`)
   }
   const links = await openLinks(options)
   return new Advertisement(links, options)

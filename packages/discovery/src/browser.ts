@@ -54,7 +54,7 @@ export interface BrowserStats {
 export class Browser {
   readonly #links: MdnsLinks
   readonly #table: ServiceTable
-  readonly #events = new Emitter<BrowserEvents>((error) => this.#events.emit('error', { error }))
+  readonly #events = new Emitter<BrowserEvents>()
   readonly #lifetime = new AbortController()
   #timer: NodeJS.Timeout | undefined
   #sweep: NodeJS.Timeout | undefined
@@ -209,7 +209,7 @@ export class Browser {
 
 /**
  * Starts browsing for Pavillion servers on the given interfaces.
- * @throws TypeError for a missing or non-IP interface; the socket error when binding fails
+ * @throws InvalidArgumentError for a missing or non-IP interface; the socket error when binding fails
  */
 export async function browse(options: BrowseOptions): Promise<Browser> {
   options.signal?.throwIfAborted()

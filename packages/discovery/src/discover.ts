@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { type BrowseOptions, browse } from './browser.ts'
 import { MAX_QUEUED_EVENTS } from './constants.ts'
 import type { DiscoveredServer } from './service-table.ts'
@@ -28,12 +29,12 @@ export interface DiscoveryEvent {
  *   console.log(type, server.name, server.addresses, server.port, server.fingerprint)
  * }
  * ```
- * @throws TypeError (on the first `next()`) for a missing or non-IP interface
+ * @throws InvalidArgumentError (on the first `next()`) for a missing or non-IP interface
  */
 export async function* discover(options: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
   const { timeoutMs, signal } = options
   if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
-    throw new RangeError(`"timeoutMs" expected a number of ms ≥ 0, got ${String(timeoutMs)}`)
+    throw new InvalidArgumentError(`"timeoutMs" expected a number of ms ≥ 0, got ${String(timeoutMs)}`)
   }
   if (signal?.aborted) return
   const stop = new AbortController()

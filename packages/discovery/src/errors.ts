@@ -1,7 +1,16 @@
 import { PavillionError } from '@pavillion/core'
 
-/** Codes of discovery's errors: nothing matched in time, or nothing that matched passed the handshake. */
-export type DiscoveryErrorCode = 'ERR_DISCOVERY_NOT_FOUND' | 'ERR_DISCOVERY_UNVERIFIED'
+/**
+ * Codes of discovery's errors: `ERR_INVALID_ARGUMENT` for a bad option
+ * (`InvalidArgumentError`); nothing matched in time, or nothing that matched
+ * passed the handshake (`DiscoveryError`); an advertiser found every name it
+ * tried taken (its `error` event).
+ */
+export type DiscoveryErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_DISCOVERY_NOT_FOUND'
+  | 'ERR_DISCOVERY_UNVERIFIED'
+  | 'ERR_DISCOVERY_NAME_TAKEN'
 
 /** Why discovery could not give a usable server. */
 export type DiscoveryFailure =

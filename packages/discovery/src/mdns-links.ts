@@ -1,6 +1,7 @@
 import type { RemoteInfo } from 'node:dgram'
 import { BlockList, isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
+import { InvalidArgumentError } from '@pavillion/core'
 import makeMdns from 'multicast-dns'
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT } from './constants.ts'
 
@@ -65,7 +66,10 @@ export interface MdnsLinks {
   /** Sets the receiver of every valid packet. */
   onPacket(handler: PacketHandler): void
   readonly counters: LinkCounters
+  /** Closes every socket; idempotent (every call returns the same promise). */
   close(): Promise<void>
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 /** The library's instance; `send` (a raw packet) exists but its type declarations omit it. */
@@ -76,7 +80,7 @@ type Mdns = ReturnType<typeof makeMdns> & {
 /**
  * Opens one multicast-dns socket per interface (RFC 6762 port 5353 shared
  * with any other responder on the host through SO_REUSEADDR).
- * @throws TypeError for a missing or non-IP interface; the socket error when binding fails
+ * @throws InvalidArgumentError for a missing or non-IP interface; the socket error when binding fails
  */
 export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
   const interfaces = checkInterfaces(options.interfaces)
@@ -122,6 +126,10 @@ export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
     throw error
   }
   let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= Promise.all(opened.map(({ mdns }) => destroy(mdns))).then(() => {})
+    return closing
+  }
   return {
     counters,
     send(packet, to) {
@@ -136,10 +144,8 @@ export async function openLinks(options: LinkOptions): Promise<MdnsLinks> {
     onPacket(next) {
       handler = next
     },
-    close() {
-      closing ??= Promise.all(opened.map(({ mdns }) => destroy(mdns))).then(() => {})
-      return closing
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }
 
@@ -168,13 +174,13 @@ function linkOf(interfaces: readonly string[]): BlockList {
 function checkInterfaces(value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       "discovery needs \"interface\": the IP address of each network interface to use, e.g. '192.168.1.10' (or '127.0.0.1' to stay on this host); Pavillion never lets the OS pick one",
     )
   }
   return list.map((iface) => {
     if (typeof iface !== 'string' || isIP(iface.split('%')[0] ?? '') === 0) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `discovery "interface" expected an IP address of this host such as '192.168.1.10' or 'fe80::1%eth0', got ${String(iface)}`,
       )
     }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { InvalidArgumentError } from '@pavillion/core'
 import {
   HOST_RECORD_TTL,
   MAX_LABEL,
@@ -95,10 +96,12 @@ function truncateUtf8(text: string, maxBytes: number): string {
  */
 export function checkLabel(label: unknown, option: string): string {
   if (typeof label !== 'string' || label.length === 0) {
-    throw new TypeError(`"${option}" expected a non-empty name such as 'Kitchen controller'`)
+    throw new InvalidArgumentError(`"${option}" expected a non-empty name such as 'Kitchen controller'`)
   }
   if (Buffer.byteLength(label, 'utf8') > MAX_LABEL || label.includes('.') || hasControl(label)) {
-    throw new RangeError(`"${option}": a name is at most 63 UTF-8 bytes, without dots or control characters`)
+    throw new InvalidArgumentError(
+      `"${option}": a name is at most 63 UTF-8 bytes, without dots or control characters`,
+    )
   }
   return label
 }

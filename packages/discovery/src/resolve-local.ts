@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import type { AbortOptions } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { MAX_RECORDS_PER_PACKET, MDNS_PORT } from './constants.ts'
 import { DiscoveryError } from './errors.ts'
 import { type LinkOptions, openLinks } from './mdns-links.ts'
@@ -21,7 +22,7 @@ export function isLocalName(host: string): boolean {
  * @throws DiscoveryError (`not-found`) when nobody answers in time; `signal.reason` on abort
  */
 export async function resolveLocalName(host: string, options: ResolveLocalOptions): Promise<string[]> {
-  if (!isLocalName(host)) throw new RangeError(`"${host}" is not a .local host name`)
+  if (!isLocalName(host)) throw new InvalidArgumentError(`"${host}" is not a .local host name`)
   options.signal?.throwIfAborted()
   const timeoutMs = options.timeoutMs ?? 2_000
   const name = host.replace(/\.$/, '').toLowerCase()

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { isIP } from 'node:net'
+import { InvalidArgumentError } from '@pavillion/core'
 import { MAX_TXT_STRING } from './constants.ts'
 
 /** A cipher suite a server accepts, as its TXT record names it. */
@@ -29,7 +30,7 @@ const FINGERPRINT = /^[0-9a-f]{32}$/
  */
 export function fingerprintOf(publicKey: Uint8Array): string {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
-    throw new RangeError('fingerprintOf expected a 32-byte X25519 public key')
+    throw new InvalidArgumentError('fingerprintOf expected a 32-byte X25519 public key')
   }
   return createHash('sha256').update(publicKey).digest('hex').slice(0, 32)
 }
@@ -45,7 +46,7 @@ export function encodeTxt(info: ServiceInfo): Buffer[] {
   if (info.group !== undefined) pairs.push(['group', info.group])
   return pairs.map(([key, value]) => {
     const bytes = Buffer.from(`${key}=${value}`, 'utf8')
-    if (bytes.length > MAX_TXT_STRING) throw new RangeError(`TXT "${key}" is longer than 255 bytes`)
+    if (bytes.length > MAX_TXT_STRING) throw new InvalidArgumentError(`TXT "${key}" is longer than 255 bytes`)
     return bytes
   })
 }

@@ -1,6 +1,7 @@
 import { eventually, notInPrivateNamespace } from '@pavillion/transport-node/testing'
 import { describe, expect, it } from 'vitest'
 import { advertise, browse, type DiscoveredServer, discover, type ServiceInfo } from '../src/index.ts'
+import { type MdnsLinks, openLinks } from '../src/mdns-links.ts'
 
 const skip = notInPrivateNamespace()
 const LO = ['127.0.0.1']
@@ -119,6 +120,19 @@ describe.skipIf(skip !== undefined)(
       )
       expect(moved.port).toBe(44_000)
       expect(ad.announced).toBe(true)
+    })
+
+    it('the mDNS links close idempotently, and `await using` closes them', async () => {
+      let links: MdnsLinks | undefined
+      {
+        await using opened = await openLinks({ interfaces: LO })
+        links = opened
+      }
+      // Closed: a second close() and the disposer resolve (the same settled promise).
+      await expect(links.close()).resolves.toBeUndefined()
+      await expect(links[Symbol.asyncDispose]()).resolves.toBeUndefined()
+      const again = await openLinks({ interfaces: LO })
+      await Promise.all([again.close(), again.close(), again[Symbol.asyncDispose]()])
     })
   },
 )

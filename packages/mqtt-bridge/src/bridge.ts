@@ -1,4 +1,10 @@
-import { type ClientInfo, type PavillionClient, type PavillionServer, toHex } from 'pavillion'
+import {
+  type ClientInfo,
+  InvalidArgumentError,
+  type PavillionClient,
+  type PavillionServer,
+  toHex,
+} from 'pavillion'
 import { DiscoveryPresence } from './discovered.ts'
 import { Inbound, type Publisher } from './inbound.ts'
 import { LoopGuard } from './loop-guard.ts'
@@ -90,7 +96,8 @@ export class MqttBridge {
   constructor(options: MqttBridgeOptions, endpoints: BridgeEndpoints) {
     this.#links = new Map(Object.entries(endpoints.links ?? {}))
     for (const id of this.#links.keys()) {
-      if (!LINK_ID.test(id)) throw new TypeError(`link ID "${id}": expected 1–64 of A–Z a–z 0–9 _ -`)
+      if (!LINK_ID.test(id))
+        throw new InvalidArgumentError(`link ID "${id}": expected 1–64 of A–Z a–z 0–9 _ -`)
     }
     const server = endpoints.server
     this.#options = resolveOptions(options, new Set(this.#links.keys()), server !== undefined)
@@ -138,14 +145,14 @@ export class MqttBridge {
       })
       server.subscribe('*', (m) => outbound.bridge(origin(m.sender), m), { signal })
       for (const client of server.sessions()) this.#presence.set(identityText(client), 'online', 'session')
-      server.addEventListener(
+      server.on(
         'session:opened',
-        ({ detail }) => this.#presence.set(identityText(detail.client), 'online', 'session opened'),
+        (detail) => this.#presence.set(identityText(detail.client), 'online', 'session opened'),
         { signal },
       )
-      server.addEventListener(
+      server.on(
         'session:closed',
-        ({ detail }) => this.#presence.set(identityText(detail.client), 'offline', detail.reason),
+        (detail) => this.#presence.set(identityText(detail.client), 'offline', detail.reason),
         { signal },
       )
     }
@@ -154,7 +161,7 @@ export class MqttBridge {
         signal,
       })
       if (link.servers().length > 0) this.#presence.set(id, 'online', 'connected')
-      link.addEventListener(
+      link.on(
         'server:connected',
         () => {
           this.#presence.set(id, 'online', 'connected')
@@ -162,11 +169,7 @@ export class MqttBridge {
         },
         { signal },
       )
-      link.addEventListener(
-        'server:disconnected',
-        ({ detail }) => this.#presence.set(id, 'offline', detail.reason),
-        { signal },
-      )
+      link.on('server:disconnected', (detail) => this.#presence.set(id, 'offline', detail.reason), { signal })
     }
     this.#registers.start()
     this.#discovered = new DiscoveryPresence(this.#options, () => this.#mqtt, signal)

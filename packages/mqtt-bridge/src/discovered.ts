@@ -34,6 +34,8 @@ export class DiscoveryPresence {
   /** topic → last payload, least recently changed first. */
   readonly #states = new Map<string, DiscoveredPayload>()
   readonly #browser: Promise<Browser | undefined>
+  /** Set by the first `close()`; later calls return it. */
+  #closing: Promise<void> | undefined
 
   /** Starts browsing at once; a failure to open the sockets is logged (`bridge:discovery`) and leaves the rest running. */
   constructor(options: ResolvedOptions, mqtt: () => MqttLink, signal: AbortSignal) {
@@ -65,8 +67,21 @@ export class DiscoveryPresence {
     for (const [topic, payload] of this.#states) this.#publish(topic, payload)
   }
 
-  /** Stops browsing (the signal given to the constructor must be aborted first) and marks every service `down`. */
-  async close(): Promise<void> {
+  /**
+   * Stops browsing (the signal given to the constructor must be aborted first) and marks every
+   * service `down`. Idempotent: a second call waits for the first.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown()
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  async #shutDown(): Promise<void> {
     const browser = await this.#browser
     await browser?.close()
     for (const [topic, payload] of this.#states)

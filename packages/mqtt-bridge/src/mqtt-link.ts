@@ -84,6 +84,8 @@ export class MqttLink {
   #connection = 0
   #attempts = 0
   #pending = 0
+  /** Set by the first `close()`; later calls return it. */
+  #closing: Promise<void> | undefined
 
   constructor(options: MqttLinkOptions) {
     this.#options = options
@@ -178,8 +180,21 @@ export class MqttLink {
     }
   }
 
-  /** Publishes `offline` on the status topic, waits for in-flight publishes (≤ `timeout` ms), disconnects. */
-  async close(timeout = 2000): Promise<void> {
+  /**
+   * Publishes `offline` on the status topic, waits for in-flight publishes (≤ `timeout` ms), disconnects.
+   * Idempotent: a second call waits for the first.
+   */
+  close(timeout = 2000): Promise<void> {
+    this.#closing ??= this.#shutDown(timeout)
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  async #shutDown(timeout: number): Promise<void> {
     const deadline = performance.now() + timeout
     const within = (work: Promise<unknown>) =>
       new Promise<void>((resolve) => {

@@ -81,7 +81,6 @@ export {
   type ServerClients,
   type ServerMulticastOptions,
 } from './server/server-options.ts'
-export { type TypedEventListener, TypedEventTarget, type TypedListenerOptions } from './typed-event-target.ts'
 
 // ---- From the layers underneath: what applications of the umbrella use most ----
 
@@ -96,7 +95,9 @@ export {
   type CloseReason,
   DEFAULT_MULTICAST_GROUP,
   DEFAULT_PORT,
+  InvalidArgumentError,
   isMulticast,
+  type Listener,
   MemoryClientRegistry,
   PavillionError,
   type PavillionErrorCode,

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import {
   type KeyPair,
   PresharedKey,
@@ -29,7 +30,7 @@ export async function generateKeyPair(): Promise<KeyPair> {
 
 /**
  * The X25519 public key of a secret key.
- * @throws TypeError / RangeError when `secretKey` is not a 32-byte key in an accepted form
+ * @throws InvalidArgumentError when `secretKey` is not a 32-byte key in an accepted form
  */
 export async function publicKeyOf(secretKey: KeyInput | SecretKey): Promise<Uint8Array> {
   const secret = secretKeyOf(secretKey, 'secretKey')
@@ -39,12 +40,12 @@ export async function publicKeyOf(secretKey: KeyInput | SecretKey): Promise<Uint
 /**
  * The 64 lowercase hex characters of a key. For a secret (a PSK or a secret
  * key) this reveals it: use it only to store or hand over the key.
- * @throws TypeError when `key` is neither a Uint8Array nor a key object
+ * @throws InvalidArgumentError when `key` is neither a Uint8Array nor a key object
  */
 export function exportKey(key: Uint8Array | Secret): string {
   if (key instanceof Secret) return toHex(key.expose())
   if (key instanceof Uint8Array) return toHex(key)
-  throw new TypeError('"key" expected a Uint8Array, a PresharedKey or a SecretKey')
+  throw new InvalidArgumentError('"key" expected a Uint8Array, a PresharedKey or a SecretKey')
 }
 
 /** A PSK option: a `PresharedKey` as is, or parsed (errors name `option`). */

@@ -1,4 +1,10 @@
-import { addressKey, type ClientInfo, type PeerAddress, type ServerInfo } from '@pavillion/core'
+import {
+  addressKey,
+  type ClientInfo,
+  InvalidArgumentError,
+  type PeerAddress,
+  type ServerInfo,
+} from '@pavillion/core'
 import { toHex } from '@pavillion/crypto'
 import type { PavillionClient } from './client/pavillion-client.ts'
 import type { PavillionServer } from './server/pavillion-server.ts'
@@ -29,14 +35,16 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 
 /**
  * Checks a `log` option and returns the function that logs what passes its level.
- * @throws TypeError for anything else than a function or `{ logger, level? }`
+ * @throws InvalidArgumentError for anything else than a function or `{ logger, level? }`
  */
 function loggerOf(option: LogOption): (level: LogLevel, event: string, message: string) => void {
   const logger = typeof option === 'function' ? option : option?.logger
   const level = typeof option === 'function' ? 'info' : (option?.level ?? 'info')
-  if (typeof logger !== 'function') throw new TypeError('"log" expected a function or { logger, level? }')
+  if (typeof logger !== 'function')
+    throw new InvalidArgumentError('"log" expected a function or { logger, level? }')
   const min = LEVELS.indexOf(level)
-  if (min < 0) throw new TypeError(`"log.level" expected one of ${LEVELS.join(', ')}, got ${String(level)}`)
+  if (min < 0)
+    throw new InvalidArgumentError(`"log.level" expected one of ${LEVELS.join(', ')}, got ${String(level)}`)
   return (at, event, message) => {
     if (LEVELS.indexOf(at) >= min) logger({ level: at, event, message })
   }
@@ -49,17 +57,17 @@ function loggerOf(option: LogOption): (level: LogLevel, event: string, message: 
  */
 export function logServer(server: PavillionServer, option: LogOption): void {
   const log = loggerOf(option)
-  server.addEventListener('session:opened', ({ detail: { client } }) =>
+  server.on('session:opened', ({ client }) =>
     log(
       'info',
       'session:opened',
       `session opened with ${clientName(client)} (${client.key}, ${suite(client)})`,
     ),
   )
-  server.addEventListener('session:closed', ({ detail: { client, reason } }) =>
+  server.on('session:closed', ({ client, reason }) =>
     log('info', 'session:closed', `session with ${clientName(client)} (${client.key}) closed: ${reason}`),
   )
-  server.addEventListener('security:leaked-secret-key', ({ detail }) =>
+  server.on('security:leaked-secret-key', (detail) =>
     log(
       'warn',
       'security:leaked-secret-key',
@@ -67,7 +75,7 @@ export function logServer(server: PavillionServer, option: LogOption): void {
     ),
   )
   const rejections = new RejectionLog()
-  server.addEventListener('handshake:rejected', ({ detail: { address, clientId, reason } }) => {
+  server.on('handshake:rejected', ({ address, clientId, reason }) => {
     const withheld = rejections.admit(address)
     if (withheld === undefined) return
     const why = reason === 'unknown-client' ? 'unknown client ID or key' : 'wrong key (PSK or ECC)'
@@ -77,32 +85,32 @@ export function logServer(server: PavillionServer, option: LogOption): void {
       `rejected a handshake from ${addressKey(address)} claiming client ID ${idName(clientId)}: ${why}${withheld}`,
     )
   })
-  server.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+  server.on('error', (detail) => log('warn', 'error', reason(detail.error)))
 }
 
 /** Reports a client's servers, its rejections and non-fatal errors to `option`. */
 export function logClient(client: PavillionClient, option: LogOption): void {
   const log = loggerOf(option)
-  client.addEventListener('server:connected', ({ detail: { server } }) =>
+  client.on('server:connected', ({ server }) =>
     log('info', 'server:connected', `connected to ${serverName(server)}`),
   )
-  client.addEventListener('server:disconnected', ({ detail: { server, reason } }) =>
+  client.on('server:disconnected', ({ server, reason }) =>
     log('info', 'server:disconnected', `disconnected from ${serverName(server)}: ${reason}`),
   )
-  client.addEventListener('server:invalid-client-id', ({ detail: { address } }) =>
+  client.on('server:invalid-client-id', ({ address }) =>
     log('warn', 'server:invalid-client-id', `${where(address)} does not know this client ID`),
   )
-  client.addEventListener('server:auth-failed', ({ detail: { address } }) =>
+  client.on('server:auth-failed', ({ address }) =>
     log(
       'warn',
       'server:auth-failed',
       `${where(address)} answered but did not accept this client ID with this key`,
     ),
   )
-  client.addEventListener('time:sync', ({ detail: { server, offset } }) =>
+  client.on('time:sync', ({ server, offset }) =>
     log('debug', 'time:sync', `clock of ${serverName(server)} is ${offset} µs off`),
   )
-  client.addEventListener('error', ({ detail }) => log('warn', 'error', reason(detail.error)))
+  client.on('error', (detail) => log('warn', 'error', reason(detail.error)))
 }
 
 /** A client as people read it: its ID as text when printable, else hex; a guest by its identity's prefix. */

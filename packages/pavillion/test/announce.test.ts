@@ -173,7 +173,7 @@ describe.skipIf(problem !== undefined)(
       })
       await c.waitForServer({ timeout: 5000 })
       const disconnected: unknown[] = []
-      c.addEventListener('server:disconnected', (e) => disconnected.push(e.detail))
+      c.on('server:disconnected', (e) => disconnected.push(e))
       const handshakes = s.stats().engine.handshakes
       // Another host: not the server's, ignored. The server's host, another port: answered within the budget.
       const elsewhere = await rawSocket('127.0.0.9')

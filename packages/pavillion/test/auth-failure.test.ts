@@ -80,7 +80,7 @@ describe('a server that refuses our key', () => {
     const serverKeys = await generateKeyPair()
     const server = closer.add(await createServer({ bind: '127.0.0.1', port: 0, keyPair: serverKeys }))
     const rejected: { address: string; clientId: Uint8Array; reason: string }[] = []
-    server.addEventListener('handshake:rejected', ({ detail }) =>
+    server.on('handshake:rejected', (detail) =>
       rejected.push({ address: detail.address.address, clientId: detail.clientId, reason: detail.reason }),
     )
     const client = closer.add(

@@ -8,6 +8,7 @@ import {
   DiscoveryError,
   generateKeyPair,
   generatePsk,
+  InvalidArgumentError,
   type ServerMovedDetail,
 } from '../src/index.ts'
 import { Closer, text, waitUntil } from './support/loopback.ts'
@@ -72,7 +73,7 @@ describe.skipIf(skip !== undefined)(
         }),
       )
       const moves: ServerMovedDetail[] = []
-      client.addEventListener('server:moved', (e) => moves.push(e.detail))
+      client.on('server:moved', (e) => moves.push(e))
       await client.call(401, '', { timeout: 3000 })
       await first.close()
       const second = closer.add(await start())
@@ -226,6 +227,6 @@ describe('discovery options', () => {
     ).rejects.toThrow(/"discovery" is required/)
     await expect(
       createClient({ address: '127.0.0.1:1', server: { name: 'x' }, clientId: ID, psk: await generatePsk() }),
-    ).rejects.toThrow(TypeError)
+    ).rejects.toThrow(InvalidArgumentError)
   })
 })

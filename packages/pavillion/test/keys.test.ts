@@ -3,6 +3,7 @@ import {
   exportKey,
   generateKeyPair,
   generatePsk,
+  InvalidArgumentError,
   parsePsk,
   parseSecretKey,
   publicKeyOf,
@@ -34,6 +35,6 @@ describe('key helpers', () => {
   })
 
   it('refuses to export something that is not a key', () => {
-    expect(() => exportKey('ab' as never)).toThrow(TypeError)
+    expect(() => exportKey('ab' as never)).toThrow(InvalidArgumentError)
   })
 })

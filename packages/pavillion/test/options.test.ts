@@ -4,6 +4,7 @@ import {
   createServer,
   exportKey,
   generatePsk,
+  InvalidArgumentError,
   PavillionError,
   parseAddress,
 } from '../src/index.ts'
@@ -25,61 +26,82 @@ describe('parseAddress', () => {
     expect(parseAddress(input, { option: 'address', defaultPort: 1783 })).toEqual(expected)
   })
 
-  it('accepts { address, port } and refuses bad ports and hosts with RangeError', () => {
+  it('accepts { address, port } and refuses bad ports and hosts with InvalidArgumentError', () => {
     expect(parseAddress({ address: '10.0.0.1', port: 5 }, { option: 'a', defaultPort: 1 })).toEqual({
       host: '10.0.0.1',
       port: 5,
     })
-    expect(() => parseAddress('1.2.3.4:0', { option: 'address', defaultPort: 1783 })).toThrow(RangeError)
+    expect(() => parseAddress('1.2.3.4:0', { option: 'address', defaultPort: 1783 })).toThrow(
+      InvalidArgumentError,
+    )
     expect(() => parseAddress('1.2.3.4:70000', { option: 'address', defaultPort: 1783 })).toThrow(
       /"address": the port 70000 is not an integer 1–65535/,
     )
-    expect(() => parseAddress('1.2.3.4:x', { option: 'address', defaultPort: 1783 })).toThrow(RangeError)
+    expect(() => parseAddress('1.2.3.4:x', { option: 'address', defaultPort: 1783 })).toThrow(
+      InvalidArgumentError,
+    )
     expect(() => parseAddress('bad host!:1', { option: 'address', defaultPort: 1783 })).toThrow(
       /neither an IP address nor a host name/,
     )
     expect(parseAddress('0.0.0.0:0', { option: 'bind', defaultPort: 0, allowPortZero: true }).port).toBe(0)
-    expect(() => parseAddress(42 as never, { option: 'address', defaultPort: 1 })).toThrow(TypeError)
+    expect(() => parseAddress(42 as never, { option: 'address', defaultPort: 1 })).toThrow(
+      InvalidArgumentError,
+    )
   })
 })
 
 describe('createServer refuses bad options before binding anything', () => {
-  const cases: [string, Parameters<typeof createServer>[0], ErrorConstructor, RegExp][] = [
+  const cases: [string, Parameters<typeof createServer>[0], typeof InvalidArgumentError, RegExp][] = [
     [
       'multicast without interface',
       { multicast: {} as never },
-      TypeError,
+      InvalidArgumentError,
       /"multicast.interface" is required/,
     ],
     [
       'a group that is not multicast',
       { multicast: { group: '10.0.0.1', interface: '127.0.0.1' } },
-      RangeError,
+      InvalidArgumentError,
       /multicast.group/,
     ],
-    ['a port out of range', { port: 65536 }, RangeError, /"port" expected an integer 0–65535/],
-    ['a host name as bind address', { bind: 'localhost' }, RangeError, /"bind" expected an IP address/],
-    ['guests without a key', { allowGuests: true }, TypeError, /"allowGuests" needs the server's own key/],
+    ['a port out of range', { port: 65536 }, InvalidArgumentError, /"port" expected an integer 0–65535/],
+    [
+      'a host name as bind address',
+      { bind: 'localhost' },
+      InvalidArgumentError,
+      /"bind" expected an IP address/,
+    ],
+    [
+      'guests without a key',
+      { allowGuests: true },
+      InvalidArgumentError,
+      /"allowGuests" needs the server's own key/,
+    ],
     [
       'ECC clients without a key',
       { clients: { ecc: { [ID]: 'cd'.repeat(32) } } },
-      TypeError,
+      InvalidArgumentError,
       /"clients.ecc" needs/,
     ],
     [
       'a malformed PSK',
       { clients: { psk: { [ID]: 'not a key' } } },
-      RangeError,
+      InvalidArgumentError,
       /clients.psk\["kitchen-sensor-1"\]/,
     ],
     [
       'a 15-byte client ID',
       { clients: { psk: { 'fifteen-bytes!!': PSK_HEX } } },
-      RangeError,
+      InvalidArgumentError,
       /exactly 16 UTF-8 bytes/,
     ],
-    ['announce without multicast', { announce: true }, TypeError, /announce: \{ interface/],
-    ['both keyPair and secretKey', { secretKey: PSK_HEX, keyPair: {} as never }, TypeError, /not both/],
+    ['announce without multicast', { announce: true }, InvalidArgumentError, /announce: \{ interface/],
+    [
+      'both keyPair and secretKey',
+      { secretKey: PSK_HEX, keyPair: {} as never },
+      InvalidArgumentError,
+      /not both/,
+    ],
   ]
   it.each(cases)('%s', async (_, options, type, message) => {
     const rejection = createServer({ bind: '127.0.0.1', port: 0, ...options })
@@ -98,11 +120,11 @@ describe('createServer refuses bad options before binding anything', () => {
       /"handshakeCpuShare" expected a share of one core in \(0, 1\]/,
     )
     await expect(createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: 2 })).rejects.toThrow(
-      RangeError,
+      InvalidArgumentError,
     )
     await expect(
       createServer({ port: 0, bind: '127.0.0.1', handshakeCpuShare: '0.5' as unknown as number }),
-    ).rejects.toThrow(TypeError)
+    ).rejects.toThrow(InvalidArgumentError)
     const bad = createServer({ port: 0, bind: '127.0.0.1', limits: { repliesPerSecond: -1 } })
     await expect(bad).rejects.toThrow(PavillionError)
     await expect(bad).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
@@ -117,57 +139,57 @@ describe('createServer refuses bad options before binding anything', () => {
 })
 
 describe('createClient refuses bad options with a message that says what to do', () => {
-  const cases: [string, Record<string, unknown>, ErrorConstructor, RegExp][] = [
-    ['no address', { clientId: ID, psk: PSK_HEX }, TypeError, /"address" is required/],
+  const cases: [string, Record<string, unknown>, typeof InvalidArgumentError, RegExp][] = [
+    ['no address', { clientId: ID, psk: PSK_HEX }, InvalidArgumentError, /"address" is required/],
     [
       'a group without interface',
       { address: '239.255.28.12:1783', clientId: ID, psk: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /"multicastInterface" is required/,
     ],
     [
       'a PSK without client ID',
       { address: '127.0.0.1:9', psk: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /"clientId" is required with "psk"/,
     ],
-    ['no credentials', { address: '127.0.0.1:9' }, TypeError, /give "psk" with "clientId"/],
+    ['no credentials', { address: '127.0.0.1:9' }, InvalidArgumentError, /give "psk" with "clientId"/],
     [
       'a secret key without server key',
       { address: '127.0.0.1:9', secretKey: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /"serverKey" is required/,
     ],
     [
       'a server key without secret key',
       { address: '127.0.0.1:9', serverKey: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /"secretKey" is required/,
     ],
     [
       'PSK and ECC together',
       { address: '127.0.0.1:9', clientId: ID, psk: PSK_HEX, serverKey: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /not both|both a PSK/,
     ],
-    ['a short PSK', { address: '127.0.0.1:9', clientId: ID, psk: 'abcd' }, RangeError, /"psk"/],
+    ['a short PSK', { address: '127.0.0.1:9', clientId: ID, psk: 'abcd' }, InvalidArgumentError, /"psk"/],
     [
       'a bad client ID',
       { address: '127.0.0.1:9', clientId: 'short', psk: PSK_HEX },
-      RangeError,
+      InvalidArgumentError,
       /"clientId"/,
     ],
-    ['port 0', { address: '127.0.0.1:0', clientId: ID, psk: PSK_HEX }, RangeError, /port 0/],
+    ['port 0', { address: '127.0.0.1:0', clientId: ID, psk: PSK_HEX }, InvalidArgumentError, /port 0/],
     [
       'a host name as interface',
       { address: '239.255.28.12', multicastInterface: 'lo', clientId: ID, psk: PSK_HEX },
-      RangeError,
+      InvalidArgumentError,
       /"multicastInterface" expected an IP address/,
     ],
     [
       'announce without multicast or interface',
       { address: '127.0.0.1:9', announce: true, clientId: ID, psk: PSK_HEX },
-      TypeError,
+      InvalidArgumentError,
       /announce: \{ interface/,
     ],
     [
@@ -179,13 +201,13 @@ describe('createClient refuses bad options with a message that says what to do',
         clientId: ID,
         psk: PSK_HEX,
       },
-      TypeError,
+      InvalidArgumentError,
       /give true or false/,
     ],
     [
       'a host name as announce interface',
       { address: '127.0.0.1:9', announce: { interface: 'lo' }, clientId: ID, psk: PSK_HEX },
-      RangeError,
+      InvalidArgumentError,
       /"announce.interface" expected an IP address/,
     ],
   ]

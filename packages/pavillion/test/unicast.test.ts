@@ -52,9 +52,22 @@ describe('a PSK client and a server on 127.0.0.1', () => {
   it('emits typed events on both sides and publishes both ways', async () => {
     const { server, client } = await pskPair()
     const opened: string[] = []
-    server.addEventListener('session:opened', ({ detail }) => opened.push(text(detail.client.clientId)))
+    server.on('session:opened', ({ client }) => opened.push(text(client.clientId)))
     const connected: ServerInfo[] = []
-    client.addEventListener('server:connected', ({ detail }) => connected.push(detail.server))
+    client.on('server:connected', ({ server }) => connected.push(server))
+    // The engine's mechanism: a listener that throws is reported as an `error` event, never escapes.
+    const boom = new Error('listener bug')
+    const errors: unknown[] = []
+    server.on('session:opened', () => {
+      throw boom
+    })
+    server.on('error', ({ error }) => errors.push(error))
+    client.on('server:connected', () => {
+      throw boom
+    })
+    client.on('error', ({ error }) => errors.push(error))
+    const removed = client.on('server:connected', () => connected.push(client.servers()[0]!))
+    removed()
     const received: Message<unknown>[] = []
     server.subscribe('lights', (m) => {
       received.push(m)
@@ -65,6 +78,8 @@ describe('a PSK client and a server on 127.0.0.1', () => {
     expect(received.map((m) => [m.target, m.name, text(m.payload)])).toEqual([['lights', 'kitchen', 'on']])
     expect(opened).toEqual([ID])
     expect(connected).toHaveLength(1)
+    expect(await waitUntil(() => errors.length === 2)).toBe(true)
+    expect(errors).toEqual([boom, boom])
 
     const pushed = client.messages('alarms')
     const push = await server.publish('alarms', 'door', 'open')
@@ -78,7 +93,7 @@ describe('a PSK client and a server on 127.0.0.1', () => {
   it('reports the status values the server appends to its acknowledgements', async () => {
     const { client } = await pskPair({ status: () => ({ temperature: 25 }) })
     const statuses: number[] = []
-    client.addEventListener('server:status', ({ detail }) => statuses.push(detail.status.temperature ?? NaN))
+    client.on('server:status', (detail) => statuses.push(detail.status.temperature ?? NaN))
     await client.publish('t', 'n', 'x')
     expect(await waitUntil(() => client.status() !== undefined)).toBe(true)
     expect(client.status()?.temperature).toBe(25)
@@ -99,7 +114,7 @@ describe('a PSK client and a server on 127.0.0.1', () => {
     const controller = new AbortController()
     const { server, client } = await pskPair({ signal: controller.signal })
     const closed: string[] = []
-    client.addEventListener('server:disconnected', ({ detail }) => closed.push(detail.reason))
+    client.on('server:disconnected', (detail) => closed.push(detail.reason))
     await client.waitForServer({ timeout: 2000 })
     controller.abort()
     expect(server.closed).toBe(true)

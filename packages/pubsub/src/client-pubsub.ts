@@ -1,4 +1,4 @@
-import { type AbortOptions, type OpcodeEvent, PavillionError, type ServerInfo } from '@pavillion/core'
+import { type AbortOptions, InvalidArgumentError, type OpcodeEvent, type ServerInfo } from '@pavillion/core'
 import { AppOpcode, CoreTarget, type DeviceStatus, decodeAppPayload, encodeApp } from '@pavillion/wire'
 import { type TagUpdate, tagUpdateOf } from './core-messages.ts'
 import type { ClientFacade } from './facades.ts'
@@ -91,7 +91,7 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
 
   /**
    * Attaches to `client`: takes its opcodes 1, 3, 13 and 14 (one pub/sub object per client).
-   * @throws Error when another object already handles one of them; RangeError for an invalid option
+   * @throws InvalidArgumentError when another object already handles one of them, or for an invalid option
    */
   constructor(client: ClientFacade, options: ClientPubSubOptions = {}) {
     super(
@@ -139,8 +139,8 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
    * timeout), `BackpressureError` (a server has `maxInFlightPerPeer` publishes
    * in flight, or the engine's queues are full), `ClosedError`, or
    * `signal.reason` on abort.
-   * @throws TypeError / RangeError synchronously for invalid arguments;
-   * PavillionError `ERR_INVALID_ARGUMENT` for an `expect` that is no `ExpectedPeers`
+   * @throws InvalidArgumentError synchronously for invalid arguments, or for an `expect` that is
+   * no `ExpectedPeers`
    */
   publish(
     target: string,
@@ -152,8 +152,7 @@ export class ClientPubSub extends PubSubBase<ServerInfo, ClientPublishOptions, C
     const timeout = timeoutOf(options.timeout)
     const expect = options.expect ?? 'subscribers'
     if (!EXPECTATIONS.includes(expect)) {
-      throw new PavillionError(
-        'ERR_INVALID_ARGUMENT',
+      throw new InvalidArgumentError(
         `"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${JSON.stringify(expect)}`,
       )
     }

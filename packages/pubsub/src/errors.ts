@@ -1,8 +1,12 @@
 import { PavillionError } from '@pavillion/core'
 import type { PublishReport } from './report.ts'
 
-/** Codes of the errors the pub/sub layer raises (besides the engine's `PavillionErrorCode`s). */
-export type PubSubErrorCode = 'ERR_NO_ACKNOWLEDGEMENT'
+/**
+ * Codes of the errors the pub/sub layer raises (besides the engine's
+ * timeouts, closes, aborts and backpressure): `ERR_INVALID_ARGUMENT` for API
+ * misuse (`InvalidArgumentError`), `ERR_NO_ACKNOWLEDGEMENT` below.
+ */
+export type PubSubErrorCode = 'ERR_INVALID_ARGUMENT' | 'ERR_NO_ACKNOWLEDGEMENT'
 
 /**
  * A reliable publish that no peer acknowledged before its timeout (or that

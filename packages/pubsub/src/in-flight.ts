@@ -17,7 +17,7 @@ export class InFlightLimiter {
   /** Entries whose count is zero. */
   #idle = 0
 
-  /** @throws RangeError when `max` is not a positive integer */
+  /** @throws InvalidArgumentError when `max` is not a positive integer */
   constructor(max: number) {
     this.#max = positiveInteger('maxInFlightPerPeer', max)
   }

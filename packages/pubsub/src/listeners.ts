@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { ALL_TARGETS } from './message.ts'
 
 /** Receives each message of the targets it was registered for. */
@@ -43,7 +44,7 @@ export class Listeners<M> {
 
   /**
    * Adds a listener of `target` (`'*'`: every target); returns its remover (idempotent).
-   * @throws RangeError when `maxTargets` targets already have listeners
+   * @throws InvalidArgumentError when `maxTargets` targets already have listeners
    */
   add(target: string, handler: Handler<M>): () => void {
     const entry: Entry<M> = { handler }
@@ -57,7 +58,9 @@ export class Listeners<M> {
     let entries = this.#byTarget.get(target)
     if (entries === undefined) {
       if (this.#byTarget.size >= this.#maxTargets) {
-        throw new RangeError(`listeners already cover ${this.#maxTargets} targets; raise "maxTargets"`)
+        throw new InvalidArgumentError(
+          `listeners already cover ${this.#maxTargets} targets; raise "maxTargets"`,
+        )
       }
       entries = new Set()
       this.#byTarget.set(target, entries)

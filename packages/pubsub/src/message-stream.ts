@@ -23,7 +23,7 @@ export class MessageStream<M> implements AsyncIterableIterator<M> {
 
   /**
    * @param capacity - messages buffered at most (≥ 1)
-   * @throws RangeError when `capacity` is not a positive integer
+   * @throws InvalidArgumentError when `capacity` is not a positive integer
    */
   constructor(capacity: number) {
     this.#capacity = positiveInteger('bufferSize', capacity)

@@ -1,4 +1,5 @@
 import type { OpcodeEvent } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { AppOpcode, decodeMessagePayload, encodeApp } from '@pavillion/wire'
 
 /** A message delivered to a subscriber. */
@@ -25,7 +26,7 @@ export function isLocalTarget(target: string): boolean {
 
 /**
  * Validates a target a listener is registered for (the same rules as on the wire).
- * @throws TypeError when not a string; RangeError when it contains `\n` or a lone surrogate
+ * @throws InvalidArgumentError when not a string; InvalidArgumentError when it contains `\n` or a lone surrogate
  */
 export function checkTarget(target: string): void {
   encodeApp({ type: 'subscribe', target })
@@ -33,8 +34,8 @@ export function checkTarget(target: string): void {
 
 /**
  * Encodes the plaintext of a publish (opcode 1 or 3).
- * @throws TypeError / RangeError from the codec (a newline in `target` or `name`, a payload too large);
- *   RangeError for an empty target, name and payload, which is the keepalive receivers never deliver
+ * @throws InvalidArgumentError from the codec (a newline in `target` or `name`, a payload too large);
+ *   also for an empty target, name and payload, which is the keepalive receivers never deliver
  */
 export function encodePublication(
   reliable: boolean,
@@ -44,7 +45,9 @@ export function encodePublication(
 ): Uint8Array {
   const plaintext = encodeApp({ type: reliable ? 'reliable' : 'unreliable', target, name, body: payload })
   if (plaintext.length === 3 && reliable) {
-    throw new RangeError('an empty target, name and payload is the keepalive: receivers never deliver it')
+    throw new InvalidArgumentError(
+      'an empty target, name and payload is the keepalive: receivers never deliver it',
+    )
   }
   return plaintext
 }

@@ -1,4 +1,4 @@
-import { type AbortOptions, DEFAULT_SEND_TIMEOUT } from '@pavillion/core'
+import { type AbortOptions, DEFAULT_SEND_TIMEOUT, InvalidArgumentError } from '@pavillion/core'
 
 /** Options of every publish. */
 export interface PublishOptions extends AbortOptions {
@@ -16,23 +16,23 @@ export interface StreamOptions extends AbortOptions {
 
 /**
  * Checks a timeout option.
- * @throws RangeError unless it is a finite number ≥ 0
+ * @throws InvalidArgumentError unless it is a finite number ≥ 0
  */
 export function timeoutOf(timeout: number | undefined): number {
   const value = timeout ?? DEFAULT_SEND_TIMEOUT
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`"timeout" expected a finite number of ms ≥ 0, got ${String(value)}`)
+    throw new InvalidArgumentError(`"timeout" expected a finite number of ms ≥ 0, got ${String(value)}`)
   }
   return value
 }
 
 /**
  * Checks a positive integer option.
- * @throws RangeError otherwise
+ * @throws InvalidArgumentError otherwise
  */
 export function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`"${name}" expected a positive integer, got ${String(value)}`)
+    throw new InvalidArgumentError(`"${name}" expected a positive integer, got ${String(value)}`)
   }
   return value
 }

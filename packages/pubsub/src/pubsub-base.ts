@@ -4,6 +4,7 @@ import {
   ClosedError,
   type DeliveryReport,
   Emitter,
+  InvalidArgumentError,
   type Listener,
   type OpcodeEvent,
   type TrackedSend,
@@ -103,12 +104,12 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
    * A handler that throws does not stop the others: its error goes to the
    * `error` event, or — with no `error` listener — to the endpoint's `error`
    * event; a promise it returns is watched the same way.
-   * @throws ClosedError after close; TypeError / RangeError for an invalid target or too many targets
+   * @throws ClosedError after close; InvalidArgumentError for an invalid target or too many targets
    */
   subscribe(target: string, handler: Handler<Message<P>>, options: AbortOptions = {}): () => void {
     this.#ensureOpen()
     checkTarget(target)
-    if (typeof handler !== 'function') throw new TypeError('"handler" expected a function')
+    if (typeof handler !== 'function') throw new InvalidArgumentError('"handler" expected a function')
     const { signal } = options
     if (signal?.aborted) return () => {}
     const remove = this.#listeners.add(target, handler)
@@ -130,7 +131,7 @@ export abstract class PubSubBase<P, O extends PublishOptions, E extends PubSubEv
    * The messages of `target` (`'*'`: every target) as an async iterable with
    * a bounded buffer (drop-oldest, counted in `stream.dropped`). Leaving the
    * loop, aborting `signal` or closing ends it and removes its listener.
-   * @throws ClosedError after close; TypeError / RangeError for an invalid target, buffer size or too many targets
+   * @throws ClosedError after close; InvalidArgumentError for an invalid target, buffer size or too many targets
    */
   messages(target: string, options: StreamOptions = {}): MessageStream<Message<P>> {
     this.#ensureOpen()

@@ -1,4 +1,4 @@
-import { addressKey, type ClientInfo, type PeerAddress } from '@pavillion/core'
+import { addressKey, type ClientInfo, InvalidArgumentError, type PeerAddress } from '@pavillion/core'
 
 /** Chooses clients: a session key (`ClientInfo.key`), a client ID or identity (bytes), or an address. */
 export type ClientSelector = string | Uint8Array | PeerAddress
@@ -6,7 +6,7 @@ export type ClientSelector = string | Uint8Array | PeerAddress
 /**
  * The sessions matching any of `selectors` (all of them when undefined), in
  * session order.
- * @throws TypeError for a selector of another type
+ * @throws InvalidArgumentError for a selector of another type
  */
 export function selectClients(
   sessions: readonly ClientInfo[],
@@ -25,7 +25,7 @@ export function selectClients(
       typeof selector.port === 'number'
     )
       keys.add(addressKey(selector))
-    else throw new TypeError('"to" expected session keys, client IDs (Uint8Array) or addresses')
+    else throw new InvalidArgumentError('"to" expected session keys, client IDs (Uint8Array) or addresses')
   }
   return sessions.filter(
     (client) =>

@@ -82,7 +82,7 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
 
   /**
    * Attaches to `server`: takes its opcodes 1, 3, 13 and 14 (one pub/sub object per server).
-   * @throws Error when another object already handles one of them; RangeError for an invalid option
+   * @throws InvalidArgumentError when another object already handles one of them, or for an invalid option
    */
   constructor(server: ServerFacade, options: ServerPubSubOptions = {}) {
     const limiter = new InFlightLimiter(options.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER)
@@ -139,7 +139,7 @@ export class ServerPubSub extends PubSubBase<ClientInfo, ServerPublishOptions, P
    * matched), `BackpressureError` (one of the clients already has
    * `maxInFlightPerPeer` reliable publishes in flight — nothing is sent then —
    * or the engine's global cap was hit), `ClosedError`, or `signal.reason`.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws InvalidArgumentError synchronously for invalid arguments
    */
   publish(
     target: string,

@@ -1,4 +1,5 @@
 import type { ServerInfo } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { positiveInteger } from './options.ts'
 
 interface Record {
@@ -20,10 +21,12 @@ export class SubscriberTable {
   readonly #maxTargets: number
   readonly #targets = new Map<string, Map<string, Record>>()
 
-  /** @throws RangeError for a negative or non-finite expiry, or a non-positive `maxTargets` */
+  /** @throws InvalidArgumentError for a negative or non-finite expiry, or a non-positive `maxTargets` */
   constructor(expiry: number, maxTargets: number) {
     if (!Number.isFinite(expiry) || expiry < 0) {
-      throw new RangeError(`"subscriberExpiry" expected a finite number of ms ≥ 0, got ${String(expiry)}`)
+      throw new InvalidArgumentError(
+        `"subscriberExpiry" expected a finite number of ms ≥ 0, got ${String(expiry)}`,
+      )
     }
     this.#expiry = expiry
     this.#maxTargets = positiveInteger('maxSubscriberTargets', maxTargets)

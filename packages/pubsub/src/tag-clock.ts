@@ -10,7 +10,7 @@ export class TagClock {
   readonly #max: number
   readonly #last = new Map<string, bigint>()
 
-  /** @throws RangeError when `max` is not a positive integer */
+  /** @throws InvalidArgumentError when `max` is not a positive integer */
   constructor(max: number) {
     this.#max = positiveInteger('maxTags', max)
   }

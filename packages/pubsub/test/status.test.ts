@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { hex, toHex } from '@pavillion/test-vectors'
 import { type DeviceStatus, decodeStatus, type StatusInput } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -49,7 +50,7 @@ describe('statusProvider', () => {
       onError: (error) => errors.push(error),
     })
     expect(invalid()).toBeUndefined()
-    expect(errors[1]).toBeInstanceOf(RangeError)
+    expect(errors[1]).toBeInstanceOf(InvalidArgumentError)
   })
 })
 

@@ -1,4 +1,4 @@
-import { ClosedError, type ServerInfo } from '@pavillion/core'
+import { ClosedError, InvalidArgumentError, type ServerInfo } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientPubSub, type Message, MessageStream, ServerPubSub } from '../src/index.ts'
 import { createWorld, str, text, type World } from './support/world.ts'
@@ -112,7 +112,7 @@ describe('messages(): async iterable with a bounded buffer', () => {
       kept = stream
     }
     expect(kept.ended).toBe(true)
-    expect(() => new MessageStream(0)).toThrow(RangeError)
+    expect(() => new MessageStream(0)).toThrow(InvalidArgumentError)
   })
 })
 
@@ -163,15 +163,15 @@ describe('subscribe(): handlers', () => {
 
   it('validates targets and handlers', async () => {
     const { clientPs } = await pair()
-    expect(() => clientPs.subscribe('a\nb', () => {})).toThrow(RangeError)
-    expect(() => clientPs.subscribe(42 as unknown as string, () => {})).toThrow(TypeError)
-    expect(() => clientPs.subscribe('a', 'no' as unknown as () => void)).toThrow(TypeError)
+    expect(() => clientPs.subscribe('a\nb', () => {})).toThrow(InvalidArgumentError)
+    expect(() => clientPs.subscribe(42 as unknown as string, () => {})).toThrow(InvalidArgumentError)
+    expect(() => clientPs.subscribe('a', 'no' as unknown as () => void)).toThrow(InvalidArgumentError)
     const limited = new ServerPubSub(world.server({ address: '127.0.0.9', port: 1 }), { maxTargets: 2 })
     limited.subscribe('a', () => {})
     limited.subscribe('b', () => {})
     limited.subscribe('a', () => {})
     limited.subscribe('*', () => {})
-    expect(() => limited.subscribe('c', () => {})).toThrow(RangeError)
+    expect(() => limited.subscribe('c', () => {})).toThrow(InvalidArgumentError)
     limited.close()
   })
 

@@ -1,4 +1,5 @@
 import type { Client, ClientInfo, Server, ServerInfo } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { hex, loadVectors, toHex } from '@pavillion/test-vectors'
 import { decodeStatus } from '@pavillion/wire'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -152,7 +153,7 @@ describe('secure_messages.json plaintexts', () => {
   it('keepalive: 010a0a is the engine’s, acknowledged but never delivered; publish refuses that shape', async () => {
     const plaintext = recorded('keepalive', 'client')
     expect(plaintext).toBe('010a0a')
-    expect(() => clientPs.publish('', '', new Uint8Array(0))).toThrow(RangeError)
+    expect(() => clientPs.publish('', '', new Uint8Array(0))).toThrow(InvalidArgumentError)
     expect(fromClient).toEqual([])
     const { done } = client.sendTracked(hex(plaintext))
     await world.run(5)

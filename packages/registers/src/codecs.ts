@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { MAX_VALUE_SIZE } from './limits.ts'
 
 /** The datatypes a register declares, in wire spelling (the second field of its description). */
@@ -62,13 +63,15 @@ const utf8Encoder = new TextEncoder()
 
 /**
  * The bytes of `value` as datatype `type` (numbers little-endian).
- * @throws TypeError for a value of the wrong type; RangeError for an integer
+ * @throws InvalidArgumentError for a value of the wrong type; InvalidArgumentError for an integer
  *   out of range or a value over {@link MAX_VALUE_SIZE} bytes
  */
 export function encodeValue(type: Datatype, value: unknown): Uint8Array {
   const bytes = encodeUnchecked(type, value)
   if (bytes.length > MAX_VALUE_SIZE) {
-    throw new RangeError(`a register value holds at most ${MAX_VALUE_SIZE} bytes, got length=${bytes.length}`)
+    throw new InvalidArgumentError(
+      `a register value holds at most ${MAX_VALUE_SIZE} bytes, got length=${bytes.length}`,
+    )
   }
   return bytes
 }
@@ -77,23 +80,25 @@ function encodeUnchecked(type: Datatype, value: unknown): Uint8Array {
   switch (type) {
     case 'bytes':
       if (!(value instanceof Uint8Array))
-        throw new TypeError(`a bytes value must be a Uint8Array, got ${typeof value}`)
+        throw new InvalidArgumentError(`a bytes value must be a Uint8Array, got ${typeof value}`)
       return value.slice()
     case 'utf8':
-      if (typeof value !== 'string') throw new TypeError(`a utf8 value must be a string, got ${typeof value}`)
+      if (typeof value !== 'string')
+        throw new InvalidArgumentError(`a utf8 value must be a string, got ${typeof value}`)
       return utf8Encoder.encode(value)
     case 'bool':
       if (typeof value !== 'boolean')
-        throw new TypeError(`a bool value must be a boolean, got ${typeof value}`)
+        throw new InvalidArgumentError(`a bool value must be a boolean, got ${typeof value}`)
       return Uint8Array.of(value ? 1 : 0)
     case 'json': {
       let text: string | undefined
       try {
         text = JSON.stringify(value)
       } catch (error) {
-        throw new TypeError(`a json value must be serialisable: ${(error as Error).message}`)
+        throw new InvalidArgumentError(`a json value must be serialisable: ${(error as Error).message}`)
       }
-      if (text === undefined) throw new TypeError(`a json value must be serialisable, got ${typeof value}`)
+      if (text === undefined)
+        throw new InvalidArgumentError(`a json value must be serialisable, got ${typeof value}`)
       return utf8Encoder.encode(text)
     }
     default:
@@ -102,12 +107,15 @@ function encodeUnchecked(type: Datatype, value: unknown): Uint8Array {
 }
 
 function encodeNumber(type: Datatype, value: unknown): Uint8Array {
-  if (typeof value !== 'number') throw new TypeError(`a ${type} value must be a number, got ${typeof value}`)
+  if (typeof value !== 'number')
+    throw new InvalidArgumentError(`a ${type} value must be a number, got ${typeof value}`)
   const out = new Uint8Array(FIXED_SIZE[type] ?? 0)
   const view = new DataView(out.buffer)
   const range = INT_RANGE[type]
   if (range !== undefined && (!Number.isInteger(value) || value < range[0] || value > range[1])) {
-    throw new RangeError(`a ${type} value must be an integer in ${range[0]}–${range[1]}, got ${value}`)
+    throw new InvalidArgumentError(
+      `a ${type} value must be an integer in ${range[0]}–${range[1]}, got ${value}`,
+    )
   }
   if (type === 'u8') view.setUint8(0, value)
   else if (type === 'u16') view.setUint16(0, value, true)
@@ -144,11 +152,11 @@ export function valueProblem(type: Datatype, bytes: Uint8Array): string | undefi
 
 /**
  * The value `bytes` holds as datatype `type`.
- * @throws TypeError when the bytes are not a value of that type (see {@link valueProblem})
+ * @throws InvalidArgumentError when the bytes are not a value of that type (see {@link valueProblem})
  */
 export function decodeValue<D extends Datatype>(type: D, bytes: Uint8Array): ValueOf<D> {
   const problem = valueProblem(type, bytes)
-  if (problem !== undefined) throw new TypeError(problem)
+  if (problem !== undefined) throw new InvalidArgumentError(problem)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   switch (type) {
     case 'bytes':
@@ -177,7 +185,7 @@ export function decodeValue<D extends Datatype>(type: D, bytes: Uint8Array): Val
 /**
  * Parses a value written as text (the CLI's `--register 100:t:f32=21.5`, `write … 40`):
  * numbers, `true`/`false`, JSON, hex (`0x…`) for bytes, anything for utf8.
- * @throws TypeError / RangeError when the text is not a value of `type`
+ * @throws InvalidArgumentError when the text is not a value of `type`
  */
 export function parseValue(type: Datatype, text: string): RegisterValue {
   switch (type) {
@@ -187,21 +195,21 @@ export function parseValue(type: Datatype, text: string): RegisterValue {
       try {
         return JSON.parse(text) as unknown
       } catch {
-        throw new TypeError(`not JSON: ${text}`)
+        throw new InvalidArgumentError(`not JSON: ${text}`)
       }
     case 'bool':
       if (text === 'true' || text === '1') return true
       if (text === 'false' || text === '0') return false
-      throw new TypeError(`a bool is true or false, got ${text}`)
+      throw new InvalidArgumentError(`a bool is true or false, got ${text}`)
     case 'bytes': {
       const hex = text.startsWith('0x') ? text.slice(2) : text
       if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex))
-        throw new TypeError(`bytes are written as hex, got ${text}`)
+        throw new InvalidArgumentError(`bytes are written as hex, got ${text}`)
       return Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16))
     }
     default: {
       const value = text.trim() === '' ? Number.NaN : Number(text)
-      if (Number.isNaN(value)) throw new TypeError(`a ${type} is a number, got ${text}`)
+      if (Number.isNaN(value)) throw new InvalidArgumentError(`a ${type} is a number, got ${text}`)
       encodeNumber(type, value) // range check
       return value
     }

@@ -30,7 +30,7 @@ export const ANSWER_OPCODES = [AppOpcode.RegisterDeclaration, AppOpcode.Register
 /**
  * Routes every message of `opcodes` to `handler` as a {@link RegisterPacket};
  * returns the function that removes the routes.
- * @throws Error when one of the opcodes already has a handler (none is kept then)
+ * @throws InvalidArgumentError when one of the opcodes already has a handler (none is kept then)
  */
 export function receiveRegisters<P>(
   host: MessageHost<P>,

@@ -1,4 +1,5 @@
 import type { ClientInfo } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { type Datatype, decodeValue, encodeValue, type ValueOf } from './codecs.ts'
 import { checkNames, type RegisterDescription } from './texts.ts'
 
@@ -68,13 +69,13 @@ export class DeclaredRegister<D extends Datatype = Datatype> {
 
   /**
    * Use `RegistersServer.declare`.
-   * @throws TypeError / RangeError for a bad name, interface or initial value
+   * @throws InvalidArgumentError for a bad name, interface or initial value
    */
   constructor(declaration: RegisterDeclaration<D>, changed: (register: DeclaredRegister<D>) => void) {
     const iface = declaration.interface ?? ''
     checkNames(declaration.name, iface)
     if (declaration.writer !== undefined && typeof declaration.writer !== 'function') {
-      throw new TypeError(`"writer" expected a function, got ${typeof declaration.writer}`)
+      throw new InvalidArgumentError(`"writer" expected a function, got ${typeof declaration.writer}`)
     }
     this.register = declaration.register
     this.writer = declaration.writer
@@ -116,7 +117,7 @@ export class DeclaredRegister<D extends Datatype = Datatype> {
 
   /**
    * Changes the value and notifies every observer (coalesced by each one's rate limit).
-   * @throws TypeError / RangeError for a value that is not of the datatype
+   * @throws InvalidArgumentError for a value that is not of the datatype
    */
   set(value: ValueOf<D>): void {
     this.setBytes(encodeValue(this.datatype, value))

@@ -28,8 +28,18 @@ export const REGISTER_REFUSALS: readonly RegisterRefusal[] = [
   'failed',
 ]
 
-/** The error codes this package raises (besides core's timeouts, closes and aborts). */
-export type RegisterErrorCode = 'ERR_REGISTER_REFUSED' | 'ERR_REGISTER_MALFORMED'
+/**
+ * The error codes this package raises: `ERR_INVALID_ARGUMENT` for API misuse
+ * (`InvalidArgumentError`), the refusals and malformed answers below, and
+ * core's `ERR_TIMEOUT`, `ERR_CLOSED` and `ERR_ABORTED`.
+ */
+export type RegisterErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_REGISTER_REFUSED'
+  | 'ERR_REGISTER_MALFORMED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_CLOSED'
+  | 'ERR_ABORTED'
 
 /**
  * A server refused a read, write or observe: `reason` says why, `text` is the
@@ -79,19 +89,22 @@ export class RegisterMalformedError extends PavillionError<RegisterErrorCode> {
 /**
  * What a writer throws to refuse a value with a chosen refusal (`bad-value`
  * by default) and message; any other exception is reported as `failed` with
- * its message.
+ * its message. Code `ERR_REGISTER_REFUSED`, like the `RegisterRefusedError`
+ * the client receives.
  *
  * @example
  * ```ts
  * writer: (v) => { if (v > 100) throw new RegisterWriteError('dimmer takes 0–100') }
  * ```
  */
-export class RegisterWriteError extends Error {
+export class RegisterWriteError extends PavillionError<RegisterErrorCode> {
   /** The refusal the client receives. */
   readonly reason: RegisterRefusal
 
+  static override readonly brand: symbol = Symbol.for('pavillion.error.RegisterWriteError')
+
   constructor(message: string, reason: RegisterRefusal = 'bad-value') {
-    super(message)
+    super('ERR_REGISTER_REFUSED', message)
     this.name = 'RegisterWriteError'
     this.reason = reason
   }

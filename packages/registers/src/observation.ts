@@ -1,6 +1,9 @@
 import type { ServerInfo } from '@pavillion/core'
 import type { RegisterValue } from './codecs.ts'
 
+/** What `close()` returns: closing is synchronous, nothing is left to wait for. */
+const CLOSED: Promise<void> = Promise.resolve()
+
 /** One notification: the value a server's register holds. */
 export interface RegisterUpdate<V = RegisterValue> {
   /** The register. */
@@ -108,20 +111,27 @@ export class RegisterObservation<V = RegisterValue> implements AsyncIterableIter
     return { value: undefined, done: true }
   }
 
-  /** Ends the observation and tells the servers. Idempotent. */
-  close(): void {
-    if (this.#ended) return
-    this.#latest.clear()
-    this.#end()
+  /** Ends the observation and tells the servers. Idempotent; resolves at once. */
+  close(): Promise<void> {
+    if (!this.#ended) {
+      this.#latest.clear()
+      this.#end()
+    }
+    return CLOSED
   }
 
   [Symbol.asyncIterator](): this {
     return this
   }
 
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   #end(): void {

@@ -1,4 +1,11 @@
-import { type AbortOptions, type Client, ClosedError, type Runtime, type ServerInfo } from '@pavillion/core'
+import {
+  type AbortOptions,
+  type Client,
+  ClosedError,
+  InvalidArgumentError,
+  type Runtime,
+  type ServerInfo,
+} from '@pavillion/core'
 import { encodeApp, type RegisterMessage } from '@pavillion/wire'
 import { decodeAnswer, readAnswerOf, statusOf } from './answers.ts'
 import { checkMs, checkObserve, checkRegister, checkU16 } from './checks.ts'
@@ -17,6 +24,9 @@ import type { RegisterObservation } from './observation.ts'
 import { type ObservationContext, openObservation } from './open-observation.ts'
 import { gatherReads, type ReadAllResult } from './read-all.ts'
 import { Requests } from './requests.ts'
+
+/** What `close()` returns: closing is synchronous, nothing is left to wait for. */
+const CLOSED: Promise<void> = Promise.resolve()
 
 /** What a `RegistersClient` needs of a core `Client` (a `Client` has all of it). */
 export type RegistersClientHost = Pick<Client, 'handle' | 'send' | 'signal' | 'now'>
@@ -91,13 +101,14 @@ export class RegistersClient {
 
   /**
    * Attaches to `client` (its opcode 7 and 10 handlers). Closing the client closes this too.
-   * @throws RangeError for a bad timeout; Error when one of those opcodes already has a handler
+   * @throws InvalidArgumentError for a bad timeout, or when one of those opcodes already has a handler
    */
   constructor(client: RegistersClientHost, options: RegistersClientOptions) {
     this.#host = client
     this.#timeout = checkMs('timeout', options.timeout ?? DEFAULT_REQUEST_TIMEOUT)
     this.#retryInterval = checkMs('retryInterval', options.retryInterval ?? DEFAULT_RETRY_INTERVAL)
-    if (this.#retryInterval === 0) throw new RangeError('"retryInterval" expected a number of ms > 0')
+    if (this.#retryInterval === 0)
+      throw new InvalidArgumentError('"retryInterval" expected a number of ms > 0')
     this.#requests = new Requests(client, options.runtime, this.#lifetime.signal)
     this.#detach = receiveRegisters(client, ANSWER_OPCODES, (packet) => this.#onAnswer(packet))
     this.#descriptions = new Descriptions(this.#requests, this.#retryInterval)
@@ -131,7 +142,7 @@ export class RegistersClient {
    * Reads a register's value, decoded by its datatype (the first answering server's, for a group).
    * Rejects with `RegisterRefusedError` (e.g. `unknown-register`), `TimeoutError`,
    * `RegisterMalformedError`, `ClosedError` or `signal.reason`.
-   * @throws RangeError synchronously for a bad register number
+   * @throws InvalidArgumentError synchronously for a bad register number
    */
   async read(register: number, options: TypedOptions = {}): Promise<RegisterValue> {
     const { server, bytes } = await this.#readRange(register, {}, options)
@@ -145,7 +156,7 @@ export class RegistersClient {
   /**
    * Reads `length` bytes from `offset` of a register's value (opcode 6 with a range).
    * Rejects with `RegisterRefusedError` (`bad-range` past the value), and as `read`.
-   * @throws RangeError synchronously for a bad register, offset or length
+   * @throws InvalidArgumentError synchronously for a bad register, offset or length
    */
   async readBytes(register: number, options: RangeOptions = {}): Promise<Uint8Array> {
     return (await this.#readRange(register, options, options)).bytes
@@ -173,7 +184,7 @@ export class RegistersClient {
    * Rejects with `RegisterRefusedError` carrying the server's reason
    * (`read-only`, `bad-value`, `unknown-register`, `failed` …), `TimeoutError`,
    * `ClosedError` or `signal.reason`.
-   * @throws TypeError / RangeError (as a rejection) for a value that is not of the datatype
+   * @throws InvalidArgumentError (as a rejection) for a value that is not of the datatype
    */
   write(register: number, value: RegisterValue, options: TypedOptions = {}): Promise<void> {
     checkRegister(register)
@@ -232,7 +243,7 @@ export class RegistersClient {
    * iterator is open; leaving the loop, `close()` or the signal cancel it on
    * the server. A refusal (`busy`, `unknown-register`) or a failed renewal
    * ends the iteration with that error.
-   * @throws RangeError synchronously for a duration outside 100–65535 ms or a rate limit outside 0–65535 ms
+   * @throws InvalidArgumentError synchronously for a duration outside 100–65535 ms or a rate limit outside 0–65535 ms
    */
   observe(register: number, options: ObserveOptions = {}): RegisterObservation {
     checkRegister(register, true)
@@ -250,20 +261,26 @@ export class RegistersClient {
     })
   }
 
-  /** Detaches from the client and rejects every request in flight with `ClosedError`. Idempotent. */
-  close(): void {
-    if (this.closed) return
+  /** Detaches from the client and rejects every request in flight with `ClosedError`. Idempotent; resolves at once. */
+  close(): Promise<void> {
+    if (this.closed) return CLOSED
     const reason = new ClosedError('the registers client is closed')
     this.#lifetime.abort(reason)
     for (const listener of [...this.#onClose]) listener()
     this.#onClose.clear()
     this.#detach()
     this.#requests.closeAll(reason)
+    return CLOSED
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   /** The description of `register` on `server` (undefined: whoever answers first), remembered. */
@@ -302,7 +319,8 @@ export class RegistersClient {
   ): Promise<{ server: ServerInfo; bytes: Uint8Array }> {
     checkRegister(register, true)
     const { offset, length } = range
-    if (length !== undefined && offset === undefined) throw new RangeError('"length" needs "offset"')
+    if (length !== undefined && offset === undefined)
+      throw new InvalidArgumentError('"length" needs "offset"')
     if (offset !== undefined) checkU16('offset', offset)
     if (length !== undefined) checkU16('length', length)
     const message: RegisterMessage = {

@@ -1,4 +1,10 @@
-import { type ClientInfo, ClosedError, type Runtime, type Server } from '@pavillion/core'
+import {
+  type ClientInfo,
+  ClosedError,
+  InvalidArgumentError,
+  type Runtime,
+  type Server,
+} from '@pavillion/core'
 import { encodeApp, type RegisterMessage } from '@pavillion/wire'
 import { checkBound } from './checks.ts'
 import { DATATYPES, type Datatype, encodeValue, isDatatype, valueProblem } from './codecs.ts'
@@ -16,6 +22,9 @@ import {
 import { ObservationTable } from './observations.ts'
 import { formatDescription, formatStatus, requestTag } from './texts.ts'
 import { Writes } from './writes.ts'
+
+/** What `close()` returns: closing is synchronous, nothing is left to wait for. */
+const CLOSED: Promise<void> = Promise.resolve()
 
 /** What a `RegistersServer` needs of a core `Server` (a `Server` has all of it). */
 export type RegistersServerHost = Pick<Server, 'handle' | 'send' | 'signal' | 'now' | 'on'>
@@ -77,7 +86,7 @@ export class RegistersServer {
 
   /**
    * Attaches to `server` (its opcode 6, 7, 8 and 9 handlers). Closing the server closes this too.
-   * @throws RangeError for a bound out of range; Error when one of those opcodes already has a handler
+   * @throws InvalidArgumentError for a bound out of range, or when one of those opcodes already has a handler
    */
   constructor(server: RegistersServerHost, options: RegistersServerOptions) {
     this.#host = server
@@ -134,22 +143,25 @@ export class RegistersServer {
 
   /**
    * Declares a register and returns its handle (`set`, `value`); clients see it at once.
-   * @throws RangeError for a number out of 0–65534, one already declared, a bad name or
-   *   interface, or past `maxRegisters`; TypeError for a bad datatype, writer or initial value;
+   * @throws InvalidArgumentError for a number out of 0–65534, one already declared, a bad name or
+   *   interface, or past `maxRegisters`, a bad datatype, writer or initial value;
    *   ClosedError after close
    */
   declare<D extends Datatype>(declaration: RegisterDeclaration<D>): DeclaredRegister<D> {
     if (this.closed) throw new ClosedError('the registers server is closed')
     const { register } = declaration
     if (!Number.isInteger(register) || register < 0 || register > MAX_REGISTER) {
-      throw new RangeError(`"register" expected an integer in 0–${MAX_REGISTER}, got ${String(register)}`)
+      throw new InvalidArgumentError(
+        `"register" expected an integer in 0–${MAX_REGISTER}, got ${String(register)}`,
+      )
     }
-    if (this.#registers.has(register)) throw new RangeError(`register ${register} is already declared`)
+    if (this.#registers.has(register))
+      throw new InvalidArgumentError(`register ${register} is already declared`)
     if (this.#registers.size >= this.#maxRegisters) {
-      throw new RangeError(`${this.#maxRegisters} registers are declared already (maxRegisters)`)
+      throw new InvalidArgumentError(`${this.#maxRegisters} registers are declared already (maxRegisters)`)
     }
     if (!isDatatype(declaration.datatype)) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `"datatype" expected one of ${DATATYPES.join(', ')}, got ${String(declaration.datatype)}`,
       )
     }
@@ -186,17 +198,24 @@ export class RegistersServer {
     return { ...this.#stats, applied: this.#writes.applied, observers: this.#observations.size }
   }
 
-  /** Detaches from the server, ends every observation and timer. Idempotent. */
-  close(): void {
-    if (this.closed) return
-    this.#lifetime.abort(new ClosedError('the registers server is closed'))
-    this.#detach()
-    this.#observations.clear()
+  /** Detaches from the server, ends every observation and timer. Idempotent; resolves at once. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.#lifetime.abort(new ClosedError('the registers server is closed'))
+      this.#detach()
+      this.#observations.clear()
+    }
+    return CLOSED
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** Same as `close()`, for `using`. */
   [Symbol.dispose](): void {
-    this.close()
+    void this.close()
   }
 
   // Runs inside the engine's dispatch: answers synchronously (writers run in a microtask).

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { type Datatype, isDatatype } from './codecs.ts'
 import { REGISTER_REFUSALS, type RegisterRefusal } from './errors.ts'
 
@@ -24,16 +25,16 @@ const WRITABLE = '[rw] '
 
 /**
  * Checks a name (and interface) for a declaration.
- * @throws RangeError naming what is wrong
+ * @throws InvalidArgumentError naming what is wrong
  */
 export function checkNames(name: string, iface: string): void {
   if (typeof name !== 'string' || !NAME.test(name) || name.length > 64) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `a register name starts with a letter, then letters, digits, '_', '-' or '.' (≤ 64), got ${JSON.stringify(name)}`,
     )
   }
   if (typeof iface !== 'string' || iface.includes(',') || iface.length > 128) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `a register interface has no comma and ≤ 128 characters, got ${JSON.stringify(iface)}`,
     )
   }

@@ -215,3 +215,28 @@ describe('observe', () => {
     expect(await Promise.race([done, 'still open'])).toBe('still open')
   })
 })
+
+describe('close()', () => {
+  it('is async and idempotent on client, server and observation, and `await using` closes them', async () => {
+    const { registers: server } = registersServer(world, SERVER)
+    server.declare({ register: 11, name: 'x', datatype: 'u8' })
+    const { registers: client } = registersClient(world, SERVER)
+    {
+      await using observation = client.observe(11, { durationMs: 1000 })
+      expect(await world.until(observation.next())).toMatchObject({ done: false })
+      expect(server.stats().observers).toBe(1)
+    }
+    await world.run(20)
+    expect(server.stats().observers).toBe(0)
+    {
+      await using _client = client
+      await using _server = server
+    }
+    expect(client.closed).toBe(true)
+    expect(server.closed).toBe(true)
+    await expect(Promise.all([client.close(), server.close()])).resolves.toEqual([undefined, undefined])
+    const late = client.observe(11)
+    await expect(late.close()).resolves.toBeUndefined()
+    await expect(late[Symbol.asyncDispose]()).resolves.toBeUndefined()
+  })
+})

@@ -1,4 +1,4 @@
-import { TimeoutError } from '@pavillion/core'
+import { InvalidArgumentError, TimeoutError } from '@pavillion/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RegisterRefusedError, RegisterWriteError } from '../src/index.ts'
 import { createWorld, registersClient, registersServer, SERVER, type World } from './support/world.ts'
@@ -133,13 +133,13 @@ describe('bad input: a typed error at the caller, the server unharmed', () => {
 
   it('refuses bad arguments before sending', async () => {
     const { client } = setup()
-    expect(() => client.observe(100, { durationMs: 0 })).toThrow(RangeError)
-    expect(() => client.observe(100, { durationMs: 100_000 })).toThrow(RangeError)
-    expect(() => client.observe(100, { rateLimitMs: -1 })).toThrow(RangeError)
-    expect(() => client.write(65_535, 1)).toThrow(RangeError)
-    await expect(client.readBytes(70_000)).rejects.toThrow(RangeError)
-    await expect(client.readBytes(100, { length: 2 })).rejects.toThrow(RangeError)
-    await expect(client.write(101, 256, { type: 'u8' })).rejects.toThrow(RangeError)
+    expect(() => client.observe(100, { durationMs: 0 })).toThrow(InvalidArgumentError)
+    expect(() => client.observe(100, { durationMs: 100_000 })).toThrow(InvalidArgumentError)
+    expect(() => client.observe(100, { rateLimitMs: -1 })).toThrow(InvalidArgumentError)
+    expect(() => client.write(65_535, 1)).toThrow(InvalidArgumentError)
+    await expect(client.readBytes(70_000)).rejects.toThrow(InvalidArgumentError)
+    await expect(client.readBytes(100, { length: 2 })).rejects.toThrow(InvalidArgumentError)
+    await expect(client.write(101, 256, { type: 'u8' })).rejects.toThrow(InvalidArgumentError)
     expect(client.pending).toBe(0)
   })
 

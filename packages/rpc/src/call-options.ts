@@ -1,4 +1,5 @@
 import type { AbortOptions } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { encodeApp } from '@pavillion/wire'
 import { checkFunctionNumber } from './function-registry.ts'
 import { MAX_ARGS_SIZE } from './limits.ts'
@@ -14,25 +15,28 @@ export interface CallOptions extends AbortOptions {
 
 /**
  * Checks a timeout option.
- * @throws RangeError unless it is a finite number ≥ 0
+ * @throws InvalidArgumentError unless it is a finite number ≥ 0
  */
 export function checkTimeout(timeout: unknown): number {
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-    throw new RangeError(`"timeout" expected a finite number of ms ≥ 0, got ${String(timeout)}`)
+    throw new InvalidArgumentError(`"timeout" expected a finite number of ms ≥ 0, got ${String(timeout)}`)
   }
   return timeout
 }
 
 /**
  * The plaintext of a call to `fn` with `args`.
- * @throws RangeError for a bad function number or arguments too large for a datagram;
- *   TypeError when `args` is not a Uint8Array
+ * @throws InvalidArgumentError for a bad function number or arguments too large for a datagram;
+ *   or when `args` is not a Uint8Array
  */
 export function encodeCall(fn: number, args: Uint8Array): Uint8Array {
   checkFunctionNumber(fn)
-  if (!(args instanceof Uint8Array)) throw new TypeError(`"args" expected a Uint8Array, got ${typeof args}`)
+  if (!(args instanceof Uint8Array))
+    throw new InvalidArgumentError(`"args" expected a Uint8Array, got ${typeof args}`)
   if (args.length > MAX_ARGS_SIZE) {
-    throw new RangeError(`"args" expected at most ${MAX_ARGS_SIZE} bytes, got length=${args.length}`)
+    throw new InvalidArgumentError(
+      `"args" expected at most ${MAX_ARGS_SIZE} bytes, got length=${args.length}`,
+    )
   }
   return encodeApp({ type: 'rpc-call', fn, args })
 }

@@ -1,8 +1,12 @@
-import { PavillionError, type ServerInfo } from '@pavillion/core'
+import { InvalidArgumentError, PavillionError, type ServerInfo } from '@pavillion/core'
 import { rpcStatusName } from '@pavillion/wire'
 
-/** Codes of the errors the RPC layer raises (besides the engine's `PavillionErrorCode`s). */
-export type RpcErrorCode = 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED' | 'ERR_RPC_STATUS'
+/**
+ * Codes of the errors the RPC layer raises (besides the engine's timeouts,
+ * closes, aborts and backpressure): `ERR_INVALID_ARGUMENT` for API misuse
+ * (`InvalidArgumentError`), and its own below.
+ */
+export type RpcErrorCode = 'ERR_INVALID_ARGUMENT' | 'ERR_RPC_REMOTE' | 'ERR_RPC_MALFORMED' | 'ERR_RPC_STATUS'
 
 const MAX_STATUS = 0xffff
 /** How much of the remote text goes into `RemoteError.message` (the full text stays in `text`). */
@@ -33,11 +37,11 @@ export class RpcError extends PavillionError<RpcErrorCode> {
 
   /**
    * @param status - 1–65535; 0 means success and is refused
-   * @throws RangeError when `status` is not an integer in 1–65535
+   * @throws InvalidArgumentError when `status` is not an integer in 1–65535
    */
   constructor(status: number, message: string, options?: ErrorOptions) {
     if (!Number.isInteger(status) || status < 1 || status > MAX_STATUS) {
-      throw new RangeError(`"status" expected an integer in 1–65535, got ${String(status)}`)
+      throw new InvalidArgumentError(`"status" expected an integer in 1–65535, got ${String(status)}`)
     }
     super('ERR_RPC_STATUS', message, options)
     this.name = 'RpcError'

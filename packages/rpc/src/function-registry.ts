@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import type { Descriptor } from '@pavillion/wire'
 import type { HandleOptions, RpcHandler } from './handler.ts'
 
@@ -15,11 +16,11 @@ export interface RegisteredFunction {
 
 /**
  * Checks a function number.
- * @throws RangeError unless it is an integer in 0–65535
+ * @throws InvalidArgumentError unless it is an integer in 0–65535
  */
 export function checkFunctionNumber(fn: unknown): number {
   if (typeof fn !== 'number' || !Number.isInteger(fn) || fn < 0 || fn > MAX_FN) {
-    throw new RangeError(`"fn" expected an integer in 0–65535, got ${String(fn)}`)
+    throw new InvalidArgumentError(`"fn" expected an integer in 0–65535, got ${String(fn)}`)
   }
   return fn
 }
@@ -30,19 +31,19 @@ export class FunctionRegistry {
 
   /**
    * Registers `handler` for `fn`; returns its remover.
-   * @throws RangeError for a bad number or name; TypeError when `handler` is not a function;
-   *   Error when `fn` already has a handler
+   * @throws InvalidArgumentError for a bad number or name, a `handler` that is not a function,
+   *   or an `fn` that already has a handler
    */
   add(fn: number, handler: RpcHandler, options: HandleOptions = {}): () => void {
     checkFunctionNumber(fn)
     if (typeof handler !== 'function')
-      throw new TypeError(`"handler" expected a function, got ${typeof handler}`)
+      throw new InvalidArgumentError(`"handler" expected a function, got ${typeof handler}`)
     const name = checkName(fn, options.name)
     const args = options.arguments ?? ''
     if (typeof args !== 'string' || args.includes('\n')) {
-      throw new RangeError('"arguments" expected a string without newlines')
+      throw new InvalidArgumentError('"arguments" expected a string without newlines')
     }
-    if (this.#functions.has(fn)) throw new Error(`function ${fn} already has a handler`)
+    if (this.#functions.has(fn)) throw new InvalidArgumentError(`function ${fn} already has a handler`)
     const entry: RegisteredFunction = { handler, name, arguments: args }
     this.#functions.set(fn, entry)
     return () => {
@@ -67,12 +68,12 @@ export class FunctionRegistry {
 function checkName(fn: number, name: unknown): string | undefined {
   if (name === undefined) return undefined
   if (typeof name !== 'string' || !/^\p{L}[^\s]*$/u.test(name)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `"name" expected a string starting with a letter, without spaces, got '${String(name)}'`,
     )
   }
   if (name.startsWith('core.') && fn >= RESERVED_FUNCTIONS) {
-    throw new RangeError(`"name" '${name}': core. names are reserved for functions 0–4095`)
+    throw new InvalidArgumentError(`"name" '${name}': core. names are reserved for functions 0–4095`)
   }
   return name
 }

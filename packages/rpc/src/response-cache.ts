@@ -1,4 +1,4 @@
-import { SequenceMap } from '@pavillion/core'
+import { InvalidArgumentError, SequenceMap } from '@pavillion/core'
 
 /** One call the server accepted: running until `response` is set, then kept until `expiresAt`. */
 export interface CachedCall {
@@ -48,14 +48,14 @@ export class ResponseCache {
   /**
    * @param maxEntries - entries kept, running calls included (≥ 1); each caller's latest call may exceed it, up to twice
    * @param ttl - how long a finished response is kept, ms (≥ 0)
-   * @throws RangeError for a bound out of range
+   * @throws InvalidArgumentError for a bound out of range
    */
   constructor(maxEntries: number, ttl: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`"cacheEntries" expected an integer ≥ 1, got ${String(maxEntries)}`)
+      throw new InvalidArgumentError(`"cacheEntries" expected an integer ≥ 1, got ${String(maxEntries)}`)
     }
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
-      throw new RangeError(`"cacheTtl" expected a finite number of ms ≥ 0, got ${String(ttl)}`)
+      throw new InvalidArgumentError(`"cacheTtl" expected a finite number of ms ≥ 0, got ${String(ttl)}`)
     }
     this.#maxEntries = maxEntries
     this.#ttl = ttl

@@ -67,7 +67,7 @@ export class RpcClient {
 
   /**
    * Attaches to `client` (its opcode-5 handler). Closing the client closes this too.
-   * @throws RangeError for a bad timeout; Error when opcode 5 already has a handler
+   * @throws InvalidArgumentError for a bad timeout, or when opcode 5 already has a handler
    */
   constructor(client: RpcClientHost, options: RpcClientOptions = {}) {
     this.#host = client
@@ -95,7 +95,7 @@ export class RpcClient {
    * Rejects with `RemoteError` (non-zero status), `TimeoutError` (no response
    * in time: `waited`, `attempts`), `signal.reason` (aborted), `ClosedError`,
    * `BackpressureError` (too many calls in flight).
-   * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
+   * @throws InvalidArgumentError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Uint8Array = EMPTY, options: CallOptions = {}): Promise<Uint8Array> {
     const plaintext = encodeCall(fn, args)
@@ -120,7 +120,7 @@ export class RpcClient {
    * the call always lasts that long) and resolves with one entry per
    * answering server, in arrival order: its result or its `RemoteError`.
    * Resolves with `[]` when nobody answered. Rejects on abort and close.
-   * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
+   * @throws InvalidArgumentError synchronously for a bad number, arguments or timeout
    */
   callAll(fn: number, args: Uint8Array = EMPTY, options: CallOptions = {}): Promise<CallAllResult[]> {
     const plaintext = encodeCall(fn, args)

@@ -64,7 +64,7 @@ export class RpcServer {
 
   /**
    * Attaches to `server` (its opcode-4 handler). Closing the server closes this too.
-   * @throws RangeError for a bound out of range; Error when opcode 4 already has a handler
+   * @throws InvalidArgumentError for a bound out of range, or when opcode 4 already has a handler
    */
   constructor(server: RpcServerHost, options: RpcServerOptions = {}) {
     this.#host = server
@@ -85,8 +85,8 @@ export class RpcServer {
 
   /**
    * Registers the handler of function `fn` (0–65535); returns its remover.
-   * @throws RangeError for a bad number or name; TypeError when `handler` is not a function;
-   *   Error when `fn` already has a handler
+   * @throws InvalidArgumentError for a bad number or name, a `handler` that is not a function,
+   *   or an `fn` that already has a handler
    */
   handle(fn: number, handler: RpcHandler, options?: HandleOptions): () => void {
     return this.#registry.add(fn, handler, options)
@@ -95,7 +95,7 @@ export class RpcServer {
   /**
    * Serves the chosen reserved functions of PROTOCOL.md §12 (echo 0, what-is 1,
    * status 6, identity 7, descriptors 8); returns the remover of all of them.
-   * @throws Error when one of them already has a handler (nothing is registered then)
+   * @throws InvalidArgumentError when one of them already has a handler (nothing is registered then)
    */
   enableReserved(options: ReservedOptions): () => void {
     return enableReserved(this.#registry, options)

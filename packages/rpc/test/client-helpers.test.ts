@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import {
   decodeFileListArgs,
   decodeFileReadArgs,
@@ -54,7 +55,7 @@ describe('file helpers', () => {
       { position: 3000, maxBytes: 1024, path: 'f' },
     ])
     await expect(readFile(caller, 'f', { maxSize: 2999 })).rejects.toThrow(/larger than maxSize/)
-    await expect(readFile(caller, 'f', { maxSize: -1 })).rejects.toThrow(RangeError)
+    await expect(readFile(caller, 'f', { maxSize: -1 })).rejects.toThrow(InvalidArgumentError)
   })
 
   it('lists from the root as ./, pages by index and stops when a server ignores the index', async () => {

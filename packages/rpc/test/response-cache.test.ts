@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { describe, expect, it } from 'vitest'
 import { ResponseCache } from '../src/response-cache.ts'
 
@@ -84,6 +85,6 @@ describe('ResponseCache', () => {
     [1, Number.NaN],
     [1, Number.POSITIVE_INFINITY],
   ])('refuses bounds %s entries / %s ms', (entries, ttl) => {
-    expect(() => new ResponseCache(entries, ttl)).toThrow(RangeError)
+    expect(() => new ResponseCache(entries, ttl)).toThrow(InvalidArgumentError)
   })
 })

@@ -1,4 +1,4 @@
-import { ClosedError, PavillionError, TimeoutError } from '@pavillion/core'
+import { ClosedError, InvalidArgumentError, PavillionError, TimeoutError } from '@pavillion/core'
 import { encodeApp } from '@pavillion/wire'
 import { describe, expect, it } from 'vitest'
 import { RemoteError, RpcClient } from '../src/index.ts'
@@ -61,6 +61,6 @@ describe('RpcClient outcome mapping', () => {
     rpc.close()
     await expect(rpc.call(1)).rejects.toBeInstanceOf(ClosedError)
     await expect(rpc.callAll(1)).rejects.toBeInstanceOf(ClosedError)
-    expect(() => rpc.callAll(-1)).toThrow(RangeError)
+    expect(() => rpc.callAll(-1)).toThrow(InvalidArgumentError)
   })
 })

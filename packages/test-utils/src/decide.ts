@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import type { Impairment, SeededRandom } from '@pavillion/core/testing'
 
 /** What an impairment decided for one datagram. */
@@ -45,7 +46,7 @@ export function decide(impairment: Impairment, random: SeededRandom, state: Burs
 
 /**
  * Checks every rate of an impairment.
- * @throws RangeError naming the first rate that is not a probability in [0, 1]
+ * @throws InvalidArgumentError naming the first rate that is not a probability in [0, 1]
  */
 export function checkImpairment(impairment: Impairment): void {
   for (const name of ['loss', 'duplicate', 'reorder', 'corrupt'] as const) checkRate(name, impairment[name])
@@ -61,5 +62,5 @@ function chance(random: SeededRandom, rate: number | undefined): boolean {
 
 function checkRate(name: string, rate: number | undefined): void {
   if (rate !== undefined && !(rate >= 0 && rate <= 1))
-    throw new RangeError(`impairment ${name} must be a probability between 0 and 1 (got ${rate})`)
+    throw new InvalidArgumentError(`impairment ${name} must be a probability between 0 and 1 (got ${rate})`)
 }

@@ -95,7 +95,7 @@ export class ImpairmentProxy {
 
   /**
    * Binds the listening socket on 127.0.0.1 (OS-chosen port) and starts forwarding.
-   * @throws RangeError for bad options; Error (rejected) when the socket cannot bind
+   * @throws InvalidArgumentError for bad options; Error (rejected) when the socket cannot bind
    */
   static async start(options: ImpairmentProxyOptions): Promise<ImpairmentProxy> {
     const resolved = resolveProxyOptions(options)
@@ -124,7 +124,7 @@ export class ImpairmentProxy {
    * Replaces one direction's impairment from the next datagram on (e.g. to
    * switch a blackhole on or off); the burst state starts over in the good state.
    * Datagrams already delayed or held keep their fate.
-   * @throws RangeError for a bad rate or delay
+   * @throws InvalidArgumentError for a bad rate or delay
    */
   setImpairment(direction: Direction, impairment: ProxyImpairment): void {
     checkProxyImpairment(impairment)
@@ -328,7 +328,7 @@ export class ImpairmentProxy {
 
 /**
  * Starts an impairment proxy in front of `options.target` (see `ImpairmentProxy`).
- * @throws RangeError for bad options; Error (rejected) when the socket cannot bind
+ * @throws InvalidArgumentError for bad options; Error (rejected) when the socket cannot bind
  */
 export function startImpairmentProxy(options: ImpairmentProxyOptions): Promise<ImpairmentProxy> {
   return ImpairmentProxy.start(options)

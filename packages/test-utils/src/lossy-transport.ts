@@ -1,4 +1,5 @@
 import type { DatagramHandler, PeerAddress, Transport, TransportErrorHandler } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { createSeededRandom } from '@pavillion/core/testing'
 
 /** Options of {@link lossyTransport}. */
@@ -32,7 +33,8 @@ export interface LossyTransport extends Transport {
  * Everything else (addresses, errors, close) is the inner transport's.
  */
 export function lossyTransport(inner: Transport, options: LossyTransportOptions): LossyTransport {
-  if (!(options.loss >= 0 && options.loss <= 1)) throw new RangeError('loss must be a probability in [0, 1]')
+  if (!(options.loss >= 0 && options.loss <= 1))
+    throw new InvalidArgumentError('loss must be a probability in [0, 1]')
   const random = createSeededRandom(options.seed)
   const stats: LossyTransportStats = { received: 0, droppedIn: 0, sent: 0, droppedOut: 0 }
   const lost = (): boolean => random.next() < options.loss

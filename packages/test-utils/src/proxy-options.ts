@@ -1,4 +1,5 @@
 import type { PeerAddress } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import type { Impairment } from '@pavillion/core/testing'
 import { checkImpairment } from './decide.ts'
 
@@ -45,20 +46,20 @@ export const LOOPBACK = '127.0.0.1'
 
 /**
  * Checks a proxy impairment (rates, delays).
- * @throws RangeError naming the first bad field
+ * @throws InvalidArgumentError naming the first bad field
  */
 export function checkProxyImpairment(impairment: ProxyImpairment): void {
   checkImpairment(impairment)
   for (const name of ['delay', 'jitter'] as const) {
     const value = impairment[name]
     if (value !== undefined && !(Number.isFinite(value) && value >= 0))
-      throw new RangeError(`impairment ${name} must be a finite number of ms ≥ 0 (got ${value})`)
+      throw new InvalidArgumentError(`impairment ${name} must be a finite number of ms ≥ 0 (got ${value})`)
   }
 }
 
 /**
  * Checks the options and fills in the defaults.
- * @throws RangeError for a target off 127.0.0.1, a bad port, a bad impairment or a bad limit
+ * @throws InvalidArgumentError for a target off 127.0.0.1, a bad port, a bad impairment or a bad limit
  */
 export function resolveProxyOptions(options: ImpairmentProxyOptions): {
   target: PeerAddress
@@ -69,9 +70,9 @@ export function resolveProxyOptions(options: ImpairmentProxyOptions): {
 } {
   const { target } = options
   if (target.address !== LOOPBACK)
-    throw new RangeError(`the proxy only talks to ${LOOPBACK} (target was ${target.address})`)
+    throw new InvalidArgumentError(`the proxy only talks to ${LOOPBACK} (target was ${target.address})`)
   if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535)
-    throw new RangeError(`target port must be 1–65535 (got ${target.port})`)
+    throw new InvalidArgumentError(`target port must be 1–65535 (got ${target.port})`)
   const toTarget = options.toTarget ?? {}
   const fromTarget = options.fromTarget ?? {}
   checkProxyImpairment(toTarget)
@@ -79,7 +80,7 @@ export function resolveProxyOptions(options: ImpairmentProxyOptions): {
   const limits = { ...DEFAULT_PROXY_LIMITS, ...options.limits }
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value < 1)
-      throw new RangeError(`limits.${name} must be a positive integer (got ${value})`)
+      throw new InvalidArgumentError(`limits.${name} must be a positive integer (got ${value})`)
   }
   return { target, seed: options.seed ?? 1, toTarget, fromTarget, limits }
 }

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { InvalidArgumentError } from '@pavillion/core'
 import { ProgressLine, wantsProgress } from './progress-line.ts'
 import { runSoak, type SoakReport } from './soak-run.ts'
 
@@ -21,8 +22,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   })
   const seconds = Number(values.seconds)
   const seed = Number(values.seed)
-  if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError('--seconds expects a positive number')
-  if (!Number.isInteger(seed)) throw new RangeError('--seed expects an integer')
+  if (!(Number.isFinite(seconds) && seconds > 0))
+    throw new InvalidArgumentError('--seconds expects a positive number')
+  if (!Number.isInteger(seed)) throw new InvalidArgumentError('--seed expects an integer')
   const line = new ProgressLine(process.stderr, wantsProgress(process.stdout, args))
   const report = await runSoak({
     seconds,

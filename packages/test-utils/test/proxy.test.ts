@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { InvalidArgumentError } from '@pavillion/core'
 import { createSeededRandom, type Impairment, MemoryNetwork } from '@pavillion/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -85,14 +86,14 @@ describe('decision rule', () => {
 
   it('refuses rates outside [0, 1], negative delays and targets off 127.0.0.1', async () => {
     const target = await socket()
-    await expect(proxyTo(target, { toTarget: { loss: 1.5 } })).rejects.toThrow(RangeError)
-    await expect(proxyTo(target, { fromTarget: { delay: -1 } })).rejects.toThrow(RangeError)
+    await expect(proxyTo(target, { toTarget: { loss: 1.5 } })).rejects.toThrow(InvalidArgumentError)
+    await expect(proxyTo(target, { fromTarget: { delay: -1 } })).rejects.toThrow(InvalidArgumentError)
     await expect(startImpairmentProxy({ target: { address: '10.0.0.1', port: 9 } })).rejects.toThrow(
       /127\.0\.0\.1/,
     )
     const proxy = await proxyTo(target)
     expect(() => proxy.setImpairment('toTarget', { burst: { pGoodToBad: 2, pBadToGood: 0 } })).toThrow(
-      RangeError,
+      InvalidArgumentError,
     )
   })
 })

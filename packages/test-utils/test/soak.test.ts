@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/soak.ts'
 import { runSoak } from '../src/soak-run.ts'
@@ -27,7 +28,7 @@ describe('soak', () => {
   })
 
   it('the script refuses bad arguments', async () => {
-    await expect(main(['--seconds', '0'])).rejects.toThrow(RangeError)
-    await expect(main(['--seed', 'x'])).rejects.toThrow(RangeError)
+    await expect(main(['--seconds', '0'])).rejects.toThrow(InvalidArgumentError)
+    await expect(main(['--seed', 'x'])).rejects.toThrow(InvalidArgumentError)
   })
 })

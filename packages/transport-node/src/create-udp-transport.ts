@@ -12,7 +12,7 @@ import type { UdpTransportOptions } from './udp-transport-options.ts'
  * Opens a UDP transport: binds its sockets, applies the multicast options
  * and resolves once it can send and receive.
  *
- * @throws TypeError or RangeError (synchronously, as a rejected promise) for bad options.
+ * @throws InvalidArgumentError (synchronously, as a rejected promise) for bad options.
  * @throws the socket error (e.g. EADDRINUSE) when a socket cannot be bound; nothing stays open.
  */
 export async function createUdpTransport(options: UdpTransportOptions = {}): Promise<UdpTransport> {

@@ -1,5 +1,6 @@
 import type { RemoteInfo, Socket } from 'node:dgram'
 import type { DatagramHandler, PeerAddress, TransportErrorHandler } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { closeSocket } from './bind-socket.ts'
 import type { ErrorSink } from './error-sink.ts'
 import { isGroupAddress } from './ip-address.ts'
@@ -64,6 +65,9 @@ export class DgramTransport implements UdpTransport {
 
   send(to: PeerAddress, bytes: Uint8Array): void {
     if (this.#closing !== undefined) throw new TransportClosedError()
+    // Checked here, not left to dgram, whose own RangeError is no PavillionError.
+    if (!Number.isInteger(to.port) || to.port < 1 || to.port > 65535)
+      throw new InvalidArgumentError(`send() needs a port between 1 and 65535 (got ${to.port})`)
     if (isGroupAddress(to.address) && this.#multicast?.sendInterface !== 'ready') {
       this.#refuseGroupSend(to)
       return
@@ -120,7 +124,7 @@ export class DgramTransport implements UdpTransport {
 
   #refuseGroupSend(to: PeerAddress): void {
     if (this.#multicast?.sendInterface !== 'pending') {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `cannot send to group ${to.address}: set the multicast.interface option so group datagrams leave through a chosen interface`,
       )
     }

@@ -1,4 +1,5 @@
 import type { LookupOneOptions } from 'node:dns'
+import { InvalidArgumentError } from '@pavillion/core'
 import { ipVersion, type SocketFamily } from './ip-address.ts'
 
 /** Literals remembered as checked, per socket. */
@@ -12,7 +13,7 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
  * the answer is synchronous `dgram` hands the datagram to the kernel inside
  * `send()` instead of on a later tick.
  *
- * @throws TypeError (out of `send()`) for anything that is not such a literal.
+ * @throws InvalidArgumentError (out of `send()`) for anything that is not such a literal.
  */
 export function literalLookup(family: SocketFamily) {
   const version = family === 'udp4' ? 4 : 6
@@ -22,7 +23,7 @@ export function literalLookup(family: SocketFamily) {
   return (address: string, _options: LookupOneOptions, callback: LookupCallback): void => {
     if (!checked.has(address)) {
       if (ipVersion(address) !== version) {
-        throw new TypeError(
+        throw new InvalidArgumentError(
           `'${address}' is not an IPv${version} literal; a ${family} transport sends only to IPv${version} addresses and never resolves host names`,
         )
       }

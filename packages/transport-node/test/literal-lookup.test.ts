@@ -1,4 +1,6 @@
 // The sockets' lookup: literals of the socket's family only, checked once each, never a host name.
+
+import { InvalidArgumentError } from '@pavillion/core'
 import { describe, expect, it } from 'vitest'
 import { literalLookup } from '../src/literal-lookup.ts'
 
@@ -12,7 +14,7 @@ describe('literalLookup', () => {
     expect(answers).toHaveLength(5001)
     expect(answers[5000]).toEqual(['10.0.0.1', 4])
     for (const bad of ['localhost', '::1', '10.0.0.256', '10.0.0.1 ']) {
-      expect(() => lookup(bad, {}, record)).toThrow(TypeError)
+      expect(() => lookup(bad, {}, record)).toThrow(InvalidArgumentError)
     }
     expect(answers).toHaveLength(5001)
   })
@@ -22,6 +24,6 @@ describe('literalLookup', () => {
     const answers: string[] = []
     lookup('::1', {}, (_e, address) => answers.push(address))
     expect(answers).toEqual(['::1'])
-    expect(() => lookup('127.0.0.1', {}, () => undefined)).toThrow(TypeError)
+    expect(() => lookup('127.0.0.1', {}, () => undefined)).toThrow(InvalidArgumentError)
   })
 })

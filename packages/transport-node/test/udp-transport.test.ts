@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { PeerAddress } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createUdpTransport, TransportClosedError, type UdpTransport } from '../src/index.ts'
 import { waitUntil } from '../src/testing/index.ts'
@@ -134,15 +135,15 @@ describe('UdpTransport errors', () => {
     expect(errors.map((e) => e.message)).toEqual(['engine bug', 'engine bug'])
   })
 
-  it('throws TypeError for a host name or an address of the other family', async () => {
+  it('throws InvalidArgumentError for a host name or an address of the other family', async () => {
     const t = await transport({ bind: { address: '127.0.0.1' } })
     expect(() => t.send({ address: 'localhost', port: 9 }, Uint8Array.of(1))).toThrow(
       /never resolves host names/,
     )
-    expect(() => t.send({ address: '::1', port: 9 }, Uint8Array.of(1))).toThrow(TypeError)
+    expect(() => t.send({ address: '::1', port: 9 }, Uint8Array.of(1))).toThrow(InvalidArgumentError)
   })
 
-  it('throws TypeError for a group destination when no multicast interface is configured', async () => {
+  it('throws InvalidArgumentError for a group destination when no multicast interface is configured', async () => {
     const t = await transport({ bind: { address: '127.0.0.1' } })
     expect(() => t.send({ address: '239.255.28.12', port: 9 }, Uint8Array.of(1))).toThrow(
       /multicast.interface/,
@@ -161,21 +162,29 @@ describe('UdpTransport errors', () => {
 
 describe('createUdpTransport() options', () => {
   it.each([
-    [{ bind: { address: 'localhost' } }, TypeError, /IP literal/],
-    [{ bind: { address: '127.0.0.1', port: 70_000 } }, RangeError, /bind.port/],
-    [{ bind: { address: '::1' }, family: 'udp4' as const }, RangeError, /family/],
-    [{ family: 'udp5' as 'udp4' }, TypeError, /family/],
+    [{ bind: { address: 'localhost' } }, InvalidArgumentError, /IP literal/],
+    [{ bind: { address: '127.0.0.1', port: 70_000 } }, InvalidArgumentError, /bind.port/],
+    [{ bind: { address: '::1' }, family: 'udp4' as const }, InvalidArgumentError, /family/],
+    [{ family: 'udp5' as 'udp4' }, InvalidArgumentError, /family/],
     [
       { multicast: { group: '239.255.28.12' } as unknown as { interface: string } },
-      TypeError,
+      InvalidArgumentError,
       /multicast.interface is required/,
     ],
-    [{ multicast: { group: '10.0.0.1', interface: '127.0.0.1' } }, RangeError, /multicast.group/],
-    [{ multicast: { interface: '127.0.0.1', ttl: 256 } }, RangeError, /multicast.ttl/],
-    [{ announce: { group: '224.0.0.251', port: 0, interface: '127.0.0.1' } }, RangeError, /announce.port/],
-    [{ announce: { group: 'ff02::fb', port: 2221, interface: '127.0.0.1' } }, RangeError, /announce.group/],
-    [{ receiveBufferSize: -1 }, RangeError, /receiveBufferSize/],
-    [{ reuseAddress: 'yes' as unknown as boolean }, TypeError, /reuseAddress/],
+    [{ multicast: { group: '10.0.0.1', interface: '127.0.0.1' } }, InvalidArgumentError, /multicast.group/],
+    [{ multicast: { interface: '127.0.0.1', ttl: 256 } }, InvalidArgumentError, /multicast.ttl/],
+    [
+      { announce: { group: '224.0.0.251', port: 0, interface: '127.0.0.1' } },
+      InvalidArgumentError,
+      /announce.port/,
+    ],
+    [
+      { announce: { group: 'ff02::fb', port: 2221, interface: '127.0.0.1' } },
+      InvalidArgumentError,
+      /announce.group/,
+    ],
+    [{ receiveBufferSize: -1 }, InvalidArgumentError, /receiveBufferSize/],
+    [{ reuseAddress: 'yes' as unknown as boolean }, InvalidArgumentError, /reuseAddress/],
   ])('rejects %j', async (options, type, message) => {
     const attempt = createUdpTransport(options)
     await expect(attempt).rejects.toThrow(type)

@@ -1,5 +1,14 @@
+import { PavillionError } from './pavillion-error.ts'
+
 /**
- * Why a decoder rejected its input.
+ * Codes of the errors this package raises: `ERR_INVALID_ARGUMENT` when an
+ * encoder is given a value it cannot encode ({@link InvalidArgumentError}),
+ * `ERR_DECODE` when a decoder is given malformed bytes ({@link WireDecodeError}).
+ */
+export type WireErrorCode = 'ERR_INVALID_ARGUMENT' | 'ERR_DECODE'
+
+/**
+ * Why a decoder rejected its input (`WireDecodeError.reason`).
  *
  * - `TRUNCATED`: the input ends inside a required field.
  * - `TOO_LONG`: bytes follow a fixed-size layout, or the input exceeds the size limit.
@@ -10,7 +19,7 @@
  * - `UNKNOWN_OPCODE`: a setup opcode this protocol does not define.
  * - `BAD_VALUE`: a field holds a value its layout forbids.
  */
-export type WireDecodeErrorCode =
+export type WireDecodeReason =
   | 'TRUNCATED'
   | 'TOO_LONG'
   | 'BAD_MAGIC'
@@ -21,30 +30,24 @@ export type WireDecodeErrorCode =
   | 'BAD_VALUE'
 
 /**
- * The only error a decoder throws for malformed input. `offset` is relative to
- * the bytes passed to the decoder: the start of the offending field, the first
- * excess byte (`TOO_LONG`) or the first mismatching byte (`BAD_MAGIC`).
+ * The only error a decoder throws for malformed input (code `ERR_DECODE`).
+ * `reason` says what is wrong; `offset` is relative to the bytes passed to the
+ * decoder: the start of the offending field, the first excess byte
+ * (`TOO_LONG`) or the first mismatching byte (`BAD_MAGIC`).
  * `instanceof` works across duplicate copies of this package (branded).
  */
-export class WireDecodeError extends Error {
-  /** Machine-readable reason. */
-  readonly code: WireDecodeErrorCode
+export class WireDecodeError extends PavillionError<WireErrorCode> {
+  /** What is wrong with the input. */
+  readonly reason: WireDecodeReason
   /** Byte offset in the decoder's input where the problem was found. */
   readonly offset: number
 
-  /** The process-wide symbol that marks instances of this class. */
-  static readonly brand: symbol = Symbol.for('pavillion.error.WireDecodeError')
+  static override readonly brand: symbol = Symbol.for('pavillion.error.WireDecodeError')
 
-  constructor(code: WireDecodeErrorCode, offset: number, message: string) {
-    super(`${message} (${code} at offset ${offset})`)
+  constructor(reason: WireDecodeReason, offset: number, message: string) {
+    super('ERR_DECODE', `${message} (${reason} at offset ${offset})`)
     this.name = 'WireDecodeError'
-    this.code = code
+    this.reason = reason
     this.offset = offset
-    Object.defineProperty(this, WireDecodeError.brand, { value: true })
-  }
-
-  /** True for instances of any copy of this class (checks the brand, not the prototype chain). */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && WireDecodeError.brand in value
   }
 }

@@ -9,6 +9,7 @@ import {
 } from './constants.ts'
 import { WireDecodeError } from './errors.ts'
 import { readU64, writeU64 } from './int.ts'
+import { InvalidArgumentError } from './pavillion-error.ts'
 import { allocateBytes } from './slab.ts'
 
 // Private copies: mutating the exported constants cannot change how datagrams are read.
@@ -34,7 +35,7 @@ function magicMismatch(bytes: Uint8Array, magic: Uint8Array): number {
 }
 
 /**
- * Rejects non-arrays (TypeError), oversized datagrams, a wrong magic and a
+ * Rejects non-arrays (InvalidArgumentError), oversized datagrams, a wrong magic and a
  * datagram too short for magic ‖ u64 counter; `TRUNCATED` points at the
  * incomplete field (0 = magic, magic length = counter).
  */
@@ -65,7 +66,7 @@ function zeroCounter(datagram: Uint8Array): boolean {
  *
  * @throws WireDecodeError `TOO_LONG` (over {@link MAX_DATAGRAM_SIZE}), `BAD_MAGIC`,
  *   `TRUNCATED` (header or setup opcode missing), `BAD_LENGTH` (secure box under 17 bytes)
- * @throws TypeError when `datagram` is not a Uint8Array
+ * @throws InvalidArgumentError when `datagram` is not a Uint8Array
  */
 export function decodeFrame(datagram: Uint8Array): Frame {
   checkHeader(datagram, MAGIC)
@@ -87,7 +88,7 @@ export function decodeFrame(datagram: Uint8Array): Frame {
 function datagramWithHeader(counter: bigint, bodyLength: number, what: string): Uint8Array {
   const size = HEADER_SIZE + bodyLength
   if (size > MAX_DATAGRAM_SIZE)
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `"${what}" makes a datagram of ${size} bytes, over the ${MAX_DATAGRAM_SIZE}-byte limit`,
     )
   const out = allocateBytes(size)
@@ -100,19 +101,19 @@ function datagramWithHeader(counter: bigint, bodyLength: number, what: string): 
  * A secure datagram with its header written and `boxLength` zeroed bytes
  * after it, for a sealer to fill in place (no intermediate copy).
  *
- * @throws RangeError when the counter is not in 1..2^64-1, or the datagram would exceed {@link MAX_DATAGRAM_SIZE}
+ * @throws InvalidArgumentError when the counter is not in 1..2^64-1, or the datagram would exceed {@link MAX_DATAGRAM_SIZE}
  */
 export function allocateSecureFrame(counter: bigint, boxLength: number): Uint8Array {
   checkBigInt('counter', counter, 1n)
   if (!Number.isInteger(boxLength) || boxLength < MAC_SIZE + 1)
-    throw new RangeError(`"boxLength" expected an integer >= ${MAC_SIZE + 1}, got ${boxLength}`)
+    throw new InvalidArgumentError(`"boxLength" expected an integer >= ${MAC_SIZE + 1}, got ${boxLength}`)
   return datagramWithHeader(counter, boxLength, 'box')
 }
 
 /**
  * A setup datagram with `dataLength` zeroed data bytes at offset 20, for encoders to fill in.
  *
- * @throws RangeError when the datagram would exceed {@link MAX_DATAGRAM_SIZE}
+ * @throws InvalidArgumentError when the datagram would exceed {@link MAX_DATAGRAM_SIZE}
  */
 export function setupDatagram(opcode: number, dataLength: number): Uint8Array {
   const out = datagramWithHeader(0n, 1 + dataLength, 'data')
@@ -124,7 +125,7 @@ export function setupDatagram(opcode: number, dataLength: number): Uint8Array {
  * Builds a setup datagram: magic ‖ counter 0 ‖ `opcode` ‖ `data`. Prefer
  * `encodeSetup`, which validates the data layout.
  *
- * @throws TypeError / RangeError when `opcode` is not a u8, `data` not a Uint8Array, or the datagram too long
+ * @throws InvalidArgumentError when `opcode` is not a u8, `data` not a Uint8Array, or the datagram too long
  */
 export function encodeSetupFrame(opcode: number, data: Uint8Array): Uint8Array {
   checkInt('opcode', opcode, 0xff)
@@ -137,14 +138,16 @@ export function encodeSetupFrame(opcode: number, data: Uint8Array): Uint8Array {
 /**
  * Builds a secure datagram: magic ‖ `counter` ‖ `box` (the sealed opcode ‖ payload).
  *
- * @throws TypeError / RangeError when `counter` is not a bigint in 1..2^64−1, `box` not a
+ * @throws InvalidArgumentError when `counter` is not a bigint in 1..2^64−1, `box` not a
  *   Uint8Array of at least 17 bytes, or the datagram over {@link MAX_DATAGRAM_SIZE}
  */
 export function encodeSecureFrame(counter: bigint, box: Uint8Array): Uint8Array {
   checkBigInt('counter', counter, 1n)
   checkBytes('box', box)
   if (box.length < MAC_SIZE + 1)
-    throw new RangeError(`"box" expected Uint8Array of length >= ${MAC_SIZE + 1}, got length=${box.length}`)
+    throw new InvalidArgumentError(
+      `"box" expected Uint8Array of length >= ${MAC_SIZE + 1}, got length=${box.length}`,
+    )
   const out = datagramWithHeader(counter, box.length, 'box')
   out.set(box, HEADER_SIZE)
   return out
@@ -173,7 +176,7 @@ const PLAIN_HEADER_SIZE = PLAIN_MAGIC.length + 8
  * should send it. `data` is a subarray.
  *
  * @throws WireDecodeError `TOO_LONG`, `BAD_MAGIC`, `TRUNCATED`
- * @throws TypeError when `datagram` is not a Uint8Array
+ * @throws InvalidArgumentError when `datagram` is not a Uint8Array
  */
 export function decodePlaintextFrame(datagram: Uint8Array): {
   counter: bigint

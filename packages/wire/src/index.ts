@@ -7,7 +7,8 @@
  *
  * Decoders are strict and total — malformed input throws {@link WireDecodeError}
  * and nothing else; byte fields of decoded values are subarrays of the input.
- * Encoders validate their input (TypeError / RangeError naming the field).
+ * Encoders validate their input ({@link InvalidArgumentError} naming the field).
+ * Every error is a {@link PavillionError}, the base class the other packages re-export.
  *
  * @example
  * ```ts
@@ -82,7 +83,7 @@ export {
 } from './core/tag.ts'
 export { CoreTarget } from './core/targets.ts'
 export { decodeTextBody, encodeTextBody } from './core/text.ts'
-export { WireDecodeError, type WireDecodeErrorCode } from './errors.ts'
+export { WireDecodeError, type WireDecodeReason, type WireErrorCode } from './errors.ts'
 export {
   allocateSecureFrame,
   decodeFrame,
@@ -93,6 +94,7 @@ export {
   readCounter,
 } from './frame.ts'
 export { readU64 } from './int.ts'
+export { InvalidArgumentError, PavillionError } from './pavillion-error.ts'
 export {
   decodeGetConfigArgs,
   decodeSetConfigArgs,

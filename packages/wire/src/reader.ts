@@ -15,7 +15,7 @@ export class Reader {
 
   /**
    * @param start - where reading begins (e.g. 1 to skip an opcode byte)
-   * @throws TypeError when `bytes` is not a Uint8Array
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array
    */
   constructor(bytes: Uint8Array, start = 0) {
     this.#bytes = checkBytes('bytes', bytes)

@@ -1,4 +1,5 @@
 import { checkInt, checkNumber, checkString, typeName } from './check.ts'
+import { InvalidArgumentError } from './pavillion-error.ts'
 import { Reader } from './reader.ts'
 
 /** The 3 raw status bytes of an ack (§11): battery, network, temperature. Decode with {@link decodeStatus}. */
@@ -53,7 +54,7 @@ const UNKNOWN = 255
  * mean wired, percent = level / 63 × 100 (the producer's scale).
  *
  * @throws WireDecodeError `TRUNCATED` / `TOO_LONG` unless `bytes` has exactly 3 bytes
- * @throws TypeError when `bytes` is not a Uint8Array
+ * @throws InvalidArgumentError when `bytes` is not a Uint8Array
  */
 export function decodeStatus(bytes: Uint8Array): DeviceStatus {
   const r = new Reader(bytes)
@@ -82,7 +83,7 @@ const clamp = (value: number, min: number, max: number): number => Math.min(max,
 /** Validates a measurement: a number, not NaN (±Infinity is clamped like any other value). */
 function measurement(name: string, value: unknown): number {
   const n = checkNumber(name, value)
-  if (Number.isNaN(n)) throw new RangeError(`"${name}" expected a number, got NaN`)
+  if (Number.isNaN(n)) throw new InvalidArgumentError(`"${name}" expected a number, got NaN`)
   return n
 }
 
@@ -92,7 +93,9 @@ function encodeBattery(battery: StatusInput['battery']): number {
   if (battery.state !== undefined) {
     state = STATES.indexOf(checkString('battery.state', battery.state) as BatteryState)
     if (state < 0)
-      throw new RangeError(`"battery.state" expected one of ${STATES.join(', ')}, got '${battery.state}'`)
+      throw new InvalidArgumentError(
+        `"battery.state" expected one of ${STATES.join(', ')}, got '${battery.state}'`,
+      )
   }
   let level = 0
   if (battery.level !== undefined) level = checkInt('battery.level', battery.level, 63)
@@ -115,7 +118,7 @@ function encodeNetwork(network: NetworkStatus | undefined): number {
       return UNKNOWN
     default: {
       const type: unknown = (network as { type?: unknown }).type
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `"network.type" expected wlan, wwan, wired or unknown, got ${typeof type === 'string' ? `'${type}'` : typeName(type)}`,
       )
     }
@@ -130,7 +133,7 @@ function encodeNetwork(network: NetworkStatus | undefined): number {
  * reference clients show it as unknown, D18); absent network = 255 (unknown);
  * temperature rounded and clamped to −127…127 °C (absent = 0).
  *
- * @throws TypeError / RangeError for wrongly typed fields, NaN, an unknown state or a level outside 0–63
+ * @throws InvalidArgumentError for wrongly typed fields, NaN, an unknown state or a level outside 0–63
  */
 export function encodeStatus(s: StatusInput): Uint8Array {
   const temperature =

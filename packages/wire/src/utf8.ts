@@ -1,5 +1,6 @@
 import { checkString } from './check.ts'
 import { WireDecodeError } from './errors.ts'
+import { InvalidArgumentError } from './pavillion-error.ts'
 
 const encoder = new TextEncoder()
 // fatal: malformed input throws instead of becoming U+FFFD; ignoreBOM: a leading
@@ -10,7 +11,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * The UTF-8 length of `text`, validating it on the way.
  *
  * @param forbidden - a character code the text must not contain (`0x0a` for targets and names, `0` for NUL-separated text)
- * @throws RangeError when `text` contains a lone surrogate (not encodable) or the forbidden character
+ * @throws InvalidArgumentError when `text` contains a lone surrogate (not encodable) or the forbidden character
  */
 export function utf8Length(name: string, text: string, forbidden?: number): number {
   let length = text.length
@@ -18,7 +19,7 @@ export function utf8Length(name: string, text: string, forbidden?: number): numb
     const c = text.charCodeAt(i)
     if (c < 0x80) {
       if (c === forbidden)
-        throw new RangeError(
+        throw new InvalidArgumentError(
           `"${name}" must not contain U+${c.toString(16).padStart(4, '0')}, found at index ${i}`,
         )
     } else if (c < 0x800) {
@@ -26,7 +27,7 @@ export function utf8Length(name: string, text: string, forbidden?: number): numb
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1)
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff))
-        throw new RangeError(`"${name}" is not well-formed UTF-16: lone surrogate at index ${i}`)
+        throw new InvalidArgumentError(`"${name}" is not well-formed UTF-16: lone surrogate at index ${i}`)
       length += 2 // 4 bytes for 2 code units
       i++
     } else {
@@ -48,8 +49,8 @@ export function writeUtf8(out: Uint8Array, offset: number, text: string, length:
 /**
  * Encodes a text field as a new array.
  *
- * @throws TypeError when `value` is not a string
- * @throws RangeError as {@link utf8Length}
+ * @throws InvalidArgumentError when `value` is not a string
+ * @throws InvalidArgumentError as {@link utf8Length}
  */
 export function utf8Bytes(name: string, value: unknown, forbidden?: number): Uint8Array {
   const text = checkString(name, value)

@@ -1,7 +1,7 @@
 import { checkBigInt, checkBytes, checkInt } from './check.ts'
 import { writeU16, writeU32, writeU64 } from './int.ts'
 
-// Validating writers for encoders: each checks its value (TypeError / RangeError
+// Validating writers for encoders: each checks its value (InvalidArgumentError
 // naming the field), writes it at `offset` of a pre-sized `out`, and returns
 // the offset after it.
 

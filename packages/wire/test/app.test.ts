@@ -8,6 +8,7 @@ import {
   decodeMessagePayload,
   encodeApp,
   encodeMessagePayload,
+  InvalidArgumentError,
   MAX_PLAINTEXT_SIZE,
 } from '../src/index.ts'
 import {
@@ -65,7 +66,7 @@ describe('app encoding is canonical', () => {
       fc.property(someBytes(20), (payload) => {
         const plaintext = concat(Uint8Array.of(2), payload)
         const msg = decodesOrRejects(decodeApp, plaintext)
-        if (payload.length < 8) return void expect(msg).toMatchObject({ code: 'TRUNCATED', offset: 1 })
+        if (payload.length < 8) return void expect(msg).toMatchObject({ reason: 'TRUNCATED', offset: 1 })
         const again = encodeApp(msg as AppMessage)
         expect(again).toEqual(plaintext.subarray(0, payload.length >= 11 ? 12 : 9))
       }),
@@ -116,18 +117,22 @@ describe('reliable / unreliable messages (opcodes 1 and 3)', () => {
 
   it('reject a newline in target or name, lone surrogates and wrong types when encoding', () => {
     const body = new Uint8Array(0)
-    expect(() => encodeApp({ type: 'reliable', target: 'a\nb', name: '', body })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'reliable', target: 'a\nb', name: '', body })).toThrow(
+      InvalidArgumentError,
+    )
     expect(() => encodeApp({ type: 'reliable', target: '', name: 'x\n', body })).toThrow(
       /"name" must not contain U\+000a/,
     )
     expect(() => encodeApp({ type: 'reliable', target: '\ud800', name: '', body })).toThrow(/lone surrogate/)
-    expect(() => encodeApp({ type: 'reliable', target: 'a\udc00', name: '', body })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'reliable', target: 'a\udc00', name: '', body })).toThrow(
+      InvalidArgumentError,
+    )
     expect(() => encodeApp({ type: 'reliable', target: 5 as unknown as string, name: '', body })).toThrow(
-      new TypeError('"target" expected string, got type=number'),
+      new InvalidArgumentError('"target" expected string, got type=number'),
     )
     expect(() =>
       encodeApp({ type: 'reliable', target: '', name: '', body: 'x' as unknown as Uint8Array }),
-    ).toThrow(TypeError)
+    ).toThrow(InvalidArgumentError)
   })
 
   it(`reject plaintexts over ${MAX_PLAINTEXT_SIZE} bytes (they could not be sent)`, () => {
@@ -135,7 +140,7 @@ describe('reliable / unreliable messages (opcodes 1 and 3)', () => {
     expect(encodeApp({ type: 'reliable', target: '', name: '', body: fits })).toHaveLength(MAX_PLAINTEXT_SIZE)
     expect(() =>
       encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(fits.length + 1) }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
     expectWireError(
       () => decodeApp(new Uint8Array(MAX_PLAINTEXT_SIZE + 1).fill(1)),
       'TOO_LONG',
@@ -152,7 +157,7 @@ describe('reliable / unreliable messages (opcodes 1 and 3)', () => {
       }),
     )
     expect(toHex(encodeMessagePayload('', '', new Uint8Array(0)))).toBe('0a0a')
-    expect(() => encodeMessagePayload('a\n', '', new Uint8Array(0))).toThrow(RangeError)
+    expect(() => encodeMessagePayload('a\n', '', new Uint8Array(0))).toThrow(InvalidArgumentError)
     expectWireError(() => decodeMessagePayload(utf8('no separators')), 'MISSING_SEPARATOR', 0)
   })
 })
@@ -182,7 +187,7 @@ describe('ack (opcode 2)', () => {
   })
 
   it('validates counter range and status length', () => {
-    expect(() => encodeApp({ type: 'ack', counter: 2n ** 64n })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'ack', counter: 2n ** 64n })).toThrow(InvalidArgumentError)
     expect(() => encodeApp({ type: 'ack', counter: 1n, status: new Uint8Array(2) })).toThrow(
       '"status" expected Uint8Array of length 3, got length=2',
     )
@@ -209,11 +214,15 @@ describe('RPC call and response (opcodes 4 and 5)', () => {
   })
 
   it('validate fn and status as u16 and the call counter as u64', () => {
-    expect(() => encodeApp({ type: 'rpc-call', fn: 65536, args: new Uint8Array(0) })).toThrow(RangeError)
-    expect(() => encodeApp({ type: 'rpc-call', fn: 1.5, args: new Uint8Array(0) })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'rpc-call', fn: 65536, args: new Uint8Array(0) })).toThrow(
+      InvalidArgumentError,
+    )
+    expect(() => encodeApp({ type: 'rpc-call', fn: 1.5, args: new Uint8Array(0) })).toThrow(
+      InvalidArgumentError,
+    )
     expect(() =>
       encodeApp({ type: 'rpc-response', callCounter: 1n, status: -1, data: new Uint8Array(0) }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
     expect(() =>
       encodeApp({
         type: 'rpc-response',
@@ -221,7 +230,7 @@ describe('RPC call and response (opcodes 4 and 5)', () => {
         status: 0,
         data: new Uint8Array(0),
       } as unknown as AppMessage),
-    ).toThrow(TypeError)
+    ).toThrow(InvalidArgumentError)
   })
 })
 
@@ -237,7 +246,7 @@ describe('other app messages', () => {
     expect(decodeApp(Uint8Array.of(13))).toEqual({ type: 'subscribe', target: '' })
     expectWireError(() => decodeApp(Uint8Array.of(13, 0x41, 0x0a)), 'BAD_VALUE', 2)
     expectWireError(() => decodeApp(Uint8Array.of(13, 0xc0, 0x80)), 'BAD_UTF8', 1)
-    expect(() => encodeApp({ type: 'subscribe', target: 'a\nb' })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'subscribe', target: 'a\nb' })).toThrow(InvalidArgumentError)
   })
 
   it('client accept needs exactly 8 payload bytes', () => {
@@ -266,7 +275,7 @@ describe('other app messages', () => {
   it('time-sync response cannot carry TAI without wall clock', () => {
     expect(() =>
       encodeApp({ type: 'time-sync-response', requestCounter: 1n, monotonicUs: 2n, taiUs: 3n }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
   })
 
   it('register read accepts 2, 4 or 6 bytes; length needs offset', () => {
@@ -280,7 +289,7 @@ describe('other app messages', () => {
     expectWireError(() => decodeApp(Uint8Array.of(6, 1)), 'TRUNCATED', 1)
     expectWireError(() => decodeApp(Uint8Array.of(6, 1, 0, 2)), 'BAD_LENGTH', 1)
     expectWireError(() => decodeApp(new Uint8Array(8).fill(6)), 'BAD_LENGTH', 1)
-    expect(() => encodeApp({ type: 'register-read', register: 1, length: 3 })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'register-read', register: 1, length: 3 })).toThrow(InvalidArgumentError)
   })
 
   it('observe and register-info-request are fixed-size; declaration and info carry the rest', () => {
@@ -329,21 +338,25 @@ describe('unknown opcodes and dispatch', () => {
     }
   })
 
-  it('encoding an unknown message with a defined opcode is a RangeError (it would decode differently)', () => {
-    expect(() => encodeApp({ type: 'unknown', opcode: 1, payload: new Uint8Array(0) })).toThrow(RangeError)
-    expect(() => encodeApp({ type: 'unknown', opcode: 256, payload: new Uint8Array(0) })).toThrow(RangeError)
-  })
-
-  it('an empty plaintext is TRUNCATED at 0; a non-array is a TypeError', () => {
-    expectWireError(() => decodeApp(new Uint8Array(0)), 'TRUNCATED', 0)
-    expect(() => decodeApp(undefined as unknown as Uint8Array)).toThrow(TypeError)
-  })
-
-  it('encoding an unknown message type is a TypeError', () => {
-    expect(() => encodeApp({ type: 'bogus' } as unknown as AppMessage)).toThrow(
-      new TypeError(`"type" expected a known app message type, got 'bogus'`),
+  it('encoding an unknown message with a defined opcode is an InvalidArgumentError (it would decode differently)', () => {
+    expect(() => encodeApp({ type: 'unknown', opcode: 1, payload: new Uint8Array(0) })).toThrow(
+      InvalidArgumentError,
     )
-    expect(() => encodeApp({} as unknown as AppMessage)).toThrow(TypeError)
+    expect(() => encodeApp({ type: 'unknown', opcode: 256, payload: new Uint8Array(0) })).toThrow(
+      InvalidArgumentError,
+    )
+  })
+
+  it('an empty plaintext is TRUNCATED at 0; a non-array is an InvalidArgumentError', () => {
+    expectWireError(() => decodeApp(new Uint8Array(0)), 'TRUNCATED', 0)
+    expect(() => decodeApp(undefined as unknown as Uint8Array)).toThrow(InvalidArgumentError)
+  })
+
+  it('encoding an unknown message type is an InvalidArgumentError', () => {
+    expect(() => encodeApp({ type: 'bogus' } as unknown as AppMessage)).toThrow(
+      new InvalidArgumentError(`"type" expected a known app message type, got 'bogus'`),
+    )
+    expect(() => encodeApp({} as unknown as AppMessage)).toThrow(InvalidArgumentError)
   })
 
   it('random plaintexts decode to a message or throw WireDecodeError, never anything else', () => {

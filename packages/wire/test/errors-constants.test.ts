@@ -3,11 +3,14 @@ import {
   AppOpcode,
   CipherSuiteId,
   decodeFrame,
+  encodeSetupFrame,
   HEADER_SIZE,
+  InvalidArgumentError,
   MAC_SIZE,
   MAX_DATAGRAM_SIZE,
   MAX_PLAINTEXT_SIZE,
   MIN_SECURE_DATAGRAM,
+  PavillionError,
   PLAINTEXT_MAGIC,
   RECOMMENDED_MAX_DATAGRAM,
   RpcStatus,
@@ -20,9 +23,11 @@ import {
 import { expectWireError } from './helpers.ts'
 
 describe('WireDecodeError', () => {
-  it('carries code, offset, name and a message naming both', () => {
+  it('carries code, reason, offset, name and a message naming reason and offset', () => {
     const e = expectWireError(() => decodeFrame(new Uint8Array(3)), 'BAD_MAGIC', 0)
     expect(e).toBeInstanceOf(Error)
+    expect(e).toBeInstanceOf(PavillionError)
+    expect(e.code).toBe('ERR_DECODE')
     expect(e.name).toBe('WireDecodeError')
     expect(e.message).toContain('BAD_MAGIC at offset 0')
     expect(String(e)).toMatch(/^WireDecodeError: /)
@@ -38,9 +43,42 @@ describe('WireDecodeError', () => {
 
   it('keeps the brand non-enumerable, so errors serialise to their fields only', () => {
     const e = new WireDecodeError('TRUNCATED', 7, 'short')
-    expect(Object.keys(e).sort()).toEqual(['code', 'name', 'offset'])
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ name: 'WireDecodeError', code: 'TRUNCATED', offset: 7 })
+    expect(Object.keys(e).sort()).toEqual(['code', 'name', 'offset', 'reason'])
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      name: 'WireDecodeError',
+      code: 'ERR_DECODE',
+      reason: 'TRUNCATED',
+      offset: 7,
+    })
     expect(Object.getOwnPropertyDescriptor(e, WireDecodeError.brand)?.enumerable).toBe(false)
+  })
+})
+
+describe('PavillionError and InvalidArgumentError', () => {
+  it('an argument check throws an InvalidArgumentError: a PavillionError with code ERR_INVALID_ARGUMENT', () => {
+    let thrown: unknown
+    try {
+      encodeSetupFrame(256, new Uint8Array(0))
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBeInstanceOf(InvalidArgumentError)
+    expect(thrown).toBeInstanceOf(PavillionError)
+    expect(thrown).toBeInstanceOf(Error)
+    expect(thrown).toMatchObject({ name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT' })
+    expect(String(thrown)).toMatch(/^InvalidArgumentError: "opcode" expected integer in \[0, 255\]/)
+  })
+
+  it('is recognised across duplicate package copies through the brands of its class chain', () => {
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('pavillion.error.PavillionError')]: true,
+      [Symbol.for('pavillion.error.InvalidArgumentError')]: true,
+    })
+    expect(foreign instanceof InvalidArgumentError).toBe(true)
+    expect(foreign instanceof PavillionError).toBe(true)
+    expect(new PavillionError('ERR_X', 'm') instanceof InvalidArgumentError).toBe(false)
+    expect(new WireDecodeError('BAD_VALUE', 3, 'm') instanceof PavillionError).toBe(true)
+    expect(new RangeError('x') instanceof PavillionError).toBe(false)
   })
 })
 

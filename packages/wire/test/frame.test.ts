@@ -7,10 +7,11 @@ import {
   decodeSetup,
   encodeSecureFrame,
   encodeSetupFrame,
+  InvalidArgumentError,
   MAX_DATAGRAM_SIZE,
   readCounter,
   SECURE_MAGIC,
-  type WireDecodeErrorCode,
+  type WireDecodeReason,
 } from '../src/index.ts'
 import {
   bytes,
@@ -122,9 +123,9 @@ describe('decodeFrame', () => {
     expectWireError(() => decodeFrame(SECURE_MAGIC.slice()), 'TRUNCATED', 11)
   })
 
-  it('throws TypeError (not a decode error) when given something other than a Uint8Array', () => {
-    expect(() => decodeFrame('PavillionS0' as unknown as Uint8Array)).toThrow(TypeError)
-    expect(() => decodeFrame([1, 2] as unknown as Uint8Array)).toThrow(TypeError)
+  it('throws InvalidArgumentError (not a decode error) when given something other than a Uint8Array', () => {
+    expect(() => decodeFrame('PavillionS0' as unknown as Uint8Array)).toThrow(InvalidArgumentError)
+    expect(() => decodeFrame([1, 2] as unknown as Uint8Array)).toThrow(InvalidArgumentError)
   })
 
   it('keeps working when a caller mutates the exported SECURE_MAGIC', () => {
@@ -142,7 +143,7 @@ describe('decodeFrame', () => {
 describe('codec.json malformed datagrams', () => {
   type Case = { name: string; hex: string }
   const cases = codec.malformed as Case[]
-  const wireLevel: Record<string, [WireDecodeErrorCode, number]> = {
+  const wireLevel: Record<string, [WireDecodeReason, number]> = {
     empty: ['TRUNCATED', 0],
     c_empty: ['TRUNCATED', 0],
     magic_only: ['TRUNCATED', 11],
@@ -160,7 +161,7 @@ describe('codec.json malformed datagrams', () => {
   })
 
   // setup frames whose data is malformed: decodeFrame succeeds, decodeSetup rejects
-  const setupLevel: Record<string, [WireDecodeErrorCode, number]> = {
+  const setupLevel: Record<string, [WireDecodeReason, number]> = {
     nonce_request_truncated: ['TRUNCATED', 17],
     counter0_unknown_opcode: ['UNKNOWN_OPCODE', 0],
     c_counter0_unknown_opcode: ['UNKNOWN_OPCODE', 0],
@@ -170,12 +171,17 @@ describe('codec.json malformed datagrams', () => {
   it.each(cases)('$name: decodes to a frame or throws WireDecodeError', (c) => {
     const result = decodesOrRejects(decodeFrame, hex(c.hex))
     const expected = wireLevel[c.name]
-    if (expected) return void expect(result).toMatchObject({ code: expected[0], offset: expected[1] })
+    if (expected)
+      return void expect(result).toMatchObject({
+        code: 'ERR_DECODE',
+        reason: expected[0],
+        offset: expected[1],
+      })
     expect(result).toHaveProperty('kind')
     if (!('kind' in result) || result.kind !== 'setup') return
     const msg = decodesOrRejects((d) => decodeSetup(result.opcode, d), result.data)
     const setupError = setupLevel[c.name]
-    if (setupError) expect(msg).toMatchObject({ code: setupError[0], offset: setupError[1] })
+    if (setupError) expect(msg).toMatchObject({ reason: setupError[0], offset: setupError[1] })
     else expect(msg).toHaveProperty('type')
   })
 
@@ -225,27 +231,27 @@ describe('encodeSetupFrame / encodeSecureFrame', () => {
     )
   })
 
-  it('rejects counter 0, negative and > 2^64−1 counters with RangeError, and numbers with TypeError', () => {
+  it('rejects counter 0, negative and > 2^64−1 counters with InvalidArgumentError, and numbers with InvalidArgumentError', () => {
     const box = new Uint8Array(17)
-    expect(() => encodeSecureFrame(0n, box)).toThrow(RangeError)
-    expect(() => encodeSecureFrame(-1n, box)).toThrow(RangeError)
-    expect(() => encodeSecureFrame(2n ** 64n, box)).toThrow(RangeError)
-    expect(() => encodeSecureFrame(1 as unknown as bigint, box)).toThrow(TypeError)
+    expect(() => encodeSecureFrame(0n, box)).toThrow(InvalidArgumentError)
+    expect(() => encodeSecureFrame(-1n, box)).toThrow(InvalidArgumentError)
+    expect(() => encodeSecureFrame(2n ** 64n, box)).toThrow(InvalidArgumentError)
+    expect(() => encodeSecureFrame(1 as unknown as bigint, box)).toThrow(InvalidArgumentError)
     expect(() => encodeSecureFrame(2n ** 64n - 1n, box)).not.toThrow()
   })
 
-  it('rejects boxes shorter than 17 bytes and datagrams over 4096 bytes with RangeError', () => {
+  it('rejects boxes shorter than 17 bytes and datagrams over 4096 bytes with InvalidArgumentError', () => {
     expect(() => encodeSecureFrame(1n, new Uint8Array(16))).toThrow(
       '"box" expected Uint8Array of length >= 17, got length=16',
     )
-    expect(() => encodeSecureFrame(1n, new Uint8Array(4096 - 19 + 1))).toThrow(RangeError)
+    expect(() => encodeSecureFrame(1n, new Uint8Array(4096 - 19 + 1))).toThrow(InvalidArgumentError)
     expect(encodeSecureFrame(1n, new Uint8Array(4096 - 19))).toHaveLength(4096)
-    expect(() => encodeSetupFrame(1, new Uint8Array(4096 - 20 + 1))).toThrow(RangeError)
+    expect(() => encodeSetupFrame(1, new Uint8Array(4096 - 20 + 1))).toThrow(InvalidArgumentError)
   })
 
   it('rejects a non-u8 opcode and non-Uint8Array data', () => {
-    expect(() => encodeSetupFrame(256, new Uint8Array(0))).toThrow(RangeError)
-    expect(() => encodeSetupFrame(1.5, new Uint8Array(0))).toThrow(RangeError)
+    expect(() => encodeSetupFrame(256, new Uint8Array(0))).toThrow(InvalidArgumentError)
+    expect(() => encodeSetupFrame(1.5, new Uint8Array(0))).toThrow(InvalidArgumentError)
     expect(() => encodeSetupFrame(1, 'data' as unknown as Uint8Array)).toThrow(
       '"data" expected Uint8Array, got type=string',
     )

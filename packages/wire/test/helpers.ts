@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import type { AppMessage, SetupMessage, WireDecodeErrorCode } from '../src/index.ts'
+import type { AppMessage, SetupMessage, WireDecodeReason } from '../src/index.ts'
 import { WireDecodeError } from '../src/index.ts'
 
-/** Runs `fn`, which must throw a WireDecodeError (with `code` and `offset` when given); returns it. */
+/** Runs `fn`, which must throw a WireDecodeError (with `reason` and `offset` when given); returns it. */
 export function expectWireError(
   fn: () => unknown,
-  code?: WireDecodeErrorCode,
+  reason?: WireDecodeReason,
   offset?: number,
 ): WireDecodeError {
   let thrown: unknown
@@ -17,7 +17,8 @@ export function expectWireError(
   }
   expect(thrown, 'expected a WireDecodeError').toBeInstanceOf(WireDecodeError)
   const error = thrown as WireDecodeError
-  if (code !== undefined) expect(error.code).toBe(code)
+  expect(error.code).toBe('ERR_DECODE')
+  if (reason !== undefined) expect(error.reason).toBe(reason)
   if (offset !== undefined) expect(error.offset).toBe(offset)
   return error
 }

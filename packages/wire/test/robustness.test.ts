@@ -35,7 +35,7 @@ describe('every decoder is total', () => {
         const viaView = decodesOrRejects(decode, view)
         // the surrounding bytes must never leak into the result
         if (direct instanceof wire.WireDecodeError)
-          expect(viaView).toMatchObject({ code: direct.code, offset: direct.offset })
+          expect(viaView).toMatchObject({ reason: direct.reason, offset: direct.offset })
         else expect(viaView).toEqual(direct)
       }),
       { numRuns: 100 },
@@ -59,7 +59,7 @@ describe('every decoder is total', () => {
         const plaintext = concat(Uint8Array.of(opcode), payload)
         const whole = decodesOrRejects(wire.decodeApp, plaintext)
         const split = decodesOrRejects((p) => wire.decodeAppPayload(opcode, p), plaintext.subarray(1))
-        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ code: whole.code })
+        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ reason: whole.reason })
         else expect(split).toEqual(whole)
       }),
       { numRuns: 2000 },
@@ -71,7 +71,7 @@ describe('every decoder is total', () => {
       fc.property(u8, someBytes(80), (opcode, payload) => {
         const whole = decodesOrRejects(wire.decodeApp, concat(Uint8Array.of(opcode), payload))
         const split = decodesOrRejects((p) => wire.decodeAppPayload(opcode, p), payload)
-        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ code: whole.code })
+        if (whole instanceof wire.WireDecodeError) expect(split).toMatchObject({ reason: whole.reason })
         else expect(split).toEqual(whole)
       }),
       { numRuns: 2000 },

@@ -40,6 +40,7 @@ import {
   encodeWhatIsArgs,
   encodeWhatIsResult,
   encodeWireTransactionArgs,
+  InvalidArgumentError,
   ReservedFunction,
 } from '../src/index.ts'
 import {
@@ -231,7 +232,7 @@ describe('RPC layouts: known answers and edge cases', () => {
     expect(toHex(encodeWhatIsArgs(401))).toBe('9101')
     expect(decodeWhatIsResult(utf8('echo\nmore lines\nignored'))).toBe('echo')
     expect(decodeWhatIsResult(new Uint8Array(0))).toBe('')
-    expect(() => encodeWhatIsResult('a\nb')).toThrow(RangeError)
+    expect(() => encodeWhatIsResult('a\nb')).toThrow(InvalidArgumentError)
     expectWireError(() => decodeWhatIsArgs(Uint8Array.of(1)), 'TRUNCATED', 0)
   })
 
@@ -245,7 +246,7 @@ describe('RPC layouts: known answers and edge cases', () => {
         serial: new Uint8Array(16),
         name: '',
       }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
   })
 
   it('descriptors: "name arguments" lines; blank lines skipped; a leading space is BAD_VALUE', () => {
@@ -263,8 +264,10 @@ describe('RPC layouts: known answers and edge cases', () => {
         ]),
       ),
     ).toBe(toHex(utf8('a b\nc')))
-    expect(() => encodeDescriptorsResult([{ name: 'has space', arguments: '' }])).toThrow(RangeError)
-    expect(() => encodeDescriptorsResult([{ name: '', arguments: 'x' }])).toThrow(RangeError)
+    expect(() => encodeDescriptorsResult([{ name: 'has space', arguments: '' }])).toThrow(
+      InvalidArgumentError,
+    )
+    expect(() => encodeDescriptorsResult([{ name: '', arguments: 'x' }])).toThrow(InvalidArgumentError)
   })
 
   it('file read: u32 position, u16 max bytes, then the path', () => {
@@ -280,13 +283,15 @@ describe('RPC layouts: known answers and edge cases', () => {
     )
     expectWireError(() => decodeFileWriteArgs(Uint8Array.of(0, 0, 0, 0, 5, 0, 1, 2)), 'TRUNCATED', 6)
     expect(() => encodeFileWriteArgs({ position: 0, data: new Uint8Array(65536), path: '' })).toThrow(
-      RangeError,
+      InvalidArgumentError,
     )
-    expect(() => encodeFileWriteArgs({ position: -1, data: new Uint8Array(0), path: '' })).toThrow(RangeError)
+    expect(() => encodeFileWriteArgs({ position: -1, data: new Uint8Array(0), path: '' })).toThrow(
+      InvalidArgumentError,
+    )
   })
 
   it('file list: the path must end with "/" both ways', () => {
-    expect(() => encodeFileListArgs({ start: 0, path: '/sd' })).toThrow(RangeError)
+    expect(() => encodeFileListArgs({ start: 0, path: '/sd' })).toThrow(InvalidArgumentError)
     expectWireError(() => decodeFileListArgs(Uint8Array.of(0, 0, 0x2f, 0x61)), 'BAD_VALUE', 2)
   })
 
@@ -301,8 +306,8 @@ describe('RPC layouts: known answers and edge cases', () => {
     expect(decodeFileListResult(new Uint8Array(0))).toEqual([])
     expectWireError(() => decodeFileListResult(Uint8Array.of(3, 0x61)), 'BAD_VALUE', 0)
     expectWireError(() => decodeFileListResult(Uint8Array.of(1, 0x61, 0, 0)), 'BAD_VALUE', 3)
-    expect(() => encodeFileListResult([{ type: 'file', name: 'a\0b' }])).toThrow(RangeError)
-    expect(() => encodeFileListResult([{ type: 'link' as 'file', name: 'a' }])).toThrow(RangeError)
+    expect(() => encodeFileListResult([{ type: 'file', name: 'a\0b' }])).toThrow(InvalidArgumentError)
+    expect(() => encodeFileListResult([{ type: 'link' as 'file', name: 'a' }])).toThrow(InvalidArgumentError)
   })
 
   it('digitalRead and analogRead results: u8 0/1 and i32', () => {
@@ -310,8 +315,8 @@ describe('RPC layouts: known answers and edge cases', () => {
     expectWireError(() => decodeDigitalReadResult(Uint8Array.of(2)), 'BAD_VALUE', 0)
     expect(toHex(encodeAnalogReadResult(-2))).toBe('feffffff')
     expect(decodeAnalogReadResult(Uint8Array.of(0xff, 0xff, 0xff, 0x7f))).toBe(2 ** 31 - 1)
-    expect(() => encodeAnalogReadResult(2 ** 31)).toThrow(RangeError)
-    expect(() => encodePinArgs(256)).toThrow(RangeError)
+    expect(() => encodeAnalogReadResult(2 ** 31)).toThrow(InvalidArgumentError)
+    expect(() => encodePinArgs(256)).toThrow(InvalidArgumentError)
   })
 
   it('wireTransaction: u16 address, u8 flags, u8 read length, then bytes to write', () => {
@@ -331,7 +336,7 @@ describe('RPC layouts: known answers and edge cases', () => {
     expectWireError(() => decodeGetConfigArgs(utf8('app.x')), 'MISSING_SEPARATOR', 0)
     expectWireError(() => decodeGetConfigArgs(utf8('a\0b')), 'TOO_LONG', 2)
     expectWireError(() => decodeSetConfigArgs(utf8('key\0value')), 'MISSING_SEPARATOR', 4)
-    expect(() => encodeGetConfigArgs('a\0b')).toThrow(RangeError)
+    expect(() => encodeGetConfigArgs('a\0b')).toThrow(InvalidArgumentError)
   })
 
   it('PavTime: u64 seconds and u32 nanoseconds; the result is exactly 28 bytes', () => {
@@ -340,9 +345,9 @@ describe('RPC layouts: known answers and edge cases', () => {
     expectWireError(() => decodePavTimeArgs(new Uint8Array(11)), 'TRUNCATED', 8)
   })
 
-  it('argument decoders throw TypeError for non-Uint8Array input', () => {
-    expect(() => decodeFileListResult('x' as unknown as Uint8Array)).toThrow(TypeError)
-    expect(() => decodeDescriptorsResult(null as unknown as Uint8Array)).toThrow(TypeError)
-    expect(() => decodeWhatIsResult(undefined as unknown as Uint8Array)).toThrow(TypeError)
+  it('argument decoders throw InvalidArgumentError for non-Uint8Array input', () => {
+    expect(() => decodeFileListResult('x' as unknown as Uint8Array)).toThrow(InvalidArgumentError)
+    expect(() => decodeDescriptorsResult(null as unknown as Uint8Array)).toThrow(InvalidArgumentError)
+    expect(() => decodeWhatIsResult(undefined as unknown as Uint8Array)).toThrow(InvalidArgumentError)
   })
 })

@@ -9,6 +9,7 @@ import {
   encodeEccNoncePlaintext,
   encodeSetup,
   encodeSetupFrame,
+  InvalidArgumentError,
   pskClientInfoHashedBytes,
   pskNonceHashedBytes,
   type SetupMessage,
@@ -121,8 +122,8 @@ describe('decodeSetup', () => {
     expect(e.message).toContain('challenge')
   })
 
-  it('throws TypeError for non-Uint8Array data', () => {
-    expect(() => decodeSetup(1, null as unknown as Uint8Array)).toThrow(TypeError)
+  it('throws InvalidArgumentError for non-Uint8Array data', () => {
+    expect(() => decodeSetup(1, null as unknown as Uint8Array)).toThrow(InvalidArgumentError)
   })
 })
 
@@ -136,23 +137,23 @@ describe('encodeSetup validation', () => {
     publicKey: new Uint8Array(32),
   }
 
-  it('rejects a wrong-length field with a RangeError naming it', () => {
+  it('rejects a wrong-length field with an InvalidArgumentError naming it', () => {
     expect(() => encodeSetup({ ...good, clientId: new Uint8Array(8) })).toThrow(
-      new RangeError('"clientId" expected Uint8Array of length 16, got length=8'),
+      new InvalidArgumentError('"clientId" expected Uint8Array of length 16, got length=8'),
     )
     expect(() => encodeSetup({ ...good, publicKey: new Uint8Array(33) })).toThrow(/"publicKey".*length=33/)
   })
 
-  it('rejects a non-Uint8Array field with a TypeError naming it', () => {
+  it('rejects a non-Uint8Array field with an InvalidArgumentError naming it', () => {
     expect(() => encodeSetup({ ...good, challenge: [1, 2] as unknown as Uint8Array })).toThrow(
-      new TypeError('"challenge" expected Uint8Array, got type=Array'),
+      new InvalidArgumentError('"challenge" expected Uint8Array, got type=Array'),
     )
   })
 
   it('rejects suites outside u8 and counters outside u64', () => {
-    expect(() => encodeSetup({ ...good, suite: 256 })).toThrow(RangeError)
-    expect(() => encodeSetup({ ...good, suite: -1 })).toThrow(RangeError)
-    expect(() => encodeSetup({ ...good, suite: '1' as unknown as number })).toThrow(TypeError)
+    expect(() => encodeSetup({ ...good, suite: 256 })).toThrow(InvalidArgumentError)
+    expect(() => encodeSetup({ ...good, suite: -1 })).toThrow(InvalidArgumentError)
+    expect(() => encodeSetup({ ...good, suite: '1' as unknown as number })).toThrow(InvalidArgumentError)
     const info = {
       type: 'psk-client-info' as const,
       suite: 1,
@@ -161,14 +162,14 @@ describe('encodeSetup validation', () => {
       serverNonce: new Uint8Array(32),
       hash: new Uint8Array(32),
     }
-    expect(() => encodeSetup({ ...info, counter: 2n ** 64n })).toThrow(RangeError)
-    expect(() => encodeSetup({ ...info, counter: -1n })).toThrow(RangeError)
-    expect(() => encodeSetup({ ...info, counter: 5 as unknown as bigint })).toThrow(TypeError)
+    expect(() => encodeSetup({ ...info, counter: 2n ** 64n })).toThrow(InvalidArgumentError)
+    expect(() => encodeSetup({ ...info, counter: -1n })).toThrow(InvalidArgumentError)
+    expect(() => encodeSetup({ ...info, counter: 5 as unknown as bigint })).toThrow(InvalidArgumentError)
   })
 
-  it('rejects an unknown message type with a TypeError', () => {
+  it('rejects an unknown message type with an InvalidArgumentError', () => {
     expect(() => encodeSetup({ type: 'hello' } as unknown as SetupMessage)).toThrow(
-      new TypeError(`"type" expected a known setup message type, got 'hello'`),
+      new InvalidArgumentError(`"type" expected a known setup message type, got 'hello'`),
     )
   })
 
@@ -200,8 +201,10 @@ describe('PSK hashed bytes', () => {
   })
 
   it('validates their inputs', () => {
-    expect(() => pskNonceHashedBytes(new Uint8Array(31), new Uint8Array(16))).toThrow(RangeError)
-    expect(() => pskNonceHashedBytes(new Uint8Array(32), 'x' as unknown as Uint8Array)).toThrow(TypeError)
+    expect(() => pskNonceHashedBytes(new Uint8Array(31), new Uint8Array(16))).toThrow(InvalidArgumentError)
+    expect(() => pskNonceHashedBytes(new Uint8Array(32), 'x' as unknown as Uint8Array)).toThrow(
+      InvalidArgumentError,
+    )
   })
 })
 
@@ -256,9 +259,9 @@ describe('ECC box plaintexts', () => {
         skey: new Uint8Array(32),
         counter: 2n ** 64n,
       }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
     expect(() =>
       encodeEccNoncePlaintext({ serverNonce: new Uint8Array(32), challenge: new Uint8Array(15) }),
-    ).toThrow(RangeError)
+    ).toThrow(InvalidArgumentError)
   })
 })

@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type BatteryState, decodeStatus, encodeStatus, type NetworkStatus } from '../src/index.ts'
+import {
+  type BatteryState,
+  decodeStatus,
+  encodeStatus,
+  InvalidArgumentError,
+  type NetworkStatus,
+} from '../src/index.ts'
 import { decodesOrRejects, expectWireError } from './helpers.ts'
 
 const status = (battery: number, network: number, temperature: number) =>
@@ -113,12 +119,14 @@ describe('encodeStatus', () => {
   })
 
   it('rejects NaN, wrong types, unknown states and levels outside 0–63', () => {
-    expect(() => encodeStatus({ temperature: Number.NaN })).toThrow(RangeError)
-    expect(() => encodeStatus({ temperature: '20' as unknown as number })).toThrow(TypeError)
-    expect(() => encodeStatus({ battery: { level: 64 } })).toThrow(RangeError)
-    expect(() => encodeStatus({ battery: { percent: Number.NaN } })).toThrow(RangeError)
-    expect(() => encodeStatus({ battery: { state: 'full' as BatteryState } })).toThrow(RangeError)
-    expect(() => encodeStatus({ network: { type: 'lte' } as unknown as NetworkStatus })).toThrow(TypeError)
+    expect(() => encodeStatus({ temperature: Number.NaN })).toThrow(InvalidArgumentError)
+    expect(() => encodeStatus({ temperature: '20' as unknown as number })).toThrow(InvalidArgumentError)
+    expect(() => encodeStatus({ battery: { level: 64 } })).toThrow(InvalidArgumentError)
+    expect(() => encodeStatus({ battery: { percent: Number.NaN } })).toThrow(InvalidArgumentError)
+    expect(() => encodeStatus({ battery: { state: 'full' as BatteryState } })).toThrow(InvalidArgumentError)
+    expect(() => encodeStatus({ network: { type: 'lte' } as unknown as NetworkStatus })).toThrow(
+      InvalidArgumentError,
+    )
   })
 
   it('round-trips: decodeStatus(encodeStatus(x)) reproduces level, state, network and temperature', () => {

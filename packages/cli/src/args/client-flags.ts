@@ -160,14 +160,12 @@ export async function withClient<T>(
   const refused = (address: PeerAddress, reason: AuthFailureReason) => {
     if (client.servers().length === 0) failure.abort(refusal(address, client.clientId, reason))
   }
-  client.addEventListener('server:invalid-client-id', ({ detail }) =>
-    refused(detail.address, 'invalid-client-id'),
-  )
-  client.addEventListener('server:auth-failed', ({ detail }) => {
+  client.on('server:invalid-client-id', (detail) => refused(detail.address, 'invalid-client-id'))
+  client.on('server:auth-failed', (detail) => {
     // `not-accepted` may be a lost acceptance: the handshake retries within the timeout.
     if (detail.reason === 'forged-answer') refused(detail.address, detail.reason)
   })
-  client.addEventListener('error', ({ detail }) => {
+  client.on('error', (detail) => {
     const code = (detail.error as { code?: unknown } | null)?.code
     if (typeof code === 'string' && UNREACHABLE.has(code)) failure.abort(detail.error)
   })

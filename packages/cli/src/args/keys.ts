@@ -1,4 +1,5 @@
 import {
+  InvalidArgumentError,
   type PresharedKey,
   parseClientId,
   parsePsk,
@@ -8,7 +9,7 @@ import {
 } from 'pavillion'
 import { UsageError } from '../usage-error.ts'
 
-/** Runs a parser and turns its TypeError/RangeError into a UsageError naming the flag (never the value). */
+/** Runs a parser and turns its InvalidArgumentError into a UsageError naming the flag (never the value). */
 function asFlag<T>(flag: string, parse: () => T): T {
   try {
     return parse()
@@ -27,7 +28,7 @@ export function pskArg(flag: string, text: string): PresharedKey {
     try {
       return parsePsk(text)
     } catch (error) {
-      throw new RangeError(`${(error as Error).message} ${KEY_HINT}`)
+      throw new InvalidArgumentError(`${(error as Error).message} ${KEY_HINT}`)
     }
   })
 }

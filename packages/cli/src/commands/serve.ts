@@ -272,14 +272,14 @@ function declare(server: PavillionServer, flag: RegisterFlag, out: Output): void
 /** Prints sessions and messages as they happen. */
 function report(server: PavillionServer, out: Output): void {
   const { style } = out
-  server.addEventListener('session:opened', ({ detail: { client } }) =>
+  server.on('session:opened', ({ client }) =>
     out.record(
       'session:opened',
       { client: clientField(client) },
       `${style.green('session opened')}  ${clientLabel(client)} ${style.dim(`(${client.key}, ${client.suite === 1 ? 'psk' : 'ecc'})`)}`,
     ),
   )
-  server.addEventListener('session:closed', ({ detail: { client, reason } }) =>
+  server.on('session:closed', ({ client, reason }) =>
     out.record(
       'session:closed',
       { client: clientField(client), reason },

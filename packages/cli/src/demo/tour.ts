@@ -307,14 +307,14 @@ async function connectedServers(
         done.abort()
         resolve()
       }
-      client.addEventListener('server:connected', finish, { signal: done.signal })
+      client.on('server:connected', finish, { signal: done.signal })
       deadline.addEventListener('abort', finish, { signal: done.signal })
     })
   }
   return client.servers()
 }
 
-/** The detail of the next `type` event of `client` (rejects after STEP_TIMEOUT). */
+/** What the next `type` event of `client` carries (rejects after STEP_TIMEOUT). */
 function once<K extends 'server:connected' | 'server:disconnected'>(
   client: PavillionClient,
   type: K,
@@ -323,11 +323,11 @@ function once<K extends 'server:connected' | 'server:disconnected'>(
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT)])
   return new Promise((resolve, reject) => {
     const done = new AbortController()
-    const listener = (event: CustomEvent<PavillionClientEvents[K]>) => {
+    const listener = (event: PavillionClientEvents[K]) => {
       done.abort()
-      resolve(event.detail)
+      resolve(event)
     }
-    client.addEventListener(type, listener, { signal: done.signal })
+    client.on(type, listener, { signal: done.signal })
     deadline.addEventListener(
       'abort',
       () => {

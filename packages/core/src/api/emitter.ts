@@ -4,17 +4,28 @@ import type { AbortOptions } from './options.ts'
 export type Listener<T> = (event: T) => void
 
 /**
- * A small typed event emitter: `on(type, listener)` returns the function that
- * removes the listener; `{ signal }` removes it on abort (an aborted signal
- * adds nothing). A listener that throws does not stop the others; the error
- * goes to the `onListenerError` hook. Adding one function twice registers it
- * twice, each with its own remover.
+ * The one typed event mechanism of every Pavillion package (engine, layers,
+ * umbrella): `on(type, listener)` returns the function that removes the
+ * listener; `{ signal }` removes it on abort (an aborted signal adds nothing).
+ * A listener that throws does not stop the others and never escapes `emit`:
+ * its exception is emitted as an `error` event (`{ error }`), and an `error`
+ * listener that throws is ignored (no loop). An owner that wants another
+ * policy passes `onListenerError`, which then receives every such exception.
+ * Adding one function twice registers it twice, each with its own remover.
+ *
+ * @example
+ * ```ts
+ * const events = new Emitter<{ tick: number; error: { error: unknown } }>()
+ * const off = events.on('tick', (n) => console.log(n), { signal })
+ * events.emit('tick', 1)
+ * off()
+ * ```
  */
 export class Emitter<M extends object> {
   readonly #listeners = new Map<keyof M, Set<Listener<never>>>()
-  readonly #onListenerError: (error: unknown) => void
+  readonly #onListenerError: ((error: unknown) => void) | undefined
 
-  constructor(onListenerError: (error: unknown) => void) {
+  constructor(onListenerError?: (error: unknown) => void) {
     this.#onListenerError = onListenerError
   }
 
@@ -50,7 +61,8 @@ export class Emitter<M extends object> {
       try {
         ;(listener as Listener<M[K]>)(event)
       } catch (error) {
-        this.#onListenerError(error)
+        if (this.#onListenerError !== undefined) this.#onListenerError(error)
+        else if (type !== 'error') this.emit('error' as K, { error } as M[K])
       }
     }
   }

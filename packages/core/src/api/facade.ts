@@ -1,6 +1,6 @@
 import { AppOpcode, WireDecodeError } from '@pavillion/wire'
 import type { DroppedKind } from '../endpoint-base.ts'
-import { ClosedError, PavillionError } from '../errors.ts'
+import { ClosedError, InvalidArgumentError } from '../errors.ts'
 import type { DeliveryReport, MessageEvent, OpcodeEvent } from '../events.ts'
 import { type DrivenEndpoint, Driver } from '../runtime/driver.ts'
 import type { Runtime } from '../runtime/runtime.ts'
@@ -60,7 +60,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected readonly endpoint: FacadeEndpoint<E>
   protected readonly driver: Driver<E>
   protected readonly runtime: Runtime
-  protected readonly events = new Emitter<M>((error) => this.events.emit('error', { error } as M['error']))
+  protected readonly events = new Emitter<M>()
   readonly #handlers: (Registered<P> | undefined)[] = []
   readonly #lifetime = new AbortController()
   #closing: Promise<void> | undefined
@@ -100,17 +100,17 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
    * counted as `malformed`; any other exception becomes an `error` event.
    * Retransmissions reach it only with `{ duplicates: true }`. Returns the
    * function that removes it.
-   * @throws PavillionError `ERR_INVALID_ARGUMENT` for an opcode outside 0–255,
+   * @throws InvalidArgumentError for an opcode outside 0–255,
    *   one the engine decodes itself (opcode 1 aside: its acknowledgement is the
    *   engine's, its content the layer's), or one that already has a handler
    */
   handle(opcode: number, handler: OpcodeHandler<P>, options: HandleOptions = {}): () => void {
     if (!Number.isInteger(opcode) || opcode < 0 || opcode > 0xff)
-      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} is not an integer in 0–255`)
+      throw new InvalidArgumentError(`opcode ${opcode} is not an integer in 0–255`)
     if (this.endpoint.isCoreOpcode(opcode) && opcode !== AppOpcode.Reliable)
-      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} is decoded by the engine itself`)
+      throw new InvalidArgumentError(`opcode ${opcode} is decoded by the engine itself`)
     if (this.#handlers[opcode] !== undefined)
-      throw new PavillionError('ERR_INVALID_ARGUMENT', `opcode ${opcode} already has a handler`)
+      throw new InvalidArgumentError(`opcode ${opcode} already has a handler`)
     const registered: Registered<P> = { handler, duplicates: options.duplicates === true }
     this.#handlers[opcode] = registered
     if (registered.duplicates) this.endpoint.setDuplicates(opcode, true)

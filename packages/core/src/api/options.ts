@@ -1,5 +1,5 @@
 import { EXPECTATIONS, type Expectation } from '../delivery-tracker.ts'
-import { PavillionError } from '../errors.ts'
+import { InvalidArgumentError } from '../errors.ts'
 
 /** Options every async operation takes. */
 export interface AbortOptions {
@@ -29,25 +29,24 @@ export const DEFAULT_SEND_TIMEOUT = 5_000
 
 /**
  * Checks a timeout option.
- * @throws RangeError unless it is a finite number ≥ 0
+ * @throws InvalidArgumentError unless it is a finite number ≥ 0
  */
 export function timeoutOf(options: TrackedSendOptions | undefined): number {
   const timeout = options?.timeout ?? DEFAULT_SEND_TIMEOUT
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-    throw new RangeError(`"timeout" expected a finite number of ms ≥ 0, got ${String(timeout)}`)
+    throw new InvalidArgumentError(`"timeout" expected a finite number of ms ≥ 0, got ${String(timeout)}`)
   }
   return timeout
 }
 
 /**
  * Checks an `expect` option (default `all`).
- * @throws PavillionError `ERR_INVALID_ARGUMENT` naming the valid words for any other value
+ * @throws InvalidArgumentError naming the valid words for any other value
  */
 export function expectationOf(options: TrackedSendOptions | undefined): Expectation {
   const expect = options?.expect ?? 'all'
   if (!EXPECTATIONS.includes(expect)) {
-    throw new PavillionError(
-      'ERR_INVALID_ARGUMENT',
+    throw new InvalidArgumentError(
       `"expect" expected one of ${EXPECTATIONS.join(', ')}, got ${JSON.stringify(expect)}`,
     )
   }

@@ -1,4 +1,5 @@
 import type { PresharedKey } from '@pavillion/crypto'
+import { InvalidArgumentError } from '../errors.ts'
 
 /** Where a server looks up the clients it knows. */
 export interface ClientRegistry {
@@ -15,7 +16,7 @@ export class MemoryClientRegistry implements ClientRegistry {
 
   /**
    * Registers a PSK client.
-   * @throws RangeError when the ID is not 16 bytes
+   * @throws InvalidArgumentError when the ID is not 16 bytes
    */
   addPsk(clientId: Uint8Array, psk: PresharedKey): this {
     this.#psks.set(idKey(clientId), psk)
@@ -24,11 +25,13 @@ export class MemoryClientRegistry implements ClientRegistry {
 
   /**
    * Registers an ECC client by its public key.
-   * @throws RangeError when the ID is not 16 bytes or the key not 32
+   * @throws InvalidArgumentError when the ID is not 16 bytes or the key not 32
    */
   addPublicKey(clientId: Uint8Array, publicKey: Uint8Array): this {
     if (publicKey.length !== 32)
-      throw new RangeError(`"publicKey" expected Uint8Array of length 32, got length=${publicKey.length}`)
+      throw new InvalidArgumentError(
+        `"publicKey" expected Uint8Array of length 32, got length=${publicKey.length}`,
+      )
     this.#publicKeys.set(idKey(clientId), Uint8Array.from(publicKey))
     return this
   }
@@ -51,7 +54,9 @@ export class MemoryClientRegistry implements ClientRegistry {
 
 function idKey(clientId: Uint8Array): string {
   if (clientId.length !== 16)
-    throw new RangeError(`"clientId" expected Uint8Array of length 16, got length=${clientId.length}`)
+    throw new InvalidArgumentError(
+      `"clientId" expected Uint8Array of length 16, got length=${clientId.length}`,
+    )
   let out = ''
   for (const byte of clientId) out += byte.toString(16).padStart(2, '0')
   return out

@@ -12,7 +12,7 @@ import {
   MAX_DATAGRAM,
   SESSION_TIMEOUT,
 } from '../constants.ts'
-import { PavillionError } from '../errors.ts'
+import { InvalidArgumentError } from '../errors.ts'
 import type { RttOptions } from '../rtt-estimator.ts'
 import type { PeerAddress } from '../transport.ts'
 import type { ClientRegistry } from './client-registry.ts'
@@ -81,7 +81,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
 /**
  * The server limits of `limits`: the defaults for what it leaves out, the guest quota following
  * `maxSessions` (at least 1).
- * @throws PavillionError `ERR_INVALID_ARGUMENT` for a rate, share or cost that is not a positive number
+ * @throws InvalidArgumentError for a rate, share or cost that is not a positive number
  *   (a share above 1)
  */
 export function serverLimitsOf(limits: Partial<ServerLimits> = {}): ServerLimits {
@@ -94,14 +94,10 @@ export function serverLimitsOf(limits: Partial<ServerLimits> = {}): ServerLimits
   for (const name of ['repliesPerSource', 'repliesPerSecond', 'handshakeCpuShare', 'x25519Cost'] as const) {
     const value = merged[name]
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-      throw new PavillionError(
-        'ERR_INVALID_ARGUMENT',
-        `"limits.${name}" expected a positive number, got ${String(value)}`,
-      )
+      throw new InvalidArgumentError(`"limits.${name}" expected a positive number, got ${String(value)}`)
   }
   if (merged.handshakeCpuShare > 1)
-    throw new PavillionError(
-      'ERR_INVALID_ARGUMENT',
+    throw new InvalidArgumentError(
       `"limits.handshakeCpuShare" expected a share of one core in (0, 1], got ${merged.handshakeCpuShare}`,
     )
   return merged

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
 import type { SeededRandom } from './seeded-random.ts'
 
@@ -101,6 +102,6 @@ function chance(random: SeededRandom, rate: number | undefined): boolean {
 
 function checkRate(name: string, rate: number | undefined): void {
   if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
-    throw new RangeError(`impairment ${name} must be a probability between 0 and 1 (got ${rate})`)
+    throw new InvalidArgumentError(`impairment ${name} must be a probability between 0 and 1 (got ${rate})`)
   }
 }

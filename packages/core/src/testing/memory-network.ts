@@ -1,3 +1,4 @@
+import { InvalidArgumentError, PavillionError, type PavillionErrorCode } from '../errors.ts'
 import { addressKey, type DatagramHandler, type PeerAddress } from '../transport.ts'
 import { DatagramQueue } from './datagram-queue.ts'
 import { isGroupAddress } from './group-address.ts'
@@ -113,7 +114,7 @@ export class MemoryNetwork {
    * address (`127.0.0.1:40000`, `127.0.0.2:40001`, …); with port 0 it gets the
    * next free port from 40000 at that address.
    *
-   * @throws RangeError when the port is out of range; Error when the address is taken.
+   * @throws InvalidArgumentError when the port is out of range; Error when the address is taken.
    */
   createTransport(address?: PeerAddress, options?: MemoryTransportOptions): MemoryTransport {
     const local = address === undefined ? this.#nextFreeAddress() : this.#claim(address)
@@ -124,7 +125,7 @@ export class MemoryNetwork {
    * Impairs every link matching `link` (both ends optional) until the returned
    * function is called. Several matching rules all apply, in the order given.
    *
-   * @throws RangeError when a rate is not a probability.
+   * @throws InvalidArgumentError when a rate is not a probability.
    */
   impair(link: LinkSelector, impairment: Impairment): () => void {
     const rule = new ImpairmentRule(link, impairment)
@@ -166,13 +167,14 @@ export class MemoryNetwork {
    * Delivers until nothing is queued, including replies sent by handlers;
    * returns how many were delivered.
    *
-   * @throws Error after `limit` deliveries, which means the endpoints never go quiet.
+   * @throws PavillionError `ERR_TIMEOUT` after `limit` deliveries, which means the endpoints never go quiet.
    */
   drain(limit = 1_000_000): number {
     let done = 0
     while (this.deliverNext()) {
       if (++done >= limit && this.#queue.length > 0) {
-        throw new Error(
+        throw new PavillionError<PavillionErrorCode>(
+          'ERR_TIMEOUT',
           `MemoryNetwork.drain(): still busy after ${limit} deliveries; do the endpoints ping-pong forever?`,
         )
       }
@@ -248,20 +250,30 @@ export class MemoryNetwork {
 
   #claim(address: PeerAddress): PeerAddress {
     if (typeof address.address !== 'string' || address.address.length === 0) {
-      throw new TypeError(`createTransport() needs an address string (got ${String(address.address)})`)
+      throw new InvalidArgumentError(
+        `createTransport() needs an address string (got ${String(address.address)})`,
+      )
     }
     if (!Number.isInteger(address.port) || address.port < 0 || address.port > 65535) {
-      throw new RangeError(`createTransport() needs a port between 0 and 65535 (got ${address.port})`)
+      throw new InvalidArgumentError(
+        `createTransport() needs a port between 0 and 65535 (got ${address.port})`,
+      )
     }
     if (address.port === 0) {
       for (let port = FIRST_PORT; port <= 65535; port++) {
         const candidate = { address: address.address, port }
         if (!this.#endpoints.has(addressKey(candidate))) return candidate
       }
-      throw new Error(`createTransport(): no free port left at ${address.address}`)
+      throw new PavillionError<PavillionErrorCode>(
+        'ERR_ADDRESS_IN_USE',
+        `createTransport(): no free port left at ${address.address}`,
+      )
     }
     if (this.#endpoints.has(addressKey(address))) {
-      throw new Error(`createTransport(): ${addressKey(address)} is already in use on this MemoryNetwork`)
+      throw new PavillionError<PavillionErrorCode>(
+        'ERR_ADDRESS_IN_USE',
+        `createTransport(): ${addressKey(address)} is already in use on this MemoryNetwork`,
+      )
     }
     return address
   }

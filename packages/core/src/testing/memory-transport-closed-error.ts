@@ -1,7 +1,7 @@
-import { PavillionError } from '../errors.ts'
+import { PavillionError, type PavillionErrorCode } from '../errors.ts'
 
 /** Thrown by `MemoryTransport.send()` after `close()`; the same `code` as the UDP transport's error. */
-export class MemoryTransportClosedError extends PavillionError {
+export class MemoryTransportClosedError extends PavillionError<PavillionErrorCode> {
   static override readonly brand: symbol = Symbol.for('pavillion.error.MemoryTransportClosedError')
 
   constructor() {

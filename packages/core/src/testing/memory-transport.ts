@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.ts'
 import type { DatagramHandler, PeerAddress, Transport, TransportErrorHandler } from '../transport.ts'
 import { isGroupAddress } from './group-address.ts'
 import { MemoryTransportClosedError } from './memory-transport-closed-error.ts'
@@ -44,10 +45,10 @@ export class MemoryTransport implements Transport {
   send(to: PeerAddress, bytes: Uint8Array): void {
     if (this.#closed) throw new MemoryTransportClosedError()
     if (typeof to.address !== 'string' || to.address.length === 0) {
-      throw new TypeError(`send() needs an address string (got ${String(to.address)})`)
+      throw new InvalidArgumentError(`send() needs an address string (got ${String(to.address)})`)
     }
     if (!Number.isInteger(to.port) || to.port < 1 || to.port > 65535) {
-      throw new RangeError(`send() needs a port between 1 and 65535 (got ${to.port})`)
+      throw new InvalidArgumentError(`send() needs a port between 1 and 65535 (got ${to.port})`)
     }
     this.#link.transmit(this, to, bytes)
   }
@@ -72,7 +73,7 @@ export class MemoryTransport implements Transport {
   joinGroup(group: string): void {
     if (this.#closed) throw new MemoryTransportClosedError()
     if (!isGroupAddress(group))
-      throw new RangeError(`joinGroup() needs a multicast group address (got '${group}')`)
+      throw new InvalidArgumentError(`joinGroup() needs a multicast group address (got '${group}')`)
     this.#groups.add(group)
   }
 

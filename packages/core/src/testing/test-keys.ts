@@ -1,6 +1,7 @@
 import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
 import type { ClientOptions } from '../api/client.ts'
 import type { ClientCredentials } from '../client/credentials.ts'
+import { InvalidArgumentError } from '../errors.ts'
 import { MemoryClientRegistry } from '../server/client-registry.ts'
 
 /** A client identity every server of a world knows, by PSK and by public key. */
@@ -59,7 +60,7 @@ export class TestKeys {
   credentials(who = 0, ecc = false): ClientCredentials {
     const identity = this.identities[who]
     if (identity === undefined)
-      throw new RangeError(`no identity ${who} (the world has ${this.identities.length})`)
+      throw new InvalidArgumentError(`no identity ${who} (the world has ${this.identities.length})`)
     return ecc
       ? {
           type: 'ecc',

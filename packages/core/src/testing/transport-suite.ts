@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.ts'
 import type { PeerAddress, Transport } from '../transport.ts'
 
 /**
@@ -148,9 +149,10 @@ export function transportSuite(runner: SuiteRunner, name: string, open: Transpor
       expect(b.isOwnAddress(a.localAddress())).toBe(false)
     })
 
-    it('rejects an out-of-range port with a RangeError', async ({ a, b }) => {
+    it('rejects an out-of-range port with an InvalidArgumentError', async ({ a, b }) => {
       const error = thrownBy(() => a.send({ address: b.localAddress().address, port: 65536 }, bytesOf(1)))
-      expect(error instanceof RangeError).toBe(true)
+      expect(error instanceof InvalidArgumentError).toBe(true)
+      expect(codeOf(error)).toBe('ERR_INVALID_ARGUMENT')
     })
 
     it('close() is idempotent', async ({ a }) => {

@@ -63,6 +63,8 @@ export class Mosquitto {
   readonly #conf: string
   #child: ChildProcess | undefined
   #log = ''
+  /** Set by the first `close()`; later calls return it. */
+  #closing: Promise<void> | undefined
 
   private constructor(port: number, options: MosquittoOptions) {
     const persistent = options.persistent === true
@@ -116,10 +118,15 @@ export class Mosquitto {
     await this.#spawn()
   }
 
-  /** Stops it and removes its folder. */
-  async close(): Promise<void> {
-    await this.stop()
-    rmSync(this.#dir, { recursive: true, force: true })
+  /** Stops it and removes its folder. Idempotent: a second call waits for the first. */
+  close(): Promise<void> {
+    this.#closing ??= this.stop().then(() => rmSync(this.#dir, { recursive: true, force: true }))
+    return this.#closing
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** What mosquitto wrote on stderr (errors and warnings). */

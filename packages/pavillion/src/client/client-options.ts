@@ -7,7 +7,7 @@ import type { LogOption } from '../log.ts'
 import type { PacketTracer } from '../packet-trace.ts'
 import type { ClientDiscoveryOptions, ServerSelector } from './discovered-server.ts'
 
-/** Options of {@link createClient}. Bad values reject with TypeError or RangeError saying what to give. */
+/** Options of {@link createClient}. Bad values reject with InvalidArgumentError saying what to give. */
 export interface PavillionClientOptions extends AbortOptions {
   /**
    * Required: where the server is — `'HOST:PORT'`, `'[IPv6]:PORT'`, `'HOST'`

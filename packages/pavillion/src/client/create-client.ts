@@ -1,4 +1,4 @@
-import { ANNOUNCE_ADDRESS, Client, DEFAULT_PORT, isMulticast } from '@pavillion/core'
+import { ANNOUNCE_ADDRESS, Client, DEFAULT_PORT, InvalidArgumentError, isMulticast } from '@pavillion/core'
 import { isLocalName, RedirectTransport, resolveLocalName } from '@pavillion/discovery'
 import { ClientPubSub } from '@pavillion/pubsub'
 import { RegistersClient } from '@pavillion/registers'
@@ -31,18 +31,18 @@ import { PavillionClient } from './pavillion-client.ts'
  * })
  * console.log(new TextDecoder().decode(await client.call(401, 'hi')))
  * ```
- * @throws TypeError / RangeError (as a rejection) for invalid options, saying what to give instead
+ * @throws InvalidArgumentError (as a rejection) for invalid options, saying what to give instead
  */
 export async function createClient(options: PavillionClientOptions): Promise<PavillionClient> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       'createClient expected options: { address, clientId, psk } or { address, secretKey, serverKey }',
     )
   }
   const { signal } = options
   signal?.throwIfAborted()
   if ((options.address === undefined) === (options.server === undefined)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"address" is required: the server as HOST:PORT (e.g. 192.168.1.10:1783) or a multicast group — or, instead, "server": { name } or { publicKey } to find it by discovery',
     )
   }
@@ -126,7 +126,7 @@ async function destinationOf(options: PavillionClientOptions) {
   const { host, port } = parseAddress(address, { option: 'address', defaultPort: DEFAULT_PORT })
   if (!isLocalName(host)) return resolveAddress(address, { option: 'address', defaultPort: DEFAULT_PORT })
   if (options.discovery === undefined) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `"address": ${host} is a .local name, resolved through mDNS: give "discovery": { interfaces: ['192.168.1.20'] } to say where to ask`,
     )
   }
@@ -146,7 +146,7 @@ function clientTransportOptions(
   const group = isMulticast(destination.address)
   const { multicastInterface } = options
   if (group && multicastInterface === undefined) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `"multicastInterface" is required when "address" is a multicast group (${destination.address}): give the IP address of the interface to send through, e.g. '192.168.1.10' (or '127.0.0.1' to stay on this host); Pavillion never lets the OS pick one`,
     )
   }
@@ -176,7 +176,7 @@ function announceListener(
 ): UdpTransportOptions['announce'] {
   if (multicastInterface !== undefined && isMulticast(destination.address)) {
     if (typeof option === 'object' && option !== null) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         '"announce": in multicast mode the client hears announcements on its group through "multicastInterface"; give true or false',
       )
     }
@@ -185,7 +185,7 @@ function announceListener(
   }
   if (option === undefined || option === false) return undefined
   if (typeof option !== 'object' || option === null) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"announce": without multicast a client hears announcements on 224.0.0.251:2221, which needs an interface: give announce: { interface: \'192.168.1.20\' }',
     )
   }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import type { Client, PeerAddress } from '@pavillion/core'
+import { InvalidArgumentError } from '@pavillion/core'
 import {
   type Browser,
   browse,
@@ -49,7 +50,7 @@ export interface FoundServer {
 
 /**
  * Browses until a record matches `selector` and returns the places to try.
- * @throws DiscoveryError (`not-found`) after `timeout`; TypeError for bad options
+ * @throws DiscoveryError (`not-found`) after `timeout`; InvalidArgumentError for bad options
  */
 export async function findServer(
   selector: ServerSelector,
@@ -58,7 +59,7 @@ export async function findServer(
   signal: AbortSignal | undefined,
 ): Promise<FoundServer> {
   if (discovery === undefined || !Array.isArray(discovery.interfaces)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"discovery" is required with "server": give { interfaces: [\'192.168.1.20\'] } (or [\'127.0.0.1\'] to stay on this host); Pavillion never lets the OS pick one',
     )
   }
@@ -186,9 +187,14 @@ export class ServerFollower {
     this.#listeners.push(listener)
   }
 
-  /** Stops following and releases the browser's sockets. */
+  /** Stops following and releases the browser's sockets. Idempotent. */
   close(): Promise<void> {
     return this.#browser.close()
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   #apply(family: 4 | 6): void {
@@ -204,11 +210,13 @@ export class ServerFollower {
 
 function matcherOf(selector: ServerSelector): Pick<FoundServer, 'matches' | 'publicKey'> {
   if (typeof selector !== 'object' || selector === null) {
-    throw new TypeError('"server" expected { name } or { publicKey }')
+    throw new InvalidArgumentError('"server" expected { name } or { publicKey }')
   }
   if ('name' in selector) {
     if (typeof selector.name !== 'string' || selector.name.length === 0)
-      throw new TypeError('"server.name" expected the advertised name, e.g. \'kitchen-controller\'')
+      throw new InvalidArgumentError(
+        '"server.name" expected the advertised name, e.g. \'kitchen-controller\'',
+      )
     const wanted = selector.name.toLowerCase()
     return {
       matches: (s) => s.instance.toLowerCase() === wanted || s.name.toLowerCase() === wanted,

@@ -9,6 +9,7 @@ import type {
   ServerInfo,
   TrackedSendOptions,
 } from '@pavillion/core'
+import { Emitter, type Listener } from '@pavillion/core'
 import type {
   ClientPublishOptions,
   ClientPubSub,
@@ -24,13 +25,12 @@ import type { CallAllResult, CallOptions, ReadFileOptions, RpcClient, WriteFileO
 import type { Descriptor, DeviceStatus, FileEntry, Identity } from '@pavillion/wire'
 import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
-import { TypedEventTarget } from '../typed-event-target.ts'
 import { AuthRefusal } from './auth-refusal.ts'
 import type { ServerFollower, ServerMovedDetail } from './discovered-server.ts'
 
 type Detail<T> = Omit<T, 'type'>
 
-/** The events of a {@link PavillionClient}, by name, with their `detail`. */
+/** The events of a {@link PavillionClient}, by name, with what their listeners receive (see `on`). */
 export interface PavillionClientEvents {
   /** `client.state` changed: `{ state, previous }` (see `state`), before the server event that caused it. */
   'state:changed': Detail<ClientEventMap['state:changed']>
@@ -86,7 +86,8 @@ export interface ClientParts {
  * const report = await client.publish('lights', 'kitchen', Uint8Array.of(1))
  * ```
  */
-export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
+export class PavillionClient {
+  readonly #events = new Emitter<PavillionClientEvents>()
   /** The engine facade (server state, raw sends, engine counters). */
   readonly core: Client
   /** The full RPC client (every reserved-function helper). */
@@ -104,28 +105,48 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
 
   /** Use `createClient()`; this wires already-built parts together. */
   constructor(parts: ClientParts) {
-    super()
     this.core = parts.core
     this.rpc = parts.rpc
     this.pubsub = parts.pubsub
     this.registers = parts.registers
     this.destination = parts.destination
     this.#follower = parts.follower
-    this.#follower?.onMoved((detail) => this.emit('server:moved', detail))
+    this.#follower?.onMoved((detail) => this.#events.emit('server:moved', detail))
     const { core } = parts
     this.#refusal = new AuthRefusal(core, parts.destination)
-    core.on('state:changed', ({ state, previous }) => this.emit('state:changed', { state, previous }))
-    core.on('server:connected', ({ server }) => this.emit('server:connected', { server }))
+    core.on('state:changed', ({ state, previous }) => this.#events.emit('state:changed', { state, previous }))
+    core.on('server:connected', ({ server }) => this.#events.emit('server:connected', { server }))
     core.on('server:disconnected', ({ server, reason }) =>
-      this.emit('server:disconnected', { server, reason }),
+      this.#events.emit('server:disconnected', { server, reason }),
     )
-    core.on('server:status', ({ server, status }) => this.emit('server:status', { server, status }))
-    core.on('server:invalid-client-id', ({ address }) => this.emit('server:invalid-client-id', { address }))
+    core.on('server:status', ({ server, status }) => this.#events.emit('server:status', { server, status }))
+    core.on('server:invalid-client-id', ({ address }) =>
+      this.#events.emit('server:invalid-client-id', { address }),
+    )
     core.on('server:auth-failed', ({ address, reason }) =>
-      this.emit('server:auth-failed', { address, reason }),
+      this.#events.emit('server:auth-failed', { address, reason }),
     )
-    core.on('time:sync', ({ server, offset }) => this.emit('time:sync', { server, offset }))
-    core.on('error', ({ error }) => this.emit('error', { error }))
+    core.on('time:sync', ({ server, offset }) => this.#events.emit('time:sync', { server, offset }))
+    core.on('error', ({ error }) => this.#events.emit('error', { error }))
+  }
+
+  /**
+   * Adds a listener of event `type` and returns its remover; `{ signal }`
+   * removes it on abort. The same mechanism as the engine's and the layers'
+   * `on()`: a listener that throws does not stop the others and never
+   * escapes; its exception is emitted as an `error` event (`{ error }`).
+   *
+   * @example
+   * ```ts
+   * client.on('server:connected', ({ server }) => console.log(server.key), { signal })
+   * ```
+   */
+  on<K extends keyof PavillionClientEvents>(
+    type: K,
+    listener: Listener<PavillionClientEvents[K]>,
+    options?: AbortOptions,
+  ): () => void {
+    return this.#events.on(type, listener, options)
   }
 
   /** True once `close()` was called. */
@@ -183,7 +204,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * Calls function `fn` with `args` and resolves with its result (the first
    * answer, against a group). Rejects with `RemoteError` (non-zero status),
    * `TimeoutError`, `AuthenticationError`, `ClosedError`, `BackpressureError` or `signal.reason`.
-   * @throws RangeError / TypeError synchronously for a bad number, arguments or timeout
+   * @throws InvalidArgumentError synchronously for a bad number, arguments or timeout
    */
   call(fn: number, args: Payload = new Uint8Array(0), options?: CallOptions): Promise<Uint8Array> {
     return this.#inFlight.track(this.#refusal.guard(this.rpc.call(fn, bytesOf(args, 'args'), options)))
@@ -248,7 +269,7 @@ export class PavillionClient extends TypedEventTarget<PavillionClientEvents> {
    * the expected ones that did not); rejects with `NoAcknowledgementError`
    * when nobody acknowledged, `AuthenticationError`, `BackpressureError`, `ClosedError` or `signal.reason`.
    * `{ reliable: false }` resolves once sent.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws InvalidArgumentError synchronously for invalid arguments
    */
   publish(
     target: string,

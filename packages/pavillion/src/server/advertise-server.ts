@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
+import { InvalidArgumentError } from '@pavillion/core'
 import type { KeyPair } from '@pavillion/crypto'
 import { type Advertisement, advertise, fingerprintOf, PROTOCOL_VERSION } from '@pavillion/discovery'
 
@@ -28,7 +29,7 @@ export interface AdvertisedServer {
 /**
  * Starts the server's advertisement, or nothing when `advertise` is absent,
  * false, or the server is bound to loopback only without explicit interfaces.
- * @throws TypeError when the server is bound to every interface and no interface is named
+ * @throws InvalidArgumentError when the server is bound to every interface and no interface is named
  */
 export async function advertiseServer(
   advertiseOption: false | string | ServerAdvertiseOptions | undefined,
@@ -37,13 +38,13 @@ export async function advertiseServer(
   if (advertiseOption === undefined || advertiseOption === false) return undefined
   const options = typeof advertiseOption === 'string' ? { name: advertiseOption } : advertiseOption
   if (typeof options !== 'object' || options === null || typeof options.name !== 'string') {
-    throw new TypeError('"advertise" expected a name or { name, interfaces? }')
+    throw new InvalidArgumentError('"advertise" expected a name or { name, interfaces? }')
   }
   const wildcard = server.bind === '0.0.0.0' || server.bind === '::'
   const interfaces = options.interfaces ?? (wildcard || isLoopback(server.bind) ? undefined : [server.bind])
   if (interfaces === undefined) {
     if (isLoopback(server.bind)) return undefined
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"advertise.interfaces" is required for a server bound to every interface: give the IP address of each interface to advertise on, e.g. [\'192.168.1.10\']; Pavillion never lets the OS pick one',
     )
   }

@@ -1,4 +1,4 @@
-import { type ClientRegistry, MemoryClientRegistry } from '@pavillion/core'
+import { type ClientRegistry, InvalidArgumentError, MemoryClientRegistry } from '@pavillion/core'
 import { parseClientId } from '@pavillion/crypto'
 import { pskOf, publicKeyFrom } from '../keys.ts'
 import { inOption } from '../option-error.ts'
@@ -14,12 +14,12 @@ export interface ResolvedClients {
 /**
  * Builds the registry a server looks clients up in: your own `ClientRegistry`
  * as is, or a `MemoryClientRegistry` filled from `{ psk, ecc }` records.
- * @throws TypeError / RangeError naming the entry (`clients.psk["…"]`) that is not a valid ID or key
+ * @throws InvalidArgumentError naming the entry (`clients.psk["…"]`) that is not a valid ID or key
  */
 export function clientRegistryOf(clients: ServerClients | ClientRegistry | undefined): ResolvedClients {
   if (clients === undefined) return { registry: new MemoryClientRegistry(), hasEcc: false }
   if (typeof clients !== 'object' || clients === null) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"clients" expected { psk?: { ID: KEY }, ecc?: { ID: PUBLIC_KEY } } or a ClientRegistry',
     )
   }
@@ -51,7 +51,7 @@ function isRegistry(value: object): value is ClientRegistry {
 function entriesOf<V>(record: Readonly<Record<string, V>> | undefined, option: string): [string, V][] {
   if (record === undefined) return []
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    throw new TypeError(`"${option}" expected an object mapping client IDs to keys`)
+    throw new InvalidArgumentError(`"${option}" expected an object mapping client IDs to keys`)
   }
   return Object.entries(record)
 }

@@ -13,7 +13,7 @@ const CONFIG_FUNCTIONS = { getConfig: 24, setConfig: 25 } as const
  * in decimal, booleans `true`/`false`, utf8 as is, JSON as JSON, bytes as
  * hex). setConfig writes like a client's write (writer, read-only, checks).
  * Returns the remover of both functions.
- * @throws Error when 24 or 25 already has a handler (neither is kept then)
+ * @throws InvalidArgumentError when 24 or 25 already has a handler (neither is kept then)
  */
 export function serveConfig(rpc: RpcServer, registers: RegistersServer): () => void {
   const byName = (key: string) => {

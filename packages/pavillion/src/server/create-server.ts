@@ -1,4 +1,4 @@
-import { DEFAULT_MULTICAST_GROUP, Server } from '@pavillion/core'
+import { DEFAULT_MULTICAST_GROUP, InvalidArgumentError, Server } from '@pavillion/core'
 import type { KeyPair, PavillionCrypto } from '@pavillion/crypto'
 import { ServerPubSub, statusProvider } from '@pavillion/pubsub'
 import { RegistersServer } from '@pavillion/registers'
@@ -37,7 +37,7 @@ import {
  * })
  * server.rpc.handle(401, (args) => args)
  * ```
- * @throws TypeError / RangeError (as a rejection) for invalid options, saying what to give instead;
+ * @throws InvalidArgumentError (as a rejection) for invalid options, saying what to give instead;
  *   the socket error (`EADDRINUSE`, …) when the port cannot be bound
  */
 export async function createServer(options: PavillionServerOptions = {}): Promise<PavillionServer> {
@@ -124,14 +124,14 @@ function filesOf(files: PavillionServerOptions['files']): FileServiceOptions | u
   if (files === undefined) return undefined
   if (typeof files === 'string') return { root: files }
   if (typeof files !== 'object' || files === null || typeof files.root !== 'string') {
-    throw new TypeError('"files" expected a directory path or { root, readOnly?, maxFileSize? }')
+    throw new InvalidArgumentError('"files" expected a directory path or { root, readOnly?, maxFileSize? }')
   }
   return files
 }
 
 function keyPairOf(options: PavillionServerOptions, crypto: PavillionCrypto): KeyPair | undefined {
   if (options.keyPair !== undefined && options.secretKey !== undefined) {
-    throw new TypeError('give the server\'s "keyPair" or its "secretKey", not both')
+    throw new InvalidArgumentError('give the server\'s "keyPair" or its "secretKey", not both')
   }
   if (options.keyPair !== undefined) return options.keyPair
   if (options.secretKey === undefined) return undefined
@@ -145,12 +145,12 @@ function checkEccSetup(
 ): void {
   if (keyPair !== undefined) return
   if (options.allowGuests === true) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"allowGuests" needs the server\'s own key: give "secretKey" (see `pavillion keygen ecc`) or "keyPair"',
     )
   }
   if (listsEcc) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       '"clients.ecc" needs the server\'s own key: give "secretKey" (see `pavillion keygen ecc`) or "keyPair"',
     )
   }

@@ -6,6 +6,7 @@ import type {
   Server,
   ServerEventMap,
 } from '@pavillion/core'
+import { Emitter, type Listener } from '@pavillion/core'
 import type { Advertisement } from '@pavillion/discovery'
 import type {
   Handler,
@@ -21,11 +22,10 @@ import type { RegistersServer, RegistersServerStats } from '@pavillion/registers
 import type { RpcServer, RpcServerStats } from '@pavillion/rpc'
 import { InFlight } from '../in-flight.ts'
 import { bytesOf, type Payload } from '../payload.ts'
-import { TypedEventTarget } from '../typed-event-target.ts'
 
 type Detail<T> = Omit<T, 'type'>
 
-/** The events of a {@link PavillionServer}, by name, with their `detail`. */
+/** The events of a {@link PavillionServer}, by name, with what their listeners receive (see `on`). */
 export interface PavillionServerEvents {
   /** A client completed its handshake. */
   'session:opened': Detail<ServerEventMap['session:opened']>
@@ -81,7 +81,8 @@ export interface ServerParts {
  * await server.publish('alarms', 'door', 'open')
  * ```
  */
-export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
+export class PavillionServer {
+  readonly #events = new Emitter<PavillionServerEvents>()
   /** The engine facade (sessions, raw sends, engine counters). */
   readonly core: Server
   /** Numbered functions: `rpc.handle(fn, handler, { name })`. */
@@ -103,7 +104,6 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
 
   /** Use `createServer()`; this wires already-built parts together. */
   constructor(parts: ServerParts) {
-    super()
     this.core = parts.core
     this.rpc = parts.rpc
     this.pubsub = parts.pubsub
@@ -113,16 +113,35 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
     this.#cleanup = parts.cleanup
     this.advertisement = parts.advertisement
     const { core } = parts
-    core.on('session:opened', ({ client }) => this.emit('session:opened', { client }))
-    core.on('session:closed', ({ client, reason }) => this.emit('session:closed', { client, reason }))
+    core.on('session:opened', ({ client }) => this.#events.emit('session:opened', { client }))
+    core.on('session:closed', ({ client, reason }) => this.#events.emit('session:closed', { client, reason }))
     core.on('security:leaked-secret-key', ({ clientId, address }) =>
-      this.emit('security:leaked-secret-key', { clientId, address }),
+      this.#events.emit('security:leaked-secret-key', { clientId, address }),
     )
     core.on('handshake:rejected', ({ address, clientId, reason }) => {
       this.#rejectedHandshakes++
-      this.emit('handshake:rejected', { address, clientId, reason })
+      this.#events.emit('handshake:rejected', { address, clientId, reason })
     })
-    core.on('error', ({ error }) => this.emit('error', { error }))
+    core.on('error', ({ error }) => this.#events.emit('error', { error }))
+  }
+
+  /**
+   * Adds a listener of event `type` and returns its remover; `{ signal }`
+   * removes it on abort. The same mechanism as the engine's and the layers'
+   * `on()`: a listener that throws does not stop the others and never
+   * escapes; its exception is emitted as an `error` event (`{ error }`).
+   *
+   * @example
+   * ```ts
+   * server.on('session:opened', ({ client }) => console.log(client.key), { signal })
+   * ```
+   */
+  on<K extends keyof PavillionServerEvents>(
+    type: K,
+    listener: Listener<PavillionServerEvents[K]>,
+    options?: AbortOptions,
+  ): () => void {
+    return this.#events.on(type, listener, options)
   }
 
   /** True once `close()` was called. */
@@ -146,7 +165,7 @@ export class PavillionServer extends TypedEventTarget<PavillionServerEvents> {
    * every recipient acknowledged or the timeout passed (`partial`).
    * Rejects with `NoAcknowledgementError`, `BackpressureError`, `ClosedError`
    * or `signal.reason`.
-   * @throws TypeError / RangeError synchronously for invalid arguments
+   * @throws InvalidArgumentError synchronously for invalid arguments
    */
   publish(
     target: string,

@@ -4,6 +4,7 @@ import {
   type ClientRegistry,
   DEFAULT_MULTICAST_GROUP,
   DEFAULT_PORT,
+  InvalidArgumentError,
   isMulticast,
   type ServerLimits,
   serverLimitsOf,
@@ -45,7 +46,7 @@ export interface ServerMulticastOptions {
   readonly loopback?: boolean
 }
 
-/** Options of {@link createServer}. Everything is optional; bad values reject with TypeError or RangeError. */
+/** Options of {@link createServer}. Everything is optional; bad values reject with InvalidArgumentError. */
 export interface PavillionServerOptions extends AbortOptions {
   /** UDP port to listen on. Default 1783; 0 lets the OS choose (read it from `server.address`). */
   readonly port?: number
@@ -115,7 +116,7 @@ export interface PavillionServerOptions extends AbortOptions {
 /**
  * The engine limits of validated options: `limits` with `handshakeCpuShare` folded in, checked
  * before any socket is bound.
- * @throws TypeError / RangeError naming the option; PavillionError `ERR_INVALID_ARGUMENT` for a
+ * @throws InvalidArgumentError naming the option; PavillionError `ERR_INVALID_ARGUMENT` for a
  *   rate, share or cost in `limits` that is not a positive number
  */
 export function limitsOf(options: PavillionServerOptions): Partial<ServerLimits> | undefined {
@@ -123,13 +124,13 @@ export function limitsOf(options: PavillionServerOptions): Partial<ServerLimits>
   if (options.limits !== undefined) serverLimitsOf(options.limits)
   if (share === undefined) return options.limits
   if (typeof share !== 'number')
-    throw new TypeError(`"handshakeCpuShare" expected a number, got ${typeof share}`)
+    throw new InvalidArgumentError(`"handshakeCpuShare" expected a number, got ${typeof share}`)
   if (!(share > 0 && share <= 1))
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `"handshakeCpuShare" expected a share of one core in (0, 1], e.g. 0.25, got ${share}`,
     )
   if (options.limits?.handshakeCpuShare !== undefined)
-    throw new TypeError('give "handshakeCpuShare" or "limits.handshakeCpuShare", not both')
+    throw new InvalidArgumentError('give "handshakeCpuShare" or "limits.handshakeCpuShare", not both')
   return { ...options.limits, handshakeCpuShare: share }
 }
 
@@ -145,12 +146,14 @@ export interface ServerSocketPlan {
 
 /**
  * Validates the socket options of a server and plans its transport.
- * @throws TypeError / RangeError naming the option and what to give instead
+ * @throws InvalidArgumentError naming the option and what to give instead
  */
 export function planServerSockets(options: PavillionServerOptions): ServerSocketPlan {
   const port = options.port ?? DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`"port" expected an integer 0–65535 (0: chosen by the OS), got ${String(port)}`)
+    throw new InvalidArgumentError(
+      `"port" expected an integer 0–65535 (0: chosen by the OS), got ${String(port)}`,
+    )
   }
   const bind =
     options.bind === undefined
@@ -159,7 +162,7 @@ export function planServerSockets(options: PavillionServerOptions): ServerSocket
   const { multicast, announce } = options
   if (multicast === undefined) {
     if (announce === true) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         '"announce": without multicast a server announces to 224.0.0.251:2221, which needs an interface: give announce: { interface: \'192.168.1.10\' }',
       )
     }
@@ -176,22 +179,24 @@ export function planServerSockets(options: PavillionServerOptions): ServerSocket
     }
   }
   if (typeof multicast !== 'object' || multicast === null) {
-    throw new TypeError('"multicast" expected { group?, interface }')
+    throw new InvalidArgumentError('"multicast" expected { group?, interface }')
   }
   if (multicast.interface === undefined) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       "\"multicast.interface\" is required: give the IP address of the network interface that joins the group, e.g. '192.168.1.10' (or '127.0.0.1' to stay on this host); Pavillion never lets the OS pick one",
     )
   }
   const iface = checkIpLiteral(multicast.interface, 'multicast.interface', "'192.168.1.10'")
   const group = multicast.group ?? DEFAULT_MULTICAST_GROUP
   if (typeof group !== 'string' || !isMulticast(group)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `"multicast.group" expected a multicast address (224.0.0.0–239.255.255.255), got ${String(group)}`,
     )
   }
   if (typeof announce === 'object' && announce !== null) {
-    throw new TypeError('"announce": in multicast mode the server announces to its group; give true or false')
+    throw new InvalidArgumentError(
+      '"announce": in multicast mode the server announces to its group; give true or false',
+    )
   }
   return {
     transport: {

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { encodeFileReadArgs, ReservedFunction } from '@pavillion/wire'
 import type { CallOptions } from '../call-options.ts'
 import { DEFAULT_MAX_FILE_SIZE, FILE_CHUNK } from '../limits.ts'
@@ -10,7 +11,7 @@ const MAX_POSITION = 0xffff_ffff
 export interface ReadFileOptions extends CallOptions {
   /** Called after each chunk with the bytes read so far (`total` is unknown: undefined). */
   readonly onProgress?: (done: number, total: number | undefined) => void
-  /** Refuse files larger than this many bytes (rejects with RangeError). Default 16 MiB; at most 2^32 − 1. */
+  /** Refuse files larger than this many bytes (rejects with InvalidArgumentError). Default 16 MiB; at most 2^32 − 1. */
   readonly maxSize?: number
 }
 
@@ -22,7 +23,9 @@ export async function readFile(
 ): Promise<Uint8Array> {
   const maxSize = options.maxSize ?? DEFAULT_MAX_FILE_SIZE
   if (!Number.isInteger(maxSize) || maxSize < 0 || maxSize > MAX_POSITION) {
-    throw new RangeError(`"maxSize" expected an integer in 0–${MAX_POSITION}, got ${String(maxSize)}`)
+    throw new InvalidArgumentError(
+      `"maxSize" expected an integer in 0–${MAX_POSITION}, got ${String(maxSize)}`,
+    )
   }
   const chunks: Uint8Array[] = []
   let size = 0
@@ -31,7 +34,7 @@ export async function readFile(
     const chunk = await caller.call(ReservedFunction.FileRead, args, options)
     if (chunk.length === 0) break
     size += chunk.length
-    if (size > maxSize) throw new RangeError(`'${path}' is larger than maxSize (${maxSize} bytes)`)
+    if (size > maxSize) throw new InvalidArgumentError(`'${path}' is larger than maxSize (${maxSize} bytes)`)
     chunks.push(chunk)
     options.onProgress?.(size, undefined)
   }

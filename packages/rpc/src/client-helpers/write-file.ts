@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { encodeFileWriteArgs, ReservedFunction } from '@pavillion/wire'
 import type { CallOptions } from '../call-options.ts'
 import { FILE_CHUNK } from '../limits.ts'
@@ -15,7 +16,7 @@ export interface WriteFileOptions extends CallOptions {
 /**
  * Writes `data` to `path` in chunks of 1024 bytes: the first with file write
  * (11, truncates), the others with write-into (12), as the reference client does.
- * @throws RangeError when `data` is larger than 2^32 − 1 bytes
+ * @throws InvalidArgumentError when `data` is larger than 2^32 − 1 bytes
  */
 export async function writeFile(
   caller: Caller,
@@ -23,9 +24,10 @@ export async function writeFile(
   data: Uint8Array,
   options: WriteFileOptions = {},
 ): Promise<void> {
-  if (!(data instanceof Uint8Array)) throw new TypeError(`"data" expected a Uint8Array, got ${typeof data}`)
+  if (!(data instanceof Uint8Array))
+    throw new InvalidArgumentError(`"data" expected a Uint8Array, got ${typeof data}`)
   if (data.length > MAX_SIZE)
-    throw new RangeError(`"data" expected at most ${MAX_SIZE} bytes, got ${data.length}`)
+    throw new InvalidArgumentError(`"data" expected at most ${MAX_SIZE} bytes, got ${data.length}`)
   let position = 0
   do {
     const chunk = data.subarray(position, position + FILE_CHUNK)

@@ -1,4 +1,5 @@
 import { constants, lstat, open, realpath, rmdir, stat, unlink } from 'node:fs/promises'
+import { InvalidArgumentError } from '@pavillion/core'
 import {
   decodeFileDeleteArgs,
   decodeFileListArgs,
@@ -46,15 +47,16 @@ const EMPTY = new Uint8Array(0)
  *   fewer when asked; a list page is bounded the same way.
  * - Writes may not make a file larger than `maxFileSize` (status 3).
  *
- * @throws Error when `root` is not a directory; Error when a file function already has a handler
+ * @throws InvalidArgumentError when `root` is not a directory or a file function already has a handler
  */
 export async function serveFiles(rpc: FunctionHost, options: FileServiceOptions): Promise<() => void> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE
   if (!Number.isInteger(maxFileSize) || maxFileSize < 0) {
-    throw new RangeError(`"maxFileSize" expected an integer ≥ 0, got ${String(maxFileSize)}`)
+    throw new InvalidArgumentError(`"maxFileSize" expected an integer ≥ 0, got ${String(maxFileSize)}`)
   }
   const root = await realpath(options.root)
-  if (!(await stat(root)).isDirectory()) throw new Error(`"root" ${options.root} is not a directory`)
+  if (!(await stat(root)).isDirectory())
+    throw new InvalidArgumentError(`"root" ${options.root} is not a directory`)
   const specs: [number, RpcHandler, HandleOptions][] = [
     [
       ReservedFunction.FileRead,

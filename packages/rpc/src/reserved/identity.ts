@@ -3,7 +3,7 @@ import type { ReservedFunctionSpec } from './reserved-function.ts'
 
 /**
  * Identity (7): vendor UUID, product ID, serial (16 bytes each) and name.
- * @throws TypeError / RangeError when `identity` does not encode
+ * @throws InvalidArgumentError when `identity` does not encode
  */
 export function identityFunction(identity: Identity): ReservedFunctionSpec {
   const encoded = encodeIdentityResult(identity)

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@pavillion/core'
 import { ReservedFunction } from '@pavillion/wire'
 import type { ReservedFunctionSpec } from './reserved-function.ts'
 
@@ -7,7 +8,8 @@ const encoder = new TextEncoder()
 export function statusFunction(
   lines: () => readonly string[] | Promise<readonly string[]>,
 ): ReservedFunctionSpec {
-  if (typeof lines !== 'function') throw new TypeError(`"status" expected a function, got ${typeof lines}`)
+  if (typeof lines !== 'function')
+    throw new InvalidArgumentError(`"status" expected a function, got ${typeof lines}`)
   return {
     fn: ReservedFunction.Status,
     handler: async () => encoder.encode((await lines()).join('\n')),

@@ -1,6 +1,7 @@
 import { checkBytes, checkInt, unknownMessageType } from '../check.ts'
 import { AppOpcode, MAX_PLAINTEXT_SIZE } from '../constants.ts'
 import { WireDecodeError } from '../errors.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 import { allocateBytes } from '../slab.ts'
 import { type Ack, decodeAck, encodeAck } from './ack.ts'
 import {
@@ -57,7 +58,7 @@ const KNOWN_OPCODES: ReadonlySet<number> = new Set(Object.values(AppOpcode))
  * Encodes an application message as the plaintext to seal: opcode ‖ payload,
  * allocated once at its exact size.
  *
- * @throws TypeError / RangeError naming the field when a field has the wrong type, length or range,
+ * @throws InvalidArgumentError naming the field when a field has the wrong type, length or range,
  *   when the plaintext would exceed {@link MAX_PLAINTEXT_SIZE}, or when `type` is unknown
  */
 export function encodeApp(msg: AppMessage): Uint8Array {
@@ -93,7 +94,7 @@ export function encodeApp(msg: AppMessage): Uint8Array {
     case 'unknown': {
       const opcode = checkInt('opcode', msg.opcode, 0xff)
       if (KNOWN_OPCODES.has(opcode))
-        throw new RangeError(`"opcode" ${opcode} is a defined opcode; use its message type`)
+        throw new InvalidArgumentError(`"opcode" ${opcode} is a defined opcode; use its message type`)
       const payload = checkBytes('payload', msg.payload)
       const out = newPlaintext(opcode, payload.length)
       out.set(payload, 1)
@@ -112,7 +113,7 @@ export function encodeApp(msg: AppMessage): Uint8Array {
  * @throws WireDecodeError `TRUNCATED` (empty, or a payload too short), `TOO_LONG` (over
  *   {@link MAX_PLAINTEXT_SIZE}, or trailing bytes after a fixed layout), `BAD_LENGTH`,
  *   `MISSING_SEPARATOR`, `BAD_UTF8`, `BAD_VALUE`
- * @throws TypeError when `plaintext` is not a Uint8Array
+ * @throws InvalidArgumentError when `plaintext` is not a Uint8Array
  */
 export function decodeApp(plaintext: Uint8Array): AppMessage {
   checkBytes('plaintext', plaintext)
@@ -172,7 +173,7 @@ export function decodeApp(plaintext: Uint8Array): AppMessage {
  * buffer; otherwise they are subarrays of a fresh copy.
  *
  * @throws WireDecodeError as {@link decodeApp}
- * @throws RangeError when `opcode` is not an integer in 0–255; TypeError when `payload` is not a Uint8Array
+ * @throws InvalidArgumentError when `opcode` is not an integer in 0–255, or when `payload` is not a Uint8Array
  */
 export function decodeAppPayload(opcode: number, payload: Uint8Array): AppMessage {
   checkBytes('payload', payload)

@@ -40,8 +40,8 @@ function build(lead: 0 | 1, target: unknown, name: unknown, body: unknown): Uint
 /**
  * Encodes an opcode 1/3 payload, `target ‖ 0A ‖ name ‖ 0A ‖ body`, without the opcode.
  *
- * @throws TypeError when `target`/`name` are not strings or `body` not a Uint8Array
- * @throws RangeError when `target` or `name` contains `\n` or a lone surrogate, or the message is too long
+ * @throws InvalidArgumentError when `target`/`name` are not strings or `body` not a Uint8Array
+ * @throws InvalidArgumentError when `target` or `name` contains `\n` or a lone surrogate, or the message is too long
  */
 export function encodeMessagePayload(target: string, name: string, body: Uint8Array): Uint8Array {
   return build(0, target, name, body)
@@ -72,7 +72,7 @@ function split(bytes: Uint8Array, start: number): MessagePayload {
  * mandatory; `body` is a subarray.
  *
  * @throws WireDecodeError `MISSING_SEPARATOR`, `BAD_UTF8`
- * @throws TypeError when `payload` is not a Uint8Array
+ * @throws InvalidArgumentError when `payload` is not a Uint8Array
  */
 export function decodeMessagePayload(payload: Uint8Array): MessagePayload {
   return split(checkBytes('payload', payload), 0)

@@ -2,6 +2,7 @@ import { checkBytes, checkInt, checkString } from '../check.ts'
 import { AppOpcode } from '../constants.ts'
 import { WireDecodeError } from '../errors.ts'
 import { writeU16 } from '../int.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 import { Reader } from '../reader.ts'
 import { utf8Length, writeUtf8 } from '../utf8.ts'
 import { newPlaintext } from './plaintext.ts'
@@ -55,7 +56,7 @@ export function encodeRegister(msg: RegisterMessage): Uint8Array {
       if (msg.offset !== undefined) fields.push(['offset', msg.offset])
       if (msg.length !== undefined) {
         if (msg.offset === undefined)
-          throw new RangeError('"length" requires "offset": the wire layout has no gap')
+          throw new InvalidArgumentError('"length" requires "offset": the wire layout has no gap')
         fields.push(['length', msg.length])
       }
       return u16s(AppOpcode.RegisterRead, fields)

@@ -2,6 +2,7 @@ import { checkBigInt } from '../check.ts'
 import { AppOpcode } from '../constants.ts'
 import { WireDecodeError } from '../errors.ts'
 import { readU64, writeU64 } from '../int.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 
 /** Opcode 20: asks the receiver for its clocks (§7.7). Empty payload. */
 export type TimeSyncRequest = { type: 'time-sync-request' }
@@ -28,7 +29,7 @@ export function encodeTimeSyncResponse(msg: TimeSyncResponse): Uint8Array {
   if (msg.wallUs !== undefined) fields.push(checkBigInt('wallUs', msg.wallUs))
   if (msg.taiUs !== undefined) {
     if (msg.wallUs === undefined)
-      throw new RangeError('"taiUs" requires "wallUs": the wire layout has no gap')
+      throw new InvalidArgumentError('"taiUs" requires "wallUs": the wire layout has no gap')
     fields.push(checkBigInt('taiUs', msg.taiUs))
   }
   const out = new Uint8Array(1 + 8 * fields.length)

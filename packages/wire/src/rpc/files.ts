@@ -1,5 +1,6 @@
 import { checkBytes, checkString } from '../check.ts'
 import { WireDecodeError } from '../errors.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 import { Reader } from '../reader.ts'
 import { decodeUtf8, utf8Bytes } from '../utf8.ts'
 import { putU16, putU32 } from '../write.ts'
@@ -35,7 +36,7 @@ export type FileWriteArgs = { position: number; data: Uint8Array; path: string }
 export function encodeFileWriteArgs(args: FileWriteArgs): Uint8Array {
   const data = checkBytes('data', args.data)
   if (data.length > 0xffff)
-    throw new RangeError(`"data" expected at most 65535 bytes, got length=${data.length}`)
+    throw new InvalidArgumentError(`"data" expected at most 65535 bytes, got length=${data.length}`)
   const path = utf8Bytes('path', args.path)
   const out = new Uint8Array(6 + data.length + path.length)
   putU16(out, putU32(out, 0, 'position', args.position), 'length', data.length)
@@ -67,7 +68,7 @@ export type FileListArgs = { start: number; path: string }
 /** Encodes file list (14) arguments: u16 start ‖ path. */
 export function encodeFileListArgs(args: FileListArgs): Uint8Array {
   const path = checkString('path', args.path)
-  if (!path.endsWith('/')) throw new RangeError(`"path" must end with "/", got '${path}'`)
+  if (!path.endsWith('/')) throw new InvalidArgumentError(`"path" must end with "/", got '${path}'`)
   const bytes = utf8Bytes('path', path)
   const out = new Uint8Array(2 + bytes.length)
   putU16(out, 0, 'start', args.start)
@@ -94,7 +95,9 @@ const DIRECTORY = 2
 export function encodeFileListResult(entries: readonly FileEntry[]): Uint8Array {
   const names = entries.map((e, i) => {
     if (e.type !== 'file' && e.type !== 'directory')
-      throw new RangeError(`"entries[${i}].type" expected 'file' or 'directory', got '${String(e.type)}'`)
+      throw new InvalidArgumentError(
+        `"entries[${i}].type" expected 'file' or 'directory', got '${String(e.type)}'`,
+      )
     return utf8Bytes(`entries[${i}].name`, e.name, 0)
   })
   const out = new Uint8Array(names.reduce((n, name) => n + name.length + 2, 0) - Math.min(1, names.length))

@@ -1,5 +1,6 @@
 import { checkBytes, checkString } from '../check.ts'
 import { WireDecodeError } from '../errors.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 import { Reader } from '../reader.ts'
 import { decodeUtf8, utf8Bytes } from '../utf8.ts'
 import { putBytes, putU16 } from '../write.ts'
@@ -68,17 +69,18 @@ export type Descriptor = { name: string; arguments: string }
  * Encodes a descriptors (8) result: one `name arguments` line per entry
  * (just `name` when `arguments` is empty), joined by `\n`.
  *
- * @throws RangeError when a name is empty or has a space or `\n`, or arguments have `\n`
+ * @throws InvalidArgumentError when a name is empty or has a space or `\n`, or arguments have `\n`
  */
 export function encodeDescriptorsResult(descriptors: readonly Descriptor[]): Uint8Array {
   const lines = descriptors.map((d, i) => {
     const name = checkString(`descriptors[${i}].name`, d.name)
     const args = checkString(`descriptors[${i}].arguments`, d.arguments)
     if (name === '' || /[ \n]/.test(name))
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `"descriptors[${i}].name" must be non-empty without spaces or newlines, got '${name}'`,
       )
-    if (args.includes('\n')) throw new RangeError(`"descriptors[${i}].arguments" must not contain a newline`)
+    if (args.includes('\n'))
+      throw new InvalidArgumentError(`"descriptors[${i}].arguments" must not contain a newline`)
     return args === '' ? name : `${name} ${args}`
   })
   return utf8Bytes('descriptors', lines.join('\n'))

@@ -50,7 +50,7 @@ export function readEccClientInfo(r: Reader): EccClientInfo {
 /**
  * Encodes the 104 bytes to seal in an ECC client info's box.
  *
- * @throws TypeError / RangeError when a field has the wrong type, length or range
+ * @throws InvalidArgumentError when a field has the wrong type, length or range
  */
 export function encodeEccClientInfoPlaintext(p: EccClientInfoPlaintext): Uint8Array {
   const out = new Uint8Array(ECC_CLIENT_INFO_PLAINTEXT_SIZE)

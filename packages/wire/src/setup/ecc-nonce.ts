@@ -30,7 +30,7 @@ export function readEccNonce(r: Reader): EccNonce {
 /**
  * Encodes the 48 bytes to seal in an ECC nonce's box.
  *
- * @throws TypeError / RangeError unless the fields are Uint8Arrays of 32 and 16 bytes
+ * @throws InvalidArgumentError unless the fields are Uint8Arrays of 32 and 16 bytes
  */
 export function encodeEccNoncePlaintext(p: EccNoncePlaintext): Uint8Array {
   const out = new Uint8Array(ECC_NONCE_PLAINTEXT_SIZE)

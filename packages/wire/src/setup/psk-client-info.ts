@@ -52,7 +52,7 @@ export function readPskClientInfo(r: Reader): PskClientInfo {
 /**
  * The 89 bytes a PSK client info's hash covers — datagram bytes [20..109) (§5.4).
  *
- * @throws TypeError / RangeError when a field has the wrong type, length or range
+ * @throws InvalidArgumentError when a field has the wrong type, length or range
  */
 export function pskClientInfoHashedBytes(msg: PskClientInfoHashed): Uint8Array {
   const out = new Uint8Array(PSK_CLIENT_INFO_HASHED_SIZE)

@@ -34,7 +34,7 @@ export function readPskNonce(r: Reader): PskNonce {
 /**
  * The 48 bytes a PSK nonce's hash covers: `serverNonce ‖ challenge` (§5.3).
  *
- * @throws TypeError / RangeError unless both are Uint8Arrays of 32 and 16 bytes
+ * @throws InvalidArgumentError unless both are Uint8Arrays of 32 and 16 bytes
  */
 export function pskNonceHashedBytes(serverNonce: Uint8Array, challenge: Uint8Array): Uint8Array {
   const out = new Uint8Array(48)

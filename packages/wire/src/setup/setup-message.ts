@@ -65,7 +65,7 @@ function build<M>(
  * Encodes a setup message as a whole datagram: magic ‖ counter 0 ‖ opcode ‖ data,
  * allocated once at its exact size.
  *
- * @throws TypeError / RangeError naming the field when a field has the wrong type, length or range,
+ * @throws InvalidArgumentError naming the field when a field has the wrong type, length or range,
  *   or when `type` is not a setup message type
  */
 export function encodeSetup(msg: SetupMessage): Uint8Array {
@@ -125,7 +125,7 @@ function readData(opcode: number, r: Reader): SetupMessage {
  * are subarrays of `data`; error offsets are relative to `data` (0 for `UNKNOWN_OPCODE`).
  *
  * @throws WireDecodeError `UNKNOWN_OPCODE`, `TRUNCATED` (too short), `TOO_LONG` (trailing bytes)
- * @throws TypeError when `data` is not a Uint8Array
+ * @throws InvalidArgumentError when `data` is not a Uint8Array
  */
 export function decodeSetup(opcode: number, data: Uint8Array): SetupMessage {
   const r = new Reader(data)
