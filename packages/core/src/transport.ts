@@ -44,9 +44,14 @@ export interface Transport {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-/** The string key the engine uses to index peers by address: `1.2.3.4:5` or `[::1]:5`. */
+/**
+ * The string key the engine uses to index peers by address: `1.2.3.4:5` or `[::1]:5`.
+ * Built with `join`, which makes one flat string: a template literal makes a rope, which
+ * the first Map lookup flattens into a second string while the rope stays (a server keeps
+ * one key per session).
+ */
 export function addressKey(address: PeerAddress): string {
   return address.address.includes(':')
-    ? `[${address.address}]:${address.port}`
-    : `${address.address}:${address.port}`
+    ? ['[', address.address, ']:', address.port].join('')
+    : [address.address, address.port].join(':')
 }

@@ -69,10 +69,11 @@ export class EccServerHandshake {
     }
     if (!crypto.equal(plaintext.serverNonce, serverNonce)) return refuse('stale')
     const ckey = SymmetricKey.from(plaintext.ckey)
+    const clientId = Uint8Array.from(info.clientId)
     return {
       suite: CipherSuiteId.Ecc,
-      clientId: Uint8Array.from(info.clientId),
-      identity: guest ? crypto.guestId(publicKey) : Uint8Array.from(info.clientId),
+      clientId,
+      identity: guest ? crypto.guestId(publicKey) : clientId, // one array for both: a server keeps thousands
       guest,
       ckey,
       skey: SymmetricKey.from(plaintext.skey),

@@ -34,10 +34,11 @@ export class PskServerHandshake {
     if (!crypto.equal(info.hash, crypto.pskClientInfoHash(psk, pskClientInfoHashedBytes(info))))
       return refuse('forged')
     const ckey = crypto.pskClientKey(psk, info.clientNonce)
+    const clientId = Uint8Array.from(info.clientId)
     return {
       suite: CipherSuiteId.Psk,
-      clientId: Uint8Array.from(info.clientId),
-      identity: Uint8Array.from(info.clientId),
+      clientId,
+      identity: clientId, // one array for both: a server keeps thousands
       guest: false,
       ckey,
       skey: crypto.pskServerKey(psk, info.clientNonce, info.serverNonce),

@@ -165,7 +165,7 @@ export class Admission {
     session: Session | undefined,
   ): void {
     const { crypto, counters } = this.#host
-    if (session !== undefined && crypto.equal(request.sessionId, session.keys.sessionId)) {
+    if (session?.hasSessionId(request.sessionId)) {
       counters.unexpected++ // "already connected" (PROTOCOL.md §5.1 step 1)
       return
     }

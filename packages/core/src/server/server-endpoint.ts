@@ -7,7 +7,7 @@ import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { ANNOUNCEMENT, sessionAccepted } from '../handshake/notices.ts'
 import type { SessionKeys } from '../handshake/outcome.ts'
-import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
+import { DEFAULT_RTT_OPTIONS, RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { timeSyncResponse } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
@@ -53,6 +53,8 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   readonly #sessionTimeout: number
   readonly #limits: ServerLimits
   readonly #rttOptions: RttOptions
+  /** The estimator of every session without an RTT sample yet (never sampled itself). */
+  readonly #unsampledRtt: RttEstimator
   readonly #wallClockOffset: number
   readonly #sendCounterStart: () => bigint
   readonly #sessions = new Map<string, Session>()
@@ -67,6 +69,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     this.#sessionTimeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT
     this.#limits = serverLimitsOf(options.limits)
     this.#rttOptions = { ...DEFAULT_RTT_OPTIONS, ...options.rtt }
+    this.#unsampledRtt = new RttEstimator(this.#rttOptions)
     this.#wallClockOffset = options.wallClockOffset ?? 0
     const [low, high] = SERVER_COUNTER_RANGE
     this.#sendCounterStart = options.sendCounterStart ?? (() => this.crypto.randomBigInt(low, high))
@@ -108,7 +111,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   /** Smoothed RTT towards one client, ms, once measured. */
   srtt(key: string): number | undefined {
-    return this.#sessions.get(key)?.rtt.srtt
+    return this.#sessions.get(key)?.rtt?.srtt
   }
 
   /** Announces the server (three times, PROTOCOL.md §2.6). Call once. */
@@ -144,7 +147,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     for (const session of sessions) {
       if (now - session.lastValidAt > this.#sessionTimeout) continue
       const counter = this.#nextCounter(session)
-      const bytes = this.seal(counter, request.plaintext, session.keys.skey)
+      const bytes = this.seal(counter, request.plaintext, session.skey)
       recipients.push(session.info)
       if (track === undefined) {
         this.transmit(session.address, bytes)
@@ -192,7 +195,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
     let session = this.#sessions.get(key)
-    if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
+    if (session !== undefined && sameBytes(session.info.identity, keys.identity)) {
       // Sends in flight to this client stay sealed under its previous key and will be reported
       // missing: sealing them again could deliver a message the client already had twice.
       session.rekey(keys, now)
@@ -202,7 +205,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.counters.refusedGuests++ // the client retries; a registered client may leave room
         return
       }
-      session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
+      session = new Session(key, from, keys, this.#sendCounterStart(), now)
       this.#sessions.set(key, session)
       if (keys.guest) this.#guests++
       this.timers.set('session', key, now + this.#sessionTimeout)
@@ -264,7 +267,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.stale++
       return
     }
-    const plaintext = this.open(box, counter, session.keys.ckey)
+    const plaintext = this.open(box, counter, session.ckey)
     if (plaintext === undefined) {
       this.#admission.onUndecryptable(now, session, size)
       return
@@ -329,7 +332,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       this.counters.overflow++
       return
     }
-    this.transmit(session.address, this.seal(this.#nextCounter(session), plaintext, session.keys.skey))
+    this.transmit(session.address, this.seal(this.#nextCounter(session), plaintext, session.skey))
   }
 
   #nextCounter(session: Session): bigint {
@@ -363,12 +366,15 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
 
   protected override rto(key: string | undefined, attempt: number): number {
     const session = key === undefined ? undefined : this.#sessions.get(key)
-    if (session !== undefined) return session.rtt.backoff(attempt)
+    if (session !== undefined) return (session.rtt ?? this.#unsampledRtt).backoff(attempt)
     return Math.min(this.#rttOptions.maxRto, this.#rttOptions.initialRto * 2 ** attempt)
   }
 
   protected override sampleRtt(key: string, rtt: number): void {
-    this.#sessions.get(key)?.rtt.sample(rtt)
+    const session = this.#sessions.get(key)
+    if (session === undefined) return
+    session.rtt ??= new RttEstimator(this.#rttOptions)
+    session.rtt.sample(rtt)
   }
 
   protected override ackSequence(peerKey: string): string {

@@ -1,18 +1,29 @@
+import type { SymmetricKey } from '@pavillion/crypto'
 import type { ClientInfo } from '../events.ts'
 import type { SessionKeys } from '../handshake/outcome.ts'
 import { clientInfoOf } from '../peer-info.ts'
 import { ReplayWindow } from '../replay-window.ts'
-import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
-import { addressKey, type PeerAddress } from '../transport.ts'
+import type { RttEstimator } from '../rtt-estimator.ts'
+import type { PeerAddress } from '../transport.ts'
 
-/** A server's state for one client address with a completed handshake. */
+/**
+ * A server's state for one client address with a completed handshake. Kept
+ * small, as a server holds thousands: the keys and identity it needs, not the
+ * handshake's whole outcome; the session ID as a string of its byte values
+ * (a 16-byte typed array costs about 200 bytes of heap); an RTT estimator only
+ * once a round trip was measured.
+ */
 export class Session {
-  readonly key: string
-  readonly address: PeerAddress
+  /** Who the client is and where (its `key` and `address` are the session's). */
   info: ClientInfo
-  keys: SessionKeys
+  /** Key of the client's packets. */
+  ckey: SymmetricKey
+  /** Key of our packets to the client. */
+  skey: SymmetricKey
+  #sessionId: string
   readonly replay: ReplayWindow
-  readonly rtt: RttEstimator
+  /** Round-trip estimate; undefined until the first sample. */
+  rtt: RttEstimator | undefined
   /** Last counter sent to this client (u64); survives re-handshakes (PROTOCOL.md §8.1). */
   sendCounter: bigint
   /** Last packet that authenticated, ms. */
@@ -20,15 +31,34 @@ export class Session {
   /** No opcode 4 goes to this address before this time. */
   quietUntil = Number.NEGATIVE_INFINITY
 
-  constructor(address: PeerAddress, keys: SessionKeys, sendCounter: bigint, now: number, rtt: RttOptions) {
-    this.key = addressKey(address)
-    this.address = address
-    this.keys = keys
-    this.info = infoOf(this.key, address, keys)
+  /** `key`: `addressKey(address)`, the very string the server's tables use (not a second copy of it). */
+  constructor(key: string, address: PeerAddress, keys: SessionKeys, sendCounter: bigint, now: number) {
+    this.info = infoOf(key, address, keys)
+    this.ckey = keys.ckey
+    this.skey = keys.skey
+    this.#sessionId = String.fromCharCode(...keys.sessionId)
     this.replay = new ReplayWindow(keys.floor)
-    this.rtt = new RttEstimator(rtt)
     this.sendCounter = sendCounter
     this.lastValidAt = now
+  }
+
+  /** `addressKey(address)`. */
+  get key(): string {
+    return this.info.key
+  }
+
+  /** The client's source address. */
+  get address(): PeerAddress {
+    return this.info.address
+  }
+
+  /** Whether `sessionId` is this session's ID (constant time in its bytes). */
+  hasSessionId(sessionId: Uint8Array): boolean {
+    const own = this.#sessionId
+    if (sessionId.length !== own.length) return false
+    let difference = 0
+    for (let i = 0; i < own.length; i++) difference |= sessionId[i]! ^ own.charCodeAt(i)
+    return difference === 0
   }
 
   /**
@@ -38,9 +68,11 @@ export class Session {
    * than delivered twice; a new instance starts a new window at its floor.
    */
   rekey(keys: SessionKeys, now: number): void {
-    const sameInstance = keys.ckey.equals(this.keys.ckey)
-    this.keys = keys
-    this.info = infoOf(this.key, this.address, keys)
+    const sameInstance = keys.ckey.equals(this.ckey)
+    this.ckey = keys.ckey
+    this.skey = keys.skey
+    this.#sessionId = String.fromCharCode(...keys.sessionId)
+    this.info = infoOf(this.info.key, this.info.address, keys)
     if (!sameInstance) this.replay.reset(keys.floor)
     this.lastValidAt = now
   }
