@@ -11,6 +11,7 @@ import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
 import { timeSyncResponse } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
+import { AcceptRepeat } from './accept-repeat.ts'
 import { Admission } from './admission.ts'
 import {
   DEFAULT_SESSION_TIMEOUT,
@@ -186,11 +187,17 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   // ---- setup messages ------------------------------------------------------
 
   protected override onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
-    const keys = this.#admission.onSetup(now, from, key, message, this.#sessions.get(key))
-    if (keys !== undefined) this.#establish(now, from, key, keys)
+    const current = this.#sessions.get(key)
+    if (current?.accepted?.repeat(message)) {
+      this.counters.duplicates++
+      this.transmitUnauthenticated(from, sessionAccepted(current.keys.sessionId))
+      return
+    }
+    const keys = this.#admission.onSetup(now, from, key, message, current)
+    if (keys !== undefined) this.#establish(now, from, key, keys, message)
   }
 
-  #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
+  #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys, info: SetupMessage): void {
     let session = this.#sessions.get(key)
     if (session !== undefined && sameBytes(session.keys.identity, keys.identity)) {
       // Sends in flight to this client stay sealed under its previous key and will be reported
@@ -210,6 +217,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     this.#admission.forget(key)
     this.counters.handshakes++
+    session.accepted = new AcceptRepeat(info)
     this.transmit(from, sessionAccepted(keys.sessionId))
   }
 

@@ -3,6 +3,7 @@ import type { SessionKeys } from '../handshake/outcome.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import { RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { addressKey, type PeerAddress } from '../transport.ts'
+import type { AcceptRepeat } from './accept-repeat.ts'
 
 /** A server's state for one client address with a completed handshake. */
 export class Session {
@@ -18,6 +19,8 @@ export class Session {
   lastValidAt: number
   /** No opcode 4 goes to this address before this time. */
   quietUntil = Number.NEGATIVE_INFINITY
+  /** The client info of the last handshake, answered again with opcode 7 when it is repeated. */
+  accepted: AcceptRepeat | undefined
 
   constructor(address: PeerAddress, keys: SessionKeys, sendCounter: bigint, now: number, rtt: RttOptions) {
     this.key = addressKey(address)
