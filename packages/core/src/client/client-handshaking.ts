@@ -270,6 +270,7 @@ export class ClientHandshaking {
     host.transmitUnauthenticated(server.address, reply)
     // Everything sealed so far is at or below the counter this handshake announced.
     server.rekey(skey, serverNonce, now, PREVIOUS_KEY_GRACE, host.counter())
+    if (server.previous !== undefined) host.timers.set('grace', server.key, server.previous.until)
     host.counters.handshakes++
     // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
     if (server.connected) host.rekeyed(server)

@@ -7,6 +7,7 @@ import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { ANNOUNCEMENT, sessionAccepted } from '../handshake/notices.ts'
 import type { SessionKeys } from '../handshake/outcome.ts'
+import { registerKeyProbe } from '../key-probe.ts'
 import { DEFAULT_RTT_OPTIONS, type RttOptions } from '../rtt-estimator.ts'
 import { timeSyncResponse } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
@@ -19,7 +20,7 @@ import {
   type ServerLimits,
   serverLimitsOf,
 } from './server-options.ts'
-import { Session, sameBytes, sessionsOf } from './session.ts'
+import { Session, sameBytes, sessionsOf, wipeKeys } from './session.ts'
 
 /** What a server asks its endpoint to send. */
 export interface ServerSendRequest {
@@ -87,6 +88,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       maxKnown: this.#limits.maxSessions,
       limits: this.#limits,
     })
+    registerKeyProbe(this, () => [...this.#sessions.values()].flatMap((s) => [s.keys.ckey, s.keys.skey]))
   }
 
   /** Every established session. */
@@ -207,6 +209,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       if (session !== undefined) this.#closeSession(session, 'replaced')
       if (!this.#makeRoom(now, keys.guest)) {
         this.counters.refusedGuests++ // the client retries; a registered client may leave room
+        wipeKeys(keys)
         return
       }
       session = new Session(from, keys, this.#sendCounterStart(), now, this.#rttOptions)
@@ -246,6 +249,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
   #closeSession(session: Session, reason: CloseReason): void {
     if (session.info.guest) this.#guests--
     this.#sessions.delete(session.key)
+    session.close()
     this.#admission.sessionEnded(session.lastValidAt, session.key)
     this.timers.clear('session', session.key)
     this.tracker.forgetSequence(session.key)

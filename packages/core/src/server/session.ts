@@ -41,11 +41,24 @@ export class Session {
    */
   rekey(keys: SessionKeys, now: number): void {
     const sameInstance = keys.ckey.equals(this.keys.ckey)
+    // Nothing opens or seals under the old keys again (retransmissions resend stored bytes): wiped now.
+    wipeKeys(this.keys)
     this.keys = keys
     this.info = infoOf(this.key, this.address, keys)
     if (!sameInstance) this.replay.reset(keys.floor)
     this.lastValidAt = now
   }
+
+  /** The session ended: its keys are wiped (they read as zeros from now on). */
+  close(): void {
+    wipeKeys(this.keys)
+  }
+}
+
+/** Wipes both keys of a handshake (`Secret.wipe`: zeros, unusable afterwards). */
+export function wipeKeys(keys: SessionKeys): void {
+  keys.ckey.wipe()
+  keys.skey.wipe()
 }
 
 /** The sessions of `keys` that exist (an array: cheaper than a generator on the per-reply path). */
