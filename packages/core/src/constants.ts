@@ -80,3 +80,5 @@ export const HANDSHAKE_FAST_RETRIES = 16
 export const HANDSHAKE_RETRY_MAX = 5_000
 /** Largest datagram accepted from the network (what the reference reads, PROTOCOL.md §2.1). */
 export const MAX_DATAGRAM = 4096
+/** The u16 reason a server's quit (opcode 12) carries when it evicted the session; 0 (or none) is a plain close. */
+export const QUIT_EVICTED = 1

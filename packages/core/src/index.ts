@@ -59,6 +59,8 @@ export {
   ClosedError,
   PavillionError,
   type PavillionErrorCode,
+  SessionEndedError,
+  type SessionEndReason,
   TimeoutError,
 } from './errors.ts'
 export type {

@@ -97,6 +97,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       tracker: this.tracker,
       clock: this.#clock,
       wallClockOffset: options.wallClockOffset ?? 0,
+      unicast: !this.#multicast,
       open: (box, counter, key) => this.open(box, counter, key),
       routeOf: (plaintext) => this.routeOf(plaintext),
       decodeApp: (plaintext) => this.decoded(decodeApp, plaintext),
