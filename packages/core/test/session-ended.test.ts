@@ -94,3 +94,21 @@ describe('a re-key of the same client instance under a send in flight', () => {
     expect(w.net.messages(a).filter((n) => n === down.name)).toHaveLength(1)
   })
 })
+
+describe('a new instance of the same client under a send in flight', () => {
+  it("fails the server's send to the old instance at once with `replaced`", async () => {
+    const w = await AttackWorld.create('session-ended-replaced')
+    const identity = w.identity()
+    w.connected(CLIENT_A, false, identity)
+    w.net.filter = (d) => !isSecure(d.bytes) // the old instance's acknowledgement is lost
+    const down = w.serverSends(CLIENT_A, { timeout: TIMEOUT })
+    w.net.pump()
+    w.net.filter = () => true
+    const sentAt = w.net.now
+    w.net.advance(100, 10)
+    w.connected(CLIENT_A, false, identity) // restarted: same identity and address, new client key
+    expect(w.server.stats().handshakes).toBe(2)
+    expect(w.report(w.server, down.id)?.outcome).toBe('replaced')
+    expect(w.net.now - sentAt).toBeLessThan(FAST)
+  })
+})
