@@ -72,9 +72,13 @@ export const DEFAULT_MAX_IN_FLIGHT = 4096
 export const KEEPALIVE_INTERVAL = 30_000
 /** A server with no fresh authenticated packet for this long is reported disconnected. */
 export const DISCONNECT_AFTER = 40_000
-/** First handshake retry; doubles per attempt up to HANDSHAKE_RETRY_MAX. */
+/** Pause between the first handshake retries (each ±25 % jitter); then it doubles up to HANDSHAKE_RETRY_MAX. */
 export const HANDSHAKE_RETRY_INITIAL = 250
+/** Retries at HANDSHAKE_RETRY_INITIAL before the back-off starts: 16 ≈ 4 s, what 30 % loss each way needs. */
+export const HANDSHAKE_FAST_RETRIES = 16
 /** Longest pause between start-up nonce requests while no server answers. */
 export const HANDSHAKE_RETRY_MAX = 5_000
 /** Largest datagram accepted from the network (what the reference reads, PROTOCOL.md §2.1). */
 export const MAX_DATAGRAM = 4096
+/** The u16 reason a server's quit (opcode 12) carries when it evicted the session; 0 (or none) is a plain close. */
+export const QUIT_EVICTED = 1

@@ -93,6 +93,8 @@ interface Tracked<P> {
   answers: OpcodeEvent<P>[] | undefined
   firstSentAt: number
   transmissions: number
+  /** Why an awaited peer's session ended, when one did: an `all` send then ends with it. */
+  lost: 'evicted' | 'replaced' | undefined
 }
 
 /**
@@ -138,6 +140,7 @@ export class DeliveryTracker<P> {
       answers: undefined,
       firstSentAt: now,
       transmissions: 0,
+      lost: undefined,
     }
     this.#sends.set(id, send)
     this.#awaiting[params.answeredBy & 0xff]!++
@@ -184,7 +187,33 @@ export class DeliveryTracker<P> {
       const state = send.targets?.get(key)
       if (state === undefined || state.acked || send.params.autoTargets !== true) continue
       state.gone = true
-      if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
+      if (this.#satisfied(send)) this.#finish(now, send, this.#metOutcome(send))
+    }
+  }
+
+  /**
+   * The session of the peer at `key` ended (`reason`): sends awaiting it stop
+   * retransmitting to it, and one that then awaits nobody else finishes at once
+   * — `acknowledged` when an `any` or `until-deadline` send already has an
+   * acknowledgement, otherwise with `reason`. `sole`: that peer was the only
+   * one reachable (a unicast client's server), so sends awaiting anyone end too.
+   */
+  peerLost(now: number, key: string, reason: 'evicted' | 'replaced', sole = false): void {
+    for (const send of [...this.#sends.values()]) {
+      const state = send.targets?.get(key)
+      if (state === undefined) {
+        // A send to whoever answers first, when that peer was the only one it could reach.
+        if (sole && send.targets === undefined && send.acked.length === 0) this.#finish(now, send, reason)
+        continue
+      }
+      if (state.acked || state.gone) continue
+      state.gone = true
+      send.lost = reason
+      let awaiting = false
+      for (const other of send.targets!.values()) if (!other.acked && !other.gone) awaiting = true
+      if (awaiting) continue
+      const complete = send.params.expect !== 'all' && send.acked.length > 0
+      this.#finish(now, send, complete ? 'acknowledged' : reason)
     }
   }
 
@@ -217,7 +246,7 @@ export class DeliveryTracker<P> {
       send.answers.push(answer)
     }
     if (send.transmissions === 1) this.#host.sampleRtt(peerKey, now - send.firstSentAt)
-    if (this.#satisfied(send)) this.#finish(now, send, 'acknowledged')
+    if (this.#satisfied(send)) this.#finish(now, send, this.#metOutcome(send))
     return true
   }
 
@@ -253,6 +282,11 @@ export class DeliveryTracker<P> {
   /** Ends every send (endpoint closing). */
   closeAll(now: number): void {
     for (const send of [...this.#sends.values()]) this.#finish(now, send, 'closed')
+  }
+
+  /** A satisfied send's outcome: an `all` send one of whose peers was lost reports why. */
+  #metOutcome(send: Tracked<P>): DeliveryReport<P>['outcome'] {
+    return send.params.expect === 'all' && send.lost !== undefined ? send.lost : 'acknowledged'
   }
 
   #satisfied(send: Tracked<P>): boolean {

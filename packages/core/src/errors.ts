@@ -19,6 +19,8 @@ export type PavillionErrorCode =
   | 'ERR_COUNTER_EXHAUSTED'
   | 'ERR_TRANSPORT_CLOSED'
   | 'ERR_ADDRESS_IN_USE'
+  | 'ERR_SESSION_EVICTED'
+  | 'ERR_SESSION_REPLACED'
 
 /** A reliable send or call gave up: its deadline passed before enough peers acknowledged. */
 export class TimeoutError extends PavillionError<PavillionErrorCode> {
@@ -54,5 +56,27 @@ export class BackpressureError extends PavillionError<PavillionErrorCode> {
   constructor(message: string) {
     super('ERR_BACKPRESSURE', message)
     this.name = 'BackpressureError'
+  }
+}
+
+/** Why a session ended under an operation in flight, so that it failed at once (see `SessionEndedError`). */
+export type SessionEndReason = 'evicted' | 'replaced'
+
+/**
+ * A call or reliable send failed at once because the session it was sealed
+ * for ended: `evicted` (the server made room for another client) or
+ * `replaced` (another client, or a new instance of the same one, took the
+ * address's session). Like a timeout, it may or may not have been received.
+ */
+export class SessionEndedError extends PavillionError<PavillionErrorCode> {
+  /** What ended the session. */
+  readonly reason: SessionEndReason
+
+  static override readonly brand: symbol = Symbol.for('pavillion.error.SessionEndedError')
+
+  constructor(reason: SessionEndReason, message: string) {
+    super(reason === 'evicted' ? 'ERR_SESSION_EVICTED' : 'ERR_SESSION_REPLACED', message)
+    this.name = 'SessionEndedError'
+    this.reason = reason
   }
 }

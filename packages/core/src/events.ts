@@ -38,8 +38,12 @@ export interface DeliveryReport<P> {
   readonly id: number
   /** The packet's counter (u64). */
   readonly counter: bigint
-  /** `acknowledged`: the expectation was met; `deadline`: time ran out; `closed`: the endpoint closed. */
-  readonly outcome: 'acknowledged' | 'deadline' | 'closed' | 'cancelled'
+  /**
+   * `acknowledged`: the expectation was met; `deadline`: time ran out; `closed`: the endpoint closed;
+   * `evicted` / `replaced`: the session of a peer it awaited ended that way, so it can never be
+   * acknowledged there (reported at once, not at the deadline).
+   */
+  readonly outcome: 'acknowledged' | 'deadline' | 'closed' | 'cancelled' | 'evicted' | 'replaced'
   /** Peers that acknowledged, in order. */
   readonly acked: readonly P[]
   /** Expected peers that did not. */

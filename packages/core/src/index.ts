@@ -62,6 +62,8 @@ export {
   InvalidArgumentError,
   PavillionError,
   type PavillionErrorCode,
+  SessionEndedError,
+  type SessionEndReason,
   TimeoutError,
 } from './errors.ts'
 export type {

@@ -13,6 +13,8 @@ const TIMER_SLOTS = [
   'disconnect',
   /** Client: the deadline of a send still waiting for a server (owner: its ticket). */
   'queued',
+  /** Client: wipe a server's previous key when its grace ends (owner: the server's key). */
+  'grace',
   /** Server: the second and third start-up announcement (owner: 1, 2). */
   'announce',
   /** Server: close a silent session (owner: its key). */

@@ -7,6 +7,7 @@ import {
   type OpcodeEvent,
   PavillionError,
   type ServerInfo,
+  SessionEndedError,
   TimeoutError,
 } from '@pavillion/core'
 import {
@@ -93,7 +94,8 @@ export class RpcClient {
    * multicast group the first response wins.
    *
    * Rejects with `RemoteError` (non-zero status), `TimeoutError` (no response
-   * in time: `waited`, `attempts`), `signal.reason` (aborted), `ClosedError`,
+   * in time: `waited`, `attempts`), `SessionEndedError` (the server evicted
+   * our session meanwhile: at once, not at the timeout), `signal.reason` (aborted), `ClosedError`,
    * `BackpressureError` (too many calls in flight).
    * @throws InvalidArgumentError synchronously for a bad number, arguments or timeout
    */
@@ -251,6 +253,11 @@ export class RpcClient {
     }
     if (report.outcome === 'closed')
       return new ClosedError(`the client closed while function ${fn} was called`)
+    if (report.outcome === 'evicted' || report.outcome === 'replaced')
+      return new SessionEndedError(
+        report.outcome,
+        `function ${fn}: the server's session was ${report.outcome} while the call was in flight (it may have run)`,
+      )
     const waited = this.#host.now() - started
     if (report.transmissions === 0) {
       return new TimeoutError(`function ${fn}: no server connected within ${timeout} ms`, waited, 0)

@@ -235,9 +235,14 @@ describe('RPC call and response (opcodes 4 and 5)', () => {
 })
 
 describe('other app messages', () => {
-  it('quit encodes as the bare opcode and ignores a 2-byte reason on decode', () => {
+  it('quit encodes as the bare opcode, or with a u16 reason, and decodes a 2-byte reason', () => {
     expect(encodeApp({ type: 'quit' })).toEqual(Uint8Array.of(12))
-    expect(decodeApp(Uint8Array.of(12, 0, 0))).toEqual({ type: 'quit' })
+    expect(encodeApp({ type: 'quit', reason: 0x0201 })).toEqual(Uint8Array.of(12, 1, 2))
+    expect(() => encodeApp({ type: 'quit', reason: 0x10000 })).toThrow(RangeError)
+    expect(decodeApp(Uint8Array.of(12))).toEqual({ type: 'quit' })
+    expect(decodeApp(Uint8Array.of(12, 7))).toEqual({ type: 'quit' })
+    expect(decodeApp(Uint8Array.of(12, 0, 0))).toEqual({ type: 'quit', reason: 0 })
+    expect(decodeApp(Uint8Array.of(12, 1, 0, 9))).toEqual({ type: 'quit', reason: 1 })
   })
 
   it('subscribe/unsubscribe carry the UTF-8 target; a newline in it is BAD_VALUE', () => {

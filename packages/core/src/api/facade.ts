@@ -2,6 +2,7 @@ import { AppOpcode, WireDecodeError } from '@pavillion/wire'
 import type { DroppedKind } from '../endpoint-base.ts'
 import { ClosedError, InvalidArgumentError } from '../errors.ts'
 import type { DeliveryReport, MessageEvent, OpcodeEvent } from '../events.ts'
+import { shareKeyProbe } from '../key-probe.ts'
 import { type DrivenEndpoint, Driver } from '../runtime/driver.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { EndpointStats } from '../stats.ts'
@@ -68,6 +69,7 @@ export abstract class Facade<E extends { readonly type: string }, M extends Faca
   protected constructor(endpoint: FacadeEndpoint<E>, transport: Transport, runtime: Runtime) {
     this.endpoint = endpoint
     this.runtime = runtime
+    shareKeyProbe(this, endpoint)
     this.driver = new Driver(
       endpoint,
       transport,

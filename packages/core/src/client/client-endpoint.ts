@@ -1,4 +1,4 @@
-import type { SymmetricKey } from '@pavillion/crypto'
+import type { Secret, SymmetricKey } from '@pavillion/crypto'
 import { AppOpcode, decodeApp, encodeApp, type SetupMessage } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
 import { MAX_COUNTER } from '../constants.ts'
@@ -6,6 +6,7 @@ import type { Resealed } from '../delivery-tracker.ts'
 import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientEvent, CloseReason, DeliveryReport, ServerInfo } from '../events.ts'
+import { registerKeyProbe } from '../key-probe.ts'
 import { DEFAULT_RTT_OPTIONS } from '../rtt-estimator.ts'
 import { ClockSync } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
@@ -103,6 +104,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       tracker: this.tracker,
       clock: this.#clock,
       wallClockOffset: options.wallClockOffset ?? 0,
+      unicast: !this.#multicast,
       open: (box, counter, key) => this.open(box, counter, key),
       routeOf: (plaintext) => this.routeOf(plaintext),
       decodeApp: (plaintext) => this.decoded(decodeApp, plaintext),
@@ -113,6 +115,14 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       disconnected: (now, server, reason) => this.#disconnected(now, server, reason),
     })
     this.#ckey = this.#handshaking.ckey
+    registerKeyProbe(this, () => {
+      const keys: Secret[] = [this.#ckey]
+      for (const server of this.#servers.values()) {
+        if (server.skey !== undefined) keys.push(server.skey)
+        if (server.previous !== undefined) keys.push(server.previous.skey)
+      }
+      return keys
+    })
   }
 
   /** The client's 16-byte ID as sent on the wire. */
@@ -195,6 +205,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
     this.#queue.closeAll()
     for (const server of this.#servers.values()) if (server.connected) this.#disconnect(now, server, 'closed')
     this.timers.clearAll()
+    // Nothing is sealed or opened after close: every key this client owns is wiped.
+    for (const server of this.#servers.values()) server.wipeKeys()
+    this.#ckey.wipe()
   }
 
   // ---- setup messages ------------------------------------------------------
@@ -375,6 +388,9 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
         return
       case 'queued':
         this.#queue.expire(owner as number)
+        return
+      case 'grace':
+        this.#servers.get(owner as string)?.endGrace(now)
         return
     }
   }

@@ -52,6 +52,8 @@ export class ClientHandshaking {
   readonly #timing: ClientTiming
   readonly #budget = new NonceBudget()
   #delay: number
+  /** Retries since the last connection (the first `handshakeFastRetries` do not back off). */
+  #retries = 0
   /** A `server:auth-failed` was emitted since the last nonce request went out. */
   #authFailureReported = false
 
@@ -108,6 +110,7 @@ export class ClientHandshaking {
         // Unauthenticated: believe it only when it echoes the challenge we sent, then back off.
         if (host.crypto.equal(message.challenge, this.#challenge.value)) {
           this.#delay = this.#timing.handshakeRetryMax
+          this.#retries = this.#timing.handshakeFastRetries
           host.emit({ type: 'server:invalid-client-id', address: from })
         } else host.counters.unexpected++
         return
@@ -133,7 +136,7 @@ export class ClientHandshaking {
     if (timers.get('handshake', '') !== undefined) return
     this.#host.transmit(this.#destination, this.#nonceRequest(now))
     this.#authFailureReported = false
-    timers.set('handshake', '', now + this.#delay)
+    timers.set('handshake', '', now + this.#jittered(this.#delay))
   }
 
   /** A nonce request in answer to a hint (or to undecryptable packets), within the rate limit. */
@@ -148,17 +151,46 @@ export class ClientHandshaking {
   /** A server connected: the retry back-off starts over and the pending retry is dropped. */
   connected(): void {
     this.#delay = this.#timing.handshakeRetryInitial
+    this.#retries = 0
     this.#host.timers.clear('handshake', '')
   }
 
-  /** The retry timer fired while no server is connected. */
+  /**
+   * The retry timer fired while no server is connected. Our client info to a
+   * server that answered but has not accepted us yet goes again as it was
+   * (the server answers a repeated one with opcode 7 again), so a lost client
+   * info or opcode 7 costs two datagrams in a row, not a new handshake of four;
+   * the nonce request goes again too.
+   */
   onTimer(now: number): void {
-    // Keyed a whole retry period ago and still not accepted: it does not know our key.
-    for (const server of this.#host.servers.values())
+    const host = this.#host
+    for (const server of host.servers.values()) {
+      // Keyed a whole retry period ago and still not accepted: it does not know our key.
       if (now - server.keyedAt >= this.#delay && server.life.notAccepted())
         this.#authFailed(server.address, 'not-accepted')
-    this.#delay = Math.min(this.#delay * 2, this.#timing.handshakeRetryMax)
+      const state = server.life.state
+      const reply = server.serverNonce && server.answered.get(hexOf(server.serverNonce))
+      if ((state === 'keyed' || state === 'auth-failed') && reply !== undefined)
+        host.transmitUnauthenticated(server.address, reply)
+    }
+    this.#retries++
+    const { handshakeFastRetries, handshakeRetryInitial, handshakeRetryMax } = this.#timing
+    this.#delay =
+      this.#retries < handshakeFastRetries
+        ? handshakeRetryInitial
+        : Math.min(this.#delay * 2, handshakeRetryMax)
     this.sendHandshake(now)
+  }
+
+  /**
+   * `delay` ±25 %, so that clients started together (a power cut ending) do
+   * not retry in lockstep. The jitter comes from the session field, drawn
+   * from the injected randomness at construction: no further draws, so
+   * recorded runs replay unchanged.
+   */
+  #jittered(delay: number): number {
+    const byte = this.#sessionField[this.#retries % this.#sessionField.length] ?? 128
+    return Math.round(delay * (0.75 + byte / 510))
   }
 
   #nonceRequest(now: number): Uint8Array {
@@ -238,6 +270,7 @@ export class ClientHandshaking {
     host.transmitUnauthenticated(server.address, reply)
     // Everything sealed so far is at or below the counter this handshake announced.
     server.rekey(skey, serverNonce, now, PREVIOUS_KEY_GRACE, host.counter())
+    if (server.previous !== undefined) host.timers.set('grace', server.key, server.previous.until)
     host.counters.handshakes++
     // Connected once the server proves it accepted us: opcode 7 with our session ID, or any authenticated packet.
     if (server.connected) host.rekeyed(server)

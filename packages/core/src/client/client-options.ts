@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_QUEUED,
   DEFAULT_MAX_SERVERS,
   DISCONNECT_AFTER,
+  HANDSHAKE_FAST_RETRIES,
   HANDSHAKE_RETRY_INITIAL,
   HANDSHAKE_RETRY_MAX,
   KEEPALIVE_INTERVAL,
@@ -20,8 +21,10 @@ export interface ClientTiming {
   readonly keepaliveInterval: number
   /** Report a server disconnected after this long without a fresh authenticated packet. */
   readonly disconnectAfter: number
-  /** First retry of an unanswered start-up nonce request. */
+  /** Pause between the first retries of an unanswered start-up handshake (jittered ±25 %). */
   readonly handshakeRetryInitial: number
+  /** Retries at `handshakeRetryInitial` before the pause doubles per retry. */
+  readonly handshakeFastRetries: number
   /** Longest pause between nonce requests while no server answers. */
   readonly handshakeRetryMax: number
   /** Age after which the challenge is replaced at the next nonce request. */
@@ -68,6 +71,7 @@ export const DEFAULT_CLIENT_TIMING: ClientTiming = {
   keepaliveInterval: KEEPALIVE_INTERVAL,
   disconnectAfter: DISCONNECT_AFTER,
   handshakeRetryInitial: HANDSHAKE_RETRY_INITIAL,
+  handshakeFastRetries: HANDSHAKE_FAST_RETRIES,
   handshakeRetryMax: HANDSHAKE_RETRY_MAX,
   challengeLifetime: CHALLENGE_LIFETIME,
 }

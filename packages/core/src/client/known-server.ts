@@ -76,13 +76,31 @@ export class KnownServer {
     return this.life.connected
   }
 
-  /** It quit: its key is dropped; true when it was connected. */
+  /** It quit: its keys are wiped and dropped; true when it was connected. */
   dropKey(): boolean {
-    this.skey = undefined
+    this.wipeKeys()
     return this.life.disconnect(true)
   }
 
-  /** Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). */
+  /** The previous key's grace ended (`now` past it): wiped and dropped. */
+  endGrace(now: number): void {
+    if (this.previous === undefined || now < this.previous.until) return
+    this.previous.skey.wipe()
+    this.previous = undefined
+  }
+
+  /** Wipes and drops both keys (the client closes, or forgets this server). */
+  wipeKeys(): void {
+    this.skey?.wipe()
+    this.previous?.skey.wipe()
+    this.skey = undefined
+    this.previous = undefined
+  }
+
+  /**
+   * Installs a new session key: the replay window starts over (PROTOCOL.md §8.3). The key it
+   * replaces stays `previous` for `grace` ms (then `endGrace` wipes it); an older previous is wiped.
+   */
   rekey(
     skey: SymmetricKey,
     serverNonce: Uint8Array,
@@ -91,6 +109,7 @@ export class KnownServer {
     announcedFloor: bigint,
   ): void {
     this.announcedFloor = announcedFloor
+    this.previous?.skey.wipe() // two re-keys within the grace: the older key goes now
     this.previous =
       this.skey === undefined ? undefined : { skey: this.skey, replay: this.replay, until: now + grace }
     this.replay = new ReplayWindow()

@@ -1,5 +1,6 @@
 import type { SymmetricKey } from '@pavillion/crypto'
 import { type AppMessage, AppOpcode, decodeStatus, encodeApp } from '@pavillion/wire'
+import { QUIT_EVICTED } from '../constants.ts'
 import type { DeliveryTracker } from '../delivery-tracker.ts'
 import type { ClientEvent, CloseReason, ServerInfo } from '../events.ts'
 import type { EndpointStats } from '../stats.ts'
@@ -20,6 +21,8 @@ export interface ReceiveHost {
   readonly tracker: DeliveryTracker<ServerInfo>
   readonly clock: ClockSync
   readonly wallClockOffset: number
+  /** The destination is one server (not a group). */
+  readonly unicast: boolean
   /** Opens a box; undefined when it does not authenticate. */
   open(box: Uint8Array, counter: bigint, key: SymmetricKey): Uint8Array | undefined
   /** `'core'`, `'layer'`, or undefined (counted malformed): see `EndpointBase.routeOf`. */
@@ -145,9 +148,13 @@ export class ClientReceive {
       case 'client-accept':
         this.#setClockOffset(server, now - Number(message.serverMonotonicUs) / 1000)
         return
-      case 'quit':
-        if (server.dropKey()) host.disconnected(now, server, 'quit')
+      case 'quit': {
+        // A server that evicted us says so: what we have in flight to it can never be acknowledged.
+        const evicted = message.reason === QUIT_EVICTED
+        if (evicted) host.tracker.peerLost(now, server.key, 'evicted', host.unicast)
+        if (server.dropKey()) host.disconnected(now, server, evicted ? 'evicted' : 'quit')
         return
+      }
     }
   }
 

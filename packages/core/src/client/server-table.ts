@@ -96,6 +96,7 @@ export class ServerTable {
     }
     if (victim === undefined) return false
     this.#servers.delete(victim.key)
+    victim.wipeKeys()
     this.#forgotten(victim.key)
     return true
   }

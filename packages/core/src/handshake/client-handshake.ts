@@ -1,4 +1,4 @@
-import type { PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
+import { type PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
 import type { SetupMessage } from '@pavillion/wire'
 import type { ClientCredentials } from '../client/credentials.ts'
 import { EccClientHandshake } from './ecc-client.ts'
@@ -48,5 +48,10 @@ export function clientHandshake(
 ): ClientHandshake {
   return credentials.type === 'psk'
     ? new PskClientHandshake(crypto, credentials, fixed.clientNonce ?? crypto.random(32))
-    : new EccClientHandshake(crypto, credentials, fixed.ckey ?? crypto.randomKey())
+    : // A fixed key is the caller's: the client owns (and wipes on close) a copy.
+      new EccClientHandshake(
+        crypto,
+        credentials,
+        fixed.ckey === undefined ? crypto.randomKey() : SymmetricKey.from(fixed.ckey.expose()),
+      )
 }

@@ -74,7 +74,12 @@ export class EccClientHandshake implements ClientHandshake {
       skey: skey.expose(),
       counter,
     })
-    const box = this.#crypto.boxSeal(sealed, boxNonce, serverPublicKey, keyPair.secretKey)
+    let box: Uint8Array
+    try {
+      box = this.#crypto.boxSeal(sealed, boxNonce, serverPublicKey, keyPair.secretKey)
+    } finally {
+      sealed.fill(0) // it holds both session keys in the clear
+    }
     const reply = encodeSetup({
       type: 'ecc-client-info',
       clientId: this.clientId,

@@ -49,7 +49,8 @@ export class EccServerHandshake {
   /**
    * The session keys of a client info boxed by `publicKey` that names
    * `serverNonce`, or a refusal. A guest is reported as the full 32-byte
-   * H0(public key), like the reference.
+   * H0(public key), like the reference. The opened plaintext is wiped
+   * before this returns: the keys are copies.
    */
   accept(
     publicKey: Uint8Array,
@@ -60,6 +61,21 @@ export class EccServerHandshake {
     const crypto = this.#crypto
     const opened = crypto.boxOpen(info.box, info.boxNonce, publicKey, this.#keyPair.secretKey)
     if (opened === undefined) return refuse('forged')
+    try {
+      return this.#keysOf(opened, publicKey, guest, serverNonce, info)
+    } finally {
+      opened.fill(0) // it holds both session keys: wiped once they are copied (or refused)
+    }
+  }
+
+  #keysOf(
+    opened: Uint8Array,
+    publicKey: Uint8Array,
+    guest: boolean,
+    serverNonce: Uint8Array,
+    info: EccClientInfo,
+  ): SessionKeys | Refusal {
+    const crypto = this.#crypto
     let plaintext: ReturnType<typeof decodeEccClientInfoPlaintext>
     try {
       plaintext = decodeEccClientInfoPlaintext(opened)

@@ -1,16 +1,18 @@
 import { type AppMessage, AppOpcode, decodeApp, encodeApp, type SetupMessage } from '@pavillion/wire'
 import type { AckRef } from '../ack-index.ts'
-import { ANNOUNCE_DELAYS, MAX_COUNTER, SERVER_COUNTER_RANGE } from '../constants.ts'
+import { ANNOUNCE_DELAYS, MAX_COUNTER, QUIT_EVICTED, SERVER_COUNTER_RANGE } from '../constants.ts'
 import type { DeliveryTarget } from '../delivery-tracker.ts'
 import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { ANNOUNCEMENT, sessionAccepted } from '../handshake/notices.ts'
 import type { SessionKeys } from '../handshake/outcome.ts'
+import { registerKeyProbe } from '../key-probe.ts'
 import { DEFAULT_RTT_OPTIONS, RttEstimator, type RttOptions } from '../rtt-estimator.ts'
 import { timeSyncResponse } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
+import { AcceptRepeat } from './accept-repeat.ts'
 import { Admission } from './admission.ts'
 import {
   DEFAULT_SESSION_TIMEOUT,
@@ -18,7 +20,7 @@ import {
   type ServerLimits,
   serverLimitsOf,
 } from './server-options.ts'
-import { Session, sameBytes, sessionsOf } from './session.ts'
+import { Session, sameBytes, sessionsOf, wipeKeys } from './session.ts'
 
 /** What a server asks its endpoint to send. */
 export interface ServerSendRequest {
@@ -39,6 +41,7 @@ export interface ServerSendResult {
 }
 
 const QUIT = encodeApp({ type: 'quit' })
+const QUIT_BECAUSE_EVICTED = encodeApp({ type: 'quit', reason: QUIT_EVICTED })
 /** The application opcodes a server decodes itself: the reliable envelope, acks, quit, time sync requests. */
 const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOpcode.TimeSyncRequest]
 
@@ -89,6 +92,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       maxKnown: this.#limits.maxSessions,
       limits: this.#limits,
     })
+    registerKeyProbe(this, () => [...this.#sessions.values()].flatMap((s) => [s.ckey, s.skey]))
   }
 
   /** Every established session. */
@@ -182,27 +186,36 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     for (const session of this.#sessions.values()) this.#reply(session, QUIT)
     this.closed = true
     this.tracker.closeAll(now)
-    for (const session of [...this.#sessions.values()]) this.#closeSession(session, 'closed')
+    for (const session of [...this.#sessions.values()]) this.#closeSession(now, session, 'closed')
     this.timers.clearAll()
   }
 
   // ---- setup messages ------------------------------------------------------
 
   protected override onSetup(now: number, from: PeerAddress, key: string, message: SetupMessage): void {
-    const keys = this.#admission.onSetup(now, from, key, message, this.#sessions.get(key))
-    if (keys !== undefined) this.#establish(now, from, key, keys)
+    const current = this.#sessions.get(key)
+    if (current?.accepted?.repeat(message)) {
+      this.counters.duplicates++
+      this.transmitUnauthenticated(from, sessionAccepted(current.sessionId))
+      return
+    }
+    const keys = this.#admission.onSetup(now, from, key, message, current)
+    if (keys !== undefined) this.#establish(now, from, key, keys, message)
   }
 
-  #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys): void {
+  #establish(now: number, from: PeerAddress, key: string, keys: SessionKeys, info: SetupMessage): void {
     let session = this.#sessions.get(key)
     if (session !== undefined && sameBytes(session.info.identity, keys.identity)) {
-      // Sends in flight to this client stay sealed under its previous key and will be reported
-      // missing: sealing them again could deliver a message the client already had twice.
+      // Sends in flight stay sealed under the previous key: the same client instance still opens
+      // them (it keeps that key for its grace period). A new instance (another client key) cannot,
+      // and sealing them again could deliver a message the old one had twice: they fail at once.
+      if (!keys.ckey.equals(session.ckey)) this.tracker.peerLost(now, key, 'replaced')
       session.rekey(keys, now)
     } else {
-      if (session !== undefined) this.#closeSession(session, 'replaced')
+      if (session !== undefined) this.#closeSession(now, session, 'replaced')
       if (!this.#makeRoom(now, keys.guest)) {
         this.counters.refusedGuests++ // the client retries; a registered client may leave room
+        wipeKeys(keys)
         return
       }
       session = new Session(key, from, keys, this.#sendCounterStart(), now)
@@ -213,6 +226,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     }
     this.#admission.forget(key)
     this.counters.handshakes++
+    session.accepted = new AcceptRepeat(info)
     this.transmit(from, sessionAccepted(keys.sessionId))
   }
 
@@ -234,13 +248,20 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
     const timedOut = oldest !== undefined && now - oldest.lastValidAt > this.#sessionTimeout
     const victim = timedOut && !guestsFull ? oldest : (oldestGuest ?? (guest ? undefined : oldest))
     if (victim === undefined) return false
-    this.#closeSession(victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
+    this.#closeSession(now, victim, now - victim.lastValidAt > this.#sessionTimeout ? 'timeout' : 'evicted')
     return true
   }
 
-  #closeSession(session: Session, reason: CloseReason): void {
+  /**
+   * Ends a session. An evicted client is told so (a quit with reason `QUIT_EVICTED`, under the
+   * session's key), and sends awaiting an evicted or replaced session fail at once with that reason.
+   */
+  #closeSession(now: number, session: Session, reason: CloseReason): void {
+    if (reason === 'evicted') this.#reply(session, QUIT_BECAUSE_EVICTED)
+    if (reason === 'evicted' || reason === 'replaced') this.tracker.peerLost(now, session.key, reason)
     if (session.info.guest) this.#guests--
     this.#sessions.delete(session.key)
+    session.close()
     this.#admission.sessionEnded(session.lastValidAt, session.key)
     this.timers.clear('session', session.key)
     this.tracker.forgetSequence(session.key)
@@ -310,7 +331,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
         this.tracker.acknowledge(now, session.key, message.counter, AppOpcode.Ack, session.key, session.info)
         return
       case 'quit':
-        this.#closeSession(session, 'quit')
+        this.#closeSession(now, session, 'quit')
         return
       case 'time-sync-request':
         this.#reply(session, timeSyncResponse(now, counter, this.#wallClockOffset))
@@ -360,7 +381,7 @@ export class ServerEndpoint extends EndpointBase<ServerEvent, ClientInfo> {
       if (session === undefined) return
       const due = session.lastValidAt + this.#sessionTimeout
       if (now < due) this.timers.set('session', session.key, due)
-      else this.#closeSession(session, 'timeout')
+      else this.#closeSession(now, session, 'timeout')
     }
   }
 

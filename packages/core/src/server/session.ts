@@ -5,6 +5,7 @@ import { clientInfoOf } from '../peer-info.ts'
 import { ReplayWindow } from '../replay-window.ts'
 import type { RttEstimator } from '../rtt-estimator.ts'
 import type { PeerAddress } from '../transport.ts'
+import type { AcceptRepeat } from './accept-repeat.ts'
 
 /**
  * A server's state for one client address with a completed handshake. Kept
@@ -30,6 +31,8 @@ export class Session {
   lastValidAt: number
   /** No opcode 4 goes to this address before this time. */
   quietUntil = Number.NEGATIVE_INFINITY
+  /** The client info of the last handshake, answered again with opcode 7 when it is repeated. */
+  accepted: AcceptRepeat | undefined
 
   /** `key`: `addressKey(address)`, the very string the server's tables use (not a second copy of it). */
   constructor(key: string, address: PeerAddress, keys: SessionKeys, sendCounter: bigint, now: number) {
@@ -69,6 +72,8 @@ export class Session {
    */
   rekey(keys: SessionKeys, now: number): void {
     const sameInstance = keys.ckey.equals(this.ckey)
+    // Nothing opens or seals under the old keys again (retransmissions resend stored bytes): wiped now.
+    this.close()
     this.ckey = keys.ckey
     this.skey = keys.skey
     this.#sessionId = String.fromCharCode(...keys.sessionId)
@@ -76,6 +81,23 @@ export class Session {
     if (!sameInstance) this.replay.reset(keys.floor)
     this.lastValidAt = now
   }
+
+  /** The session ID's bytes (built on demand: only a repeated acceptance needs them). */
+  get sessionId(): Uint8Array {
+    return Uint8Array.from(this.#sessionId, (c) => c.charCodeAt(0))
+  }
+
+  /** The session ended: its keys are wiped (they read as zeros from now on). */
+  close(): void {
+    this.ckey.wipe()
+    this.skey.wipe()
+  }
+}
+
+/** Wipes both keys of a handshake (`Secret.wipe`: zeros, unusable afterwards). */
+export function wipeKeys(keys: SessionKeys): void {
+  keys.ckey.wipe()
+  keys.skey.wipe()
 }
 
 /** The sessions of `keys` that exist (an array: cheaper than a generator on the per-reply path). */

@@ -25,6 +25,7 @@ export { MemoryNetwork } from './memory-network.ts'
 export type { MemoryTransportOptions } from './memory-transport.ts'
 export { MemoryTransport } from './memory-transport.ts'
 export { MemoryTransportClosedError } from './memory-transport-closed-error.ts'
+export { allZero, ownedKeys } from './owned-keys.ts'
 export type { SeededRandom } from './seeded-random.ts'
 export { createSeededRandom } from './seeded-random.ts'
 export {

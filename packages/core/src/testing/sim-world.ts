@@ -1,4 +1,4 @@
-import type { KeyPair, PavillionCrypto, PresharedKey } from '@pavillion/crypto'
+import type { KeyPair, PavillionCrypto, PresharedKey, RandomSource } from '@pavillion/crypto'
 import { Client } from '../api/client.ts'
 import { Server, type ServerOptions } from '../api/server.ts'
 import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
@@ -14,6 +14,12 @@ export interface SimWorldOptions {
   readonly seed?: number
   /** The 16-character client IDs of the identities. Default one, `test-client-0001`. */
   readonly clientIds?: readonly string[]
+  /**
+   * Where the world's crypto draws every key, nonce, challenge and retry jitter from. Default
+   * the OS CSPRNG; `seededRandom(seed)` from `@pavillion/crypto` makes the engines' choices, and
+   * so which datagrams the seeded network drops, the same every run.
+   */
+  readonly random?: RandomSource
   /**
    * How `settle()` lets promise callbacks run between delivery rounds.
    * Default: a few microtask turns. Tests whose handlers wait on real I/O
@@ -81,7 +87,7 @@ export class SimWorld {
 
   /** A world with libsodium loaded. */
   static async create(options: SimWorldOptions = {}): Promise<SimWorld> {
-    return new SimWorld(await TestKeys.create(options.clientIds), options)
+    return new SimWorld(await TestKeys.create(options.clientIds, options.random), options)
   }
 
   /** Identity 0's client ID, PSK and key pair. */

@@ -1,4 +1,10 @@
-import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
+import {
+  type KeyPair,
+  loadCrypto,
+  type PavillionCrypto,
+  type PresharedKey,
+  type RandomSource,
+} from '@pavillion/crypto'
 import type { ClientOptions } from '../api/client.ts'
 import type { ClientCredentials } from '../client/credentials.ts'
 import { InvalidArgumentError } from '../errors.ts'
@@ -43,9 +49,16 @@ export class TestKeys {
     }))
   }
 
-  /** Fresh keys for identities with the given 16-character client IDs (default one, `test-client-0001`), libsodium loaded. */
-  static async create(clientIds: readonly string[] = ['test-client-0001']): Promise<TestKeys> {
-    return new TestKeys(await loadCrypto(), clientIds)
+  /**
+   * Fresh keys for identities with the given 16-character client IDs (default one, `test-client-0001`),
+   * libsodium loaded; every key and every draw of the engines using `crypto` come from `random`
+   * (default the OS CSPRNG; `seededRandom(seed)` makes a run reproducible).
+   */
+  static async create(
+    clientIds: readonly string[] = ['test-client-0001'],
+    random?: RandomSource,
+  ): Promise<TestKeys> {
+    return new TestKeys(await loadCrypto({ random }), clientIds)
   }
 
   /** A registry that knows every identity both by PSK and by public key. */

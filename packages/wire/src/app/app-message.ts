@@ -20,7 +20,14 @@ import {
   type RpcCall,
   type RpcResponse,
 } from './rpc.ts'
-import { type ClientAccept, decodeClientAccept, encodeClientAccept, type Quit } from './session.ts'
+import {
+  type ClientAccept,
+  decodeClientAccept,
+  decodeQuit,
+  encodeClientAccept,
+  encodeQuit,
+  type Quit,
+} from './session.ts'
 import {
   decodeTimeSyncResponse,
   encodeTimeSyncResponse,
@@ -73,7 +80,7 @@ export function encodeApp(msg: AppMessage): Uint8Array {
     case 'rpc-response':
       return encodeRpcResponse(msg)
     case 'quit':
-      return Uint8Array.of(AppOpcode.Quit)
+      return encodeQuit(msg)
     case 'subscribe':
     case 'unsubscribe':
       return encodeTopic(msg)
@@ -143,7 +150,7 @@ export function decodeApp(plaintext: Uint8Array): AppMessage {
     case AppOpcode.RegisterInfo:
       return decodeRegister(opcode, plaintext)
     case AppOpcode.Quit:
-      return { type: 'quit' }
+      return decodeQuit(plaintext)
     case AppOpcode.Subscribe:
       return decodeTopic('subscribe', plaintext)
     case AppOpcode.Unsubscribe:

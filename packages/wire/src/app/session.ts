@@ -3,8 +3,27 @@ import { AppOpcode } from '../constants.ts'
 import { writeU64 } from '../int.ts'
 import { Reader } from '../reader.ts'
 
-/** Opcode 12: the sender closes the session (§7.5). Encoded empty; any payload (docs: a 2-byte reason) is ignored. */
-export type Quit = { type: 'quit' }
+/**
+ * Opcode 12: the sender closes the session (§7.5). The reference sends it empty; the docs give it a
+ * 2-byte reason (0). `reason`, when present, is that u16 (little-endian); bytes after it are ignored,
+ * and a quit without one decodes without `reason`.
+ */
+export type Quit = { type: 'quit'; reason?: number }
+
+/** Encodes a quit plaintext: the opcode, then the u16 reason when given. */
+export function encodeQuit(msg: Quit): Uint8Array {
+  if (msg.reason === undefined) return Uint8Array.of(AppOpcode.Quit)
+  const reason = msg.reason
+  if (!Number.isInteger(reason) || reason < 0 || reason > 0xffff)
+    throw new RangeError(`"reason" expected an integer in 0–65535, got ${reason}`)
+  return Uint8Array.of(AppOpcode.Quit, reason & 0xff, reason >>> 8)
+}
+
+/** Decodes a quit plaintext; never throws (any payload is accepted). */
+export function decodeQuit(plaintext: Uint8Array): Quit {
+  if (plaintext.length < 3) return { type: 'quit' }
+  return { type: 'quit', reason: (plaintext[1] ?? 0) | ((plaintext[2] ?? 0) << 8) }
+}
 
 /**
  * Opcode 16: sent by embedded servers after a handshake, with the server's
