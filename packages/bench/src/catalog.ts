@@ -5,7 +5,7 @@ import type { Scenario } from './scenario.ts'
  * table order. To add a row: write `scenarios/NAME.ts` (see `scenario.ts`) and
  * add its one line here.
  */
-const SCENARIO_FILES = [
+export const SCENARIO_FILES = [
   'remote-echo',
   'remote-clients',
   'remote-group',

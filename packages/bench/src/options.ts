@@ -17,7 +17,7 @@ Run it with node --expose-gc for a clean memory figure.`
 }
 
 /** What one bench run does. */
-export interface BenchOptions {
+interface BenchOptions {
   readonly budget: Budget
   readonly runs: number
   /** The scenarios to run, or undefined for all. */

@@ -15,7 +15,7 @@ afterEach(() => closer.closeAll())
 
 function statesOf(client: PavillionClient): ClientState[] {
   const seen: ClientState[] = []
-  client.addEventListener('state:changed', ({ detail }) => seen.push(detail.state))
+  client.on('state:changed', ({ state }) => seen.push(state))
   return seen
 }
 

@@ -63,9 +63,9 @@ export async function sub(argv: readonly string[], io: CliIo): Promise<number> {
       if (count !== undefined && received >= count) done.abort()
     }
     // Where it stands goes to stderr, so that stdout stays the messages alone.
-    client.addEventListener(
+    client.on(
       'state:changed',
-      ({ detail: { state } }) => {
+      ({ state }) => {
         if (state === 'connected') io.stderr.write(`connected to ${addressText}\n`)
         else if (state === 'reconnecting') io.stderr.write(`reconnecting to ${addressText}…\n`)
       },

@@ -1,7 +1,7 @@
 import { encodeSetup, type SetupMessage } from '@pavillion/wire'
 
 /** Opcode 7 repeats one accepted client info can draw (it is unauthenticated when it comes again). */
-export const MAX_ACCEPT_REPEATS = 8
+const MAX_ACCEPT_REPEATS = 8
 
 /**
  * The client info a session was established from, so that the same datagram
