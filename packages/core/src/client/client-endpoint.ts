@@ -1,5 +1,5 @@
-import type { Secret, SymmetricKey } from '@pavillion/crypto'
-import { AppOpcode, decodeApp, encodeApp, type SetupMessage } from '@pavillion/wire'
+import type { SymmetricKey } from '@pavillion/crypto'
+import { AppOpcode, decodeApp, type SetupMessage } from '@pavillion/wire'
 import { isMulticast } from '../addressing.ts'
 import { MAX_COUNTER } from '../constants.ts'
 import type { Resealed } from '../delivery-tracker.ts'
@@ -12,6 +12,7 @@ import { ClockSync } from '../time-sync.ts'
 import type { TimerOwner, TimerSlot } from '../timer-table.ts'
 import type { PeerAddress } from '../transport.ts'
 import { ClientHandshaking } from './client-handshaking.ts'
+import { CLIENT_OPCODES, KEEPALIVE, QUIT, TIME_SYNC_REQUEST } from './client-messages.ts'
 import {
   type ClientEndpointOptions,
   type ClientLimits,
@@ -22,29 +23,10 @@ import {
 import type { KnownServer } from './known-server.ts'
 import { ClientReceive, OWN_SEQUENCE } from './secure-receive.ts'
 import { type ClientSendRequest, SendQueue } from './send-queue.ts'
-import type { ServerConnectionState } from './server-life.ts'
-import { ServerTable } from './server-table.ts'
+import { type ServerConnection, type ServerState, ServerTable } from './server-table.ts'
 
 export type { ClientSendRequest } from './send-queue.ts'
-
-/** A server the client knows and where it stands with it (`Client.connections()`). */
-export interface ServerConnection {
-  readonly server: ServerInfo
-  readonly state: ServerConnectionState
-}
-
-const KEEPALIVE = encodeApp({ type: 'reliable', target: '', name: '', body: new Uint8Array(0) })
-const QUIT = encodeApp({ type: 'quit' })
-const TIME_SYNC_REQUEST = encodeApp({ type: 'time-sync-request' })
-/** The application opcodes a client decodes itself: the reliable envelope, acks, quit, client accept, time sync. */
-const CLIENT_OPCODES = [
-  AppOpcode.Reliable,
-  AppOpcode.Ack,
-  AppOpcode.Quit,
-  AppOpcode.ClientAccept,
-  AppOpcode.TimeSyncRequest,
-  AppOpcode.TimeSyncResponse,
-]
+export type { ServerConnection, ServerState } from './server-table.ts'
 
 /**
  * The client role as a sans-I/O state machine: one configured destination
@@ -115,14 +97,7 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
       disconnected: (now, server, reason) => this.#disconnected(now, server, reason),
     })
     this.#ckey = this.#handshaking.ckey
-    registerKeyProbe(this, () => {
-      const keys: Secret[] = [this.#ckey]
-      for (const server of this.#servers.values()) {
-        if (server.skey !== undefined) keys.push(server.skey)
-        if (server.previous !== undefined) keys.push(server.previous.skey)
-      }
-      return keys
-    })
+    registerKeyProbe(this, () => [this.#ckey, ...this.#servers.ownedKeys()])
   }
 
   /** The client's 16-byte ID as sent on the wire. */
@@ -142,20 +117,12 @@ export class ClientEndpoint extends EndpointBase<ClientEvent, ServerInfo> {
 
   /** Every server this client knows (connected or not), with its state. */
   connections(): ServerConnection[] {
-    const out: ServerConnection[] = []
-    for (const server of this.#servers.values())
-      out.push({ server: server.info, state: server.life.connection })
-    return out
+    return this.#servers.connections()
   }
 
   /** Latest status bytes and clock offset of one server, when known. */
-  serverState(
-    key: string,
-  ):
-    | { status: KnownServer['status']; clockOffset: number | undefined; srtt: number | undefined }
-    | undefined {
-    const server = this.#servers.get(key)
-    return server && { status: server.status, clockOffset: server.clockOffset, srtt: server.rtt.srtt }
+  serverState(key: string): ServerState | undefined {
+    return this.#servers.stateOf(key)
   }
 
   /** Starts the eager handshake and the keepalive. Call once, before anything else. */

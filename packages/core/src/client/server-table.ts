@@ -1,8 +1,23 @@
+import type { Secret } from '@pavillion/crypto'
 import type { DeliveryTarget } from '../delivery-tracker.ts'
 import type { ServerInfo } from '../events.ts'
 import type { RttOptions } from '../rtt-estimator.ts'
 import type { PeerAddress } from '../transport.ts'
 import { KnownServer } from './known-server.ts'
+import type { ServerConnectionState } from './server-life.ts'
+
+/** A server the client knows and where it stands with it (`Client.connections()`). */
+export interface ServerConnection {
+  readonly server: ServerInfo
+  readonly state: ServerConnectionState
+}
+
+/** What a client last heard of one server: its status bytes, clock offset and smoothed RTT. */
+export interface ServerState {
+  readonly status: KnownServer['status']
+  readonly clockOffset: number | undefined
+  readonly srtt: number | undefined
+}
 
 /**
  * The servers a client knows, by source-address key: bounded by `maxServers`
@@ -35,6 +50,30 @@ export class ServerTable {
   /** The keys of every known server. */
   keys(): IterableIterator<string> {
     return this.#servers.keys()
+  }
+
+  /** Every known server (connected or not), with its state. */
+  connections(): ServerConnection[] {
+    const out: ServerConnection[] = []
+    for (const server of this.#servers.values())
+      out.push({ server: server.info, state: server.life.connection })
+    return out
+  }
+
+  /** Latest status bytes, clock offset and RTT of the server at `key`, when known. */
+  stateOf(key: string): ServerState | undefined {
+    const server = this.#servers.get(key)
+    return server && { status: server.status, clockOffset: server.clockOffset, srtt: server.rtt.srtt }
+  }
+
+  /** The server keys this client holds (current and previous): what `close()` and eviction wipe. */
+  ownedKeys(): Secret[] {
+    const keys: Secret[] = []
+    for (const server of this.#servers.values()) {
+      if (server.skey !== undefined) keys.push(server.skey)
+      if (server.previous !== undefined) keys.push(server.previous.skey)
+    }
+    return keys
   }
 
   /** Servers currently connected. */

@@ -1,8 +1,8 @@
 import { type AppMessage, AppOpcode, decodeApp, encodeApp, type SetupMessage } from '@pavillion/wire'
 import type { AckRef } from '../ack-index.ts'
-import { ANNOUNCE_DELAYS, MAX_COUNTER, QUIT_EVICTED, SERVER_COUNTER_RANGE } from '../constants.ts'
+import { ANNOUNCE_DELAYS, MAX_COUNTER, SERVER_COUNTER_RANGE } from '../constants.ts'
 import type { DeliveryTarget } from '../delivery-tracker.ts'
-import { EndpointBase, type TrackRequest } from '../endpoint-base.ts'
+import { EndpointBase } from '../endpoint-base.ts'
 import { BackpressureError, ClosedError, PavillionError } from '../errors.ts'
 import type { ClientInfo, CloseReason, DeliveryReport, ServerEvent } from '../events.ts'
 import { ANNOUNCEMENT, sessionAccepted } from '../handshake/notices.ts'
@@ -15,6 +15,13 @@ import type { PeerAddress } from '../transport.ts'
 import { AcceptRepeat } from './accept-repeat.ts'
 import { Admission } from './admission.ts'
 import {
+  QUIT,
+  QUIT_BECAUSE_EVICTED,
+  SERVER_OPCODES,
+  type ServerSendRequest,
+  type ServerSendResult,
+} from './server-messages.ts'
+import {
   DEFAULT_SESSION_TIMEOUT,
   type ServerEndpointOptions,
   type ServerLimits,
@@ -22,28 +29,7 @@ import {
 } from './server-options.ts'
 import { Session, sameBytes, sessionsOf, wipeKeys } from './session.ts'
 
-/** What a server asks its endpoint to send. */
-export interface ServerSendRequest {
-  /** Opcode ‖ payload, as `encodeApp` makes it. */
-  readonly plaintext: Uint8Array
-  /** Keys of the sessions to send to; default: every live session. */
-  readonly to?: readonly string[]
-  /** Track acknowledgements and retransmit the same bytes until `expect` is met or `deadline` passes. */
-  readonly track?: TrackRequest
-}
-
-/** What a server send did. */
-export interface ServerSendResult {
-  /** The tracking ticket, when tracked and sent to at least one client. */
-  readonly id: number | undefined
-  /** The clients it went to. */
-  readonly recipients: readonly ClientInfo[]
-}
-
-const QUIT = encodeApp({ type: 'quit' })
-const QUIT_BECAUSE_EVICTED = encodeApp({ type: 'quit', reason: QUIT_EVICTED })
-/** The application opcodes a server decodes itself: the reliable envelope, acks, quit, time sync requests. */
-const SERVER_OPCODES = [AppOpcode.Reliable, AppOpcode.Ack, AppOpcode.Quit, AppOpcode.TimeSyncRequest]
+export type { ServerSendRequest, ServerSendResult } from './server-messages.ts'
 
 /**
  * The server role as a sans-I/O state machine: many clients, each keyed by
