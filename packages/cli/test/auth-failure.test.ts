@@ -78,12 +78,12 @@ describe('pavillion call against a server that refuses the key', () => {
       '--psk',
       wrong,
       '--timeout',
-      '5000',
+      '20000',
     ])
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(REFUSED)
     expect(result.stderr).toContain(`client ID ${PSK_ID} `)
-    expect(result.elapsed).toBeLessThan(4000)
+    expect(result.elapsed).toBeLessThan(10_000)
   })
 
   it('exits 1 at once for an ECC key the server does not know (registered ID, other key; unknown ID)', async () => {
@@ -102,19 +102,19 @@ describe('pavillion call against a server that refuses the key', () => {
         '--server-key',
         serverKeys.publicKey,
         '--timeout',
-        '5000',
+        '20000',
       ])
       expect(result.status).toBe(1)
       expect(result.stderr).toMatch(REFUSED)
       expect(result.stderr).toContain(`client ID ${id} `)
-      expect(result.elapsed).toBeLessThan(4000)
+      expect(result.elapsed).toBeLessThan(10_000)
     }
   })
 
   it('does the same for pub, sub, ping and read', async () => {
     const address = await serve()
     const wrong = await keygen('psk')
-    const flags = ['--client-id', PSK_ID, '--psk', wrong, '--timeout', '5000']
+    const flags = ['--client-id', PSK_ID, '--psk', wrong, '--timeout', '20000']
     for (const command of [
       ['pub', address, 'lights', 'kitchen', 'on'],
       ['sub', address, 'lights'],
@@ -126,7 +126,7 @@ describe('pavillion call against a server that refuses the key', () => {
       expect(result.stderr).toMatch(
         new RegExp(`^pavillion ${command[0]}: 127\\.0\\.0\\.1:\\d+ answered but did not accept`),
       )
-      expect(result.elapsed).toBeLessThan(4000)
+      expect(result.elapsed).toBeLessThan(10_000)
     }
   })
 

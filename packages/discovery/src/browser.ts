@@ -47,9 +47,9 @@ export interface BrowserStats {
 /**
  * Watches the link for `_pavillion._udp` services (RFC 6763 browsing over
  * RFC 6762): queries at once, then at doubling intervals up to a minute,
- * asks for what an entry lacks, and keeps a bounded table. Records are
- * untrusted input: they are checked, and a server they describe is only a
- * place to try. Create it with {@link browse}.
+ * asks for what an entry lacks and for what nears its expiry, and keeps a
+ * bounded table. Records are untrusted input: they are checked, and a server
+ * they describe is only a place to try. Create it with {@link browse}.
  */
 export class Browser {
   readonly #links: MdnsLinks
@@ -61,6 +61,7 @@ export class Browser {
   #interval = QUERY_INTERVAL_INITIAL
   #ask: NodeJS.Timeout | undefined
   #ignored = 0
+  #maintainedAt = Number.NEGATIVE_INFINITY
   #closing: Promise<void> | undefined
 
   /** Use {@link browse}. */
@@ -69,7 +70,7 @@ export class Browser {
     this.#table = new ServiceTable(options.maxServices ?? DEFAULT_MAX_SERVICES)
     links.onPacket((packet, from) => this.#onPacket(packet, from))
     this.#query()
-    this.#sweep = setInterval(() => this.#apply(this.#table.expire(performance.now())), 1_000)
+    this.#sweep = setInterval(() => this.#tick(performance.now()), 1_000)
     this.#sweep.unref()
   }
 
@@ -149,6 +150,21 @@ export class Browser {
     this.#interval = Math.min(this.#interval * 2, QUERY_INTERVAL_MAX)
   }
 
+  /** Once a second: drops what expired, and asks again for records near their expiry (at most every 5 s). */
+  #tick(now: number): void {
+    this.#apply(this.#table.expire(now))
+    if (now - this.#maintainedAt < MAINTENANCE_INTERVAL) return
+    const { instances, hosts } = this.#table.due(now)
+    const questions: MdnsQuestion[] = []
+    for (const instance of instances.slice(0, 16))
+      questions.push({ name: `${instance}.${SERVICE_TYPE}`, type: 'ANY' })
+    for (const host of hosts.slice(0, 16))
+      questions.push({ name: host, type: 'A' }, { name: host, type: 'AAAA' })
+    if (questions.length === 0) return
+    this.#maintainedAt = now
+    this.#links.send({ type: 'query', questions })
+  }
+
   #onPacket(packet: MdnsPacket, from: RemoteInfo): void {
     // RFC 6762 §11: multicast responses come from port 5353; anything else is not a responder.
     if (packet.type !== 'response' || from.port !== MDNS_PORT) {
@@ -206,6 +222,9 @@ export class Browser {
     }
   }
 }
+
+/** The least gap between two cache-maintenance queries, ms: 120 s records are asked for 5 times before they expire. */
+const MAINTENANCE_INTERVAL = 5_000
 
 /**
  * Starts browsing for Pavillion servers on the given interfaces.

@@ -20,6 +20,8 @@ interface Entry {
   port?: number
   info?: ServiceInfo
   expiresAt: number
+  /** When its SRV record arrived and expires, ms: past that, host and port are unknown (RFC 6762 §10). */
+  srv?: { seenAt: number; expiresAt: number }
   /** Its PTR record's TTL (s, clamped) and when that arrived (ms), for known answers. */
   pointer?: { ttl: number; receivedAt: number }
   /** The last complete view reported `up`, to tell a change from a repeat. */
@@ -122,6 +124,7 @@ export class ServiceTable {
     if (entry === undefined) return []
     entry.host = host.toLowerCase()
     entry.port = port
+    entry.srv = { seenAt: now, expiresAt: now + clampTtl(ttl) * 1000 }
     return this.#report(entry)
   }
 
@@ -164,7 +167,25 @@ export class ServiceTable {
     return users.flatMap((e) => this.#report(e))
   }
 
-  /** Drops what expired by `now`; returns the `down` changes. */
+  /**
+   * RFC 6762 §5.2 cache maintenance: the listed services whose SRV, and the
+   * hosts whose addresses, are past 80% of their TTL, to ask for again.
+   */
+  due(now: number): { instances: string[]; hosts: string[] } {
+    const late = (at: { seenAt: number; expiresAt: number }) =>
+      at.seenAt + (at.expiresAt - at.seenAt) * REFRESH_AT <= now
+    const instances: string[] = []
+    const hosts = new Set<string>()
+    for (const e of this.#services.values()) {
+      if (e.reported === undefined || e.host === undefined) continue
+      if (e.srv !== undefined && late(e.srv)) instances.push(e.instance)
+      const addresses = this.#hosts.get(e.host)?.addresses.values() ?? []
+      if ([...addresses].some(late)) hosts.add(e.host)
+    }
+    return { instances, hosts: [...hosts] }
+  }
+
+  /** Drops what expired by `now` (a listed service whose SRV or every address expired goes too); returns the `down` changes. */
   expire(now: number): TableChange[] {
     const changes: TableChange[] = []
     for (const [host, entry] of this.#hosts) {
@@ -173,7 +194,10 @@ export class ServiceTable {
         this.#hosts.delete(host)
     }
     for (const entry of [...this.#services.values()]) {
-      if (entry.expiresAt <= now) changes.push(...this.#remove(entry.instance))
+      const lapsed =
+        (entry.srv?.expiresAt ?? Number.POSITIVE_INFINITY) <= now ||
+        (entry.reported !== undefined && this.#view(entry) === undefined)
+      if (entry.expiresAt <= now || lapsed) changes.push(...this.#remove(entry.instance))
       else changes.push(...this.#report(entry))
     }
     return changes
@@ -246,6 +270,9 @@ function instanceLabelOf(name: unknown): string | undefined {
   const label = name.slice(0, -suffix.length)
   return label.length > 63 || label.includes('.') ? undefined : label
 }
+
+/** The share of a record's TTL after which a browser asks for it again (RFC 6762 §5.2: 80%). */
+const REFRESH_AT = 0.8
 
 function clampTtl(ttl: number): number {
   return Number.isFinite(ttl) ? Math.min(Math.max(ttl, 1), MAX_TTL) : 1

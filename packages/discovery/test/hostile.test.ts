@@ -16,16 +16,24 @@ const skip =
     : 'run in a nested namespace by hostile-isolated.test.ts'
 const LO = ['127.0.0.1']
 
-/** A sender on the mDNS port (so the browser does not drop it by source port), through loopback only. */
-async function hostileSender() {
+/**
+ * A sender on the mDNS port (so the browser does not drop it by source port), through loopback only.
+ * `delivered` counts what the receiver has read so far.
+ */
+async function hostileSender(delivered: () => number) {
   const socket = createSocket({ type: 'udp4', reuseAddr: true })
   await new Promise<void>((resolve) => socket.bind(MDNS_PORT, '0.0.0.0', resolve))
   socket.setMulticastInterface('127.0.0.1')
   let sent = 0
-  // Paced (a pause every 25 datagrams) so loopback's receive buffers do not drop most of the flood.
+  const base = delivered()
+  // Paced by the receiver: after every 25 datagrams, wait (up to 500 ms) until it has read them, so that
+  // a receiver starved by a loaded machine does not let loopback's buffers drop most of the flood.
   const send = async (bytes: Uint8Array) => {
     await new Promise<void>((resolve) => socket.send(bytes, MDNS_PORT, MDNS_GROUP_V4, () => resolve()))
-    if (++sent % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    if (++sent % 25 !== 0) return
+    const until = performance.now() + 500
+    do await new Promise((resolve) => setTimeout(resolve, 5))
+    while (delivered() - base < sent && performance.now() < until)
   }
   return { send, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) }
 }
@@ -58,7 +66,7 @@ describe.skipIf(skip !== undefined)(
       })
       await using browser = await browse({ interfaces: LO, maxServices: 64 })
       await eventually(() => browser.servers().find((s) => s.instance === name), 5_000, 'the real server')
-      const sender = await hostileSender()
+      const sender = await hostileSender(() => browser.stats().received + browser.stats().malformed)
       try {
         // Bounded in count: 2 000 fake services, 300 garbage datagrams, 300 records with bad values.
         for (let i = 0; i < 2_000; i++) await sender.send(fakeService(i, i % 2 === 0 ? 2 ** 31 - 1 : 4500))
@@ -127,7 +135,7 @@ describe.skipIf(skip !== undefined)(
       await eventually(() => (ad.announced ? true : undefined), 5_000, 'announced')
       await new Promise((resolve) => setTimeout(resolve, 1_200)) // the second announcement has left
       const before = ad.stats().sent
-      const sender = await hostileSender()
+      const sender = await hostileSender(() => ad.stats().received + ad.stats().malformed)
       const started = performance.now()
       try {
         const query = packet.encode({ type: 'query', questions: [{ name: SERVICE_TYPE, type: 'PTR' }] })

@@ -37,6 +37,46 @@ describe('ServiceTable', () => {
     expect(t.size).toBe(0)
   })
 
+  it('3b. a listed service goes down when its SRV (120 s) expires, though its PTR and TXT live 4500 s', () => {
+    const t = new ServiceTable(4)
+    const instance = `s1.${SERVICE_TYPE}`
+    t.pointer(0, instance, 4500)
+    t.service(0, instance, 'h1.local', 1001, 120)
+    t.text(0, instance, txt('S1'), 4500)
+    expect(t.address(0, 'h1.local', '127.0.0.1', 120, true).map((c) => c.type)).toEqual(['up'])
+    expect(t.due(95_000)).toEqual({ instances: [], hosts: [] })
+    expect(t.expire(119_000)).toEqual([])
+    expect(t.expire(120_001).map((c) => c.type)).toEqual(['down'])
+    expect(t.servers()).toEqual([])
+  })
+
+  it('3c. asks for SRV and addresses past 80% of their TTL; a refresh keeps the service listed', () => {
+    const t = new ServiceTable(4)
+    const instance = `s1.${SERVICE_TYPE}`
+    t.pointer(0, instance, 4500)
+    t.service(0, instance, 'h1.local', 1001, 120)
+    t.text(0, instance, txt('S1'), 4500)
+    t.address(0, 'h1.local', '127.0.0.1', 120, true)
+    expect(t.due(96_000)).toEqual({ instances: ['s1'], hosts: ['h1.local'] })
+    expect(t.service(100_000, instance, 'h1.local', 1001, 120)).toEqual([])
+    expect(t.address(100_000, 'h1.local', '127.0.0.1', 120, true)).toEqual([])
+    expect(t.due(100_000)).toEqual({ instances: [], hosts: [] })
+    expect(t.expire(200_000)).toEqual([])
+    expect(t.servers().map((s) => s.instance)).toEqual(['s1'])
+    expect(t.expire(220_001).map((c) => c.type)).toEqual(['down'])
+  })
+
+  it('3d. a listed service whose every address expired goes down', () => {
+    const t = new ServiceTable(4)
+    const instance = `s1.${SERVICE_TYPE}`
+    t.pointer(0, instance, 4500)
+    t.service(0, instance, 'h1.local', 1001, 4500)
+    t.text(0, instance, txt('S1'), 4500)
+    t.address(0, 'h1.local', '127.0.0.1', 120, true)
+    expect(t.expire(120_001).map((c) => c.type)).toEqual(['down'])
+    expect(t.size).toBe(0)
+  })
+
   it('4. keeps at most 8 addresses per host and ignores addresses of hosts no service names', () => {
     const t = new ServiceTable(4)
     complete(t, 0, 1)

@@ -38,17 +38,17 @@ describe('a server that refuses our key', () => {
         psk: await generatePsk(),
       }),
     )
-    const { error, elapsed } = await rejection(client.call(0, 'hi', { timeout: 5000 }))
+    const { error, elapsed } = await rejection(client.call(0, 'hi', { timeout: 20_000 }))
     expect(error).toBeInstanceOf(AuthenticationError)
     expect(error).toBeInstanceOf(PavillionError)
     expect(error).toMatchObject({ code: 'ERR_AUTH_FAILED', reason: 'forged-answer' })
     expect((error as Error).message).toBe(
       `127.0.0.1:${server.sendAddress.port} answered but did not accept client ID ${ID} with this key (wrong PSK, or the server does not know this client)`,
     )
-    expect(elapsed).toBeLessThan(4000)
-    const later = await rejection(client.waitForServer({ timeout: 5000 }))
+    expect(elapsed).toBeLessThan(10_000)
+    const later = await rejection(client.waitForServer({ timeout: 20_000 }))
     expect(later.error).toBeInstanceOf(AuthenticationError)
-    expect(later.elapsed).toBeLessThan(1000)
+    expect(later.elapsed).toBeLessThan(5_000)
   })
 
   it('fails for an ECC key the server has not registered for this ID; the server reports nothing it cannot see', async () => {
@@ -70,10 +70,10 @@ describe('a server that refuses our key', () => {
         serverKey: serverKeys.publicKey,
       }),
     )
-    const { error, elapsed } = await rejection(client.publish('lights', 'kitchen', 'on', { timeout: 5000 }))
+    const { error, elapsed } = await rejection(client.publish('lights', 'kitchen', 'on', { timeout: 20_000 }))
     expect(error).toBeInstanceOf(AuthenticationError)
     expect(error).toMatchObject({ reason: 'forged-answer' })
-    expect(elapsed).toBeLessThan(4000)
+    expect(elapsed).toBeLessThan(10_000)
   })
 
   it('fails for an unknown ECC client ID; the server emits handshake:rejected and counts it', async () => {
@@ -92,9 +92,9 @@ describe('a server that refuses our key', () => {
         serverKey: serverKeys.publicKey,
       }),
     )
-    const { error, elapsed } = await rejection(client.waitForServer({ timeout: 5000 }))
+    const { error, elapsed } = await rejection(client.waitForServer({ timeout: 20_000 }))
     expect(error).toMatchObject({ code: 'ERR_AUTH_FAILED', reason: 'invalid-client-id' })
-    expect(elapsed).toBeLessThan(4000)
+    expect(elapsed).toBeLessThan(10_000)
     expect(rejected[0]).toEqual({
       address: '127.0.0.1',
       clientId: new TextEncoder().encode(ID),

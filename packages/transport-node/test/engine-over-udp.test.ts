@@ -55,7 +55,7 @@ describe.each([
       if (message.type === 'reliable')
         received.push(`${new TextDecoder().decode(e.sender.clientId)}:${message.target}`)
     })
-    await client.waitForServer({ timeout: 2000 })
+    await client.waitForServer({ timeout: 20_000 })
     const report = await client.sendTracked(
       encodeApp({ type: 'reliable', target: 'T', name: 'n', body: text('x') }),
     ).done
@@ -65,7 +65,7 @@ describe.each([
 
   it('reconnects by itself after the server is restarted with empty state on the same port', async () => {
     const { server, client, port, startServer } = await setup(ecc)
-    await client.waitForServer({ timeout: 2000 })
+    await client.waitForServer({ timeout: 20_000 })
     await server.close()
     const reborn = await startServer(port)
     const received: string[] = []
@@ -87,7 +87,7 @@ describe.each([
 describe('more key scenarios over real UDP', () => {
   it('a server that crashed (no quit) and restarted on its port replaces the dead one at once', async () => {
     const { server, client, port, startServer } = await setup(false)
-    const dead = await client.waitForServer({ timeout: 2000 })
+    const dead = await client.waitForServer({ timeout: 20_000 })
     const gone: string[] = []
     client.on('server:disconnected', (e) => gone.push(e.reason))
     // A crash: the sockets close without the server saying quit.
@@ -139,7 +139,7 @@ describe('more key scenarios over real UDP', () => {
     closables.push(client)
     const received = [0, 0]
     for (const [i, server] of servers.entries()) server.on('message', () => received[i]!++)
-    await client.waitForServer({ timeout: 2000 })
+    await client.waitForServer({ timeout: 20_000 })
     for (let i = 0; i < 200 && client.servers().length < 2; i++) await new Promise((r) => setTimeout(r, 5))
     expect(client.servers()).toHaveLength(2)
     const report = await client.sendTracked(
@@ -175,7 +175,7 @@ describe('more key scenarios over real UDP', () => {
       credentials: { type: 'ecc', keyPair: guestKeys, serverPublicKey: serverKeys.publicKey },
     })
     closables.push(client)
-    await client.waitForServer({ timeout: 2000 })
+    await client.waitForServer({ timeout: 20_000 })
     const [session] = server.sessions()
     expect(session?.guest).toBe(true)
     expect(session?.identity).toEqual(crypto.guestId(guestKeys.publicKey))

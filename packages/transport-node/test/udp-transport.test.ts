@@ -95,7 +95,7 @@ describe('UdpTransport lifecycle', () => {
     expect(udpHandles()).toBe(before + 2)
     await t.close()
     // The descriptors are closed by now; libuv frees its handles on the next loop iteration.
-    expect(await waitUntil(() => udpHandles() === before, 1000)).toBe(true)
+    expect(await waitUntil(() => udpHandles() === before, 10_000)).toBe(true)
   })
 
   it('applies buffer sizes and broadcast without error', async () => {
