@@ -1,4 +1,4 @@
-import { Client, MemoryClientRegistry, Server } from '@pavillion/core'
+import { Client, MemoryClientRegistry, Server, type ServerLimits } from '@pavillion/core'
 import { type KeyPair, loadCrypto, type PavillionCrypto, type PresharedKey } from '@pavillion/crypto'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
 
@@ -23,8 +23,11 @@ export async function makeKeys(): Promise<Keys> {
   }
 }
 
-/** A server on 127.0.0.1 (ephemeral port) that knows the bench client by PSK and by key. */
-export async function startServer(keys: Keys): Promise<{ server: Server; port: number }> {
+/** A server on 127.0.0.1 (ephemeral port) that knows the bench client by PSK and by key; `limits` overrides the engine defaults. */
+export async function startServer(
+  keys: Keys,
+  limits?: Partial<ServerLimits>,
+): Promise<{ server: Server; port: number }> {
   const transport = await createUdpTransport({
     bind: { address: '127.0.0.1', port: 0 },
     separateSendSocket: true,
@@ -37,6 +40,7 @@ export async function startServer(keys: Keys): Promise<{ server: Server; port: n
     clients: new MemoryClientRegistry()
       .addPsk(keys.clientId, keys.psk)
       .addPublicKey(keys.clientId, keys.clientKeys.publicKey),
+    ...(limits && { limits }),
   })
   return { server, port: transport.listenAddress().port }
 }
