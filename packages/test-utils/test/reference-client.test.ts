@@ -72,7 +72,7 @@ async function setup(ecc: boolean, multicast: boolean): Promise<Setup> {
   await eventually(
     () =>
       (client.servers().length === servers.length &&
-        client.servers().every((s) => s.keyings === 2 && s.accepts === 2)) ||
+        client.servers().every((s) => s.keyings >= 2 && s.accepts >= 2)) ||
       undefined,
     10_000,
     'the reference-like client to re-key with every server',
