@@ -23,6 +23,7 @@ import {
 
 const TARGET = 'lights'
 const LATE = 'doors'
+const YOUNG = 'windows'
 const MESSAGES = 40
 /** The reference's first retransmission, ms after the original (PROTOCOL.md §9.1). */
 const FIRST_RETRANSMISSION = REFERENCE_RELIABLE_SCHEDULE[1] ?? 42
@@ -37,6 +38,8 @@ interface Setup {
   readonly client: ReferenceLikeClient
   readonly servers: readonly { server: Server; pubsub: ServerPubSub; delivered: Map<string, number> }[]
   readonly serverErrors: unknown[]
+  /** When the client started: every session is younger than `performance.now() - startedAt`. */
+  readonly startedAt: number
 }
 
 async function setup(ecc: boolean, multicast: boolean): Promise<Setup> {
@@ -65,6 +68,7 @@ async function setup(ecc: boolean, multicast: boolean): Promise<Setup> {
         serverPublicKey: w.keys.serverKeys.publicKey,
       }
     : { type: 'psk', clientId: identity.clientId, psk: identity.psk }
+  const startedAt = performance.now()
   const client = w.track(
     await ReferenceLikeClient.start({ crypto: w.keys.crypto, destination: destination!, credentials }),
   )
@@ -77,7 +81,7 @@ async function setup(ecc: boolean, multicast: boolean): Promise<Setup> {
     10_000,
     'the reference-like client to re-key with every server',
   )
-  return { client, servers, serverErrors }
+  return { client, servers, serverErrors, startedAt }
 }
 
 async function sendAll(client: ReferenceLikeClient, target: string, prefix: string) {
@@ -121,6 +125,9 @@ function expectHealthy(s: Setup, results: readonly ReferenceSendResult[], prefix
 /** Sends after the re-key, then to a target announced once the session settled; both must be healthy. */
 async function scenario(ecc: boolean, multicast: boolean): Promise<void> {
   const s = await setup(ecc, multicast)
+  // Subscribed while the session is young (inside the re-key window): not announced to it.
+  for (const { pubsub } of s.servers) pubsub.subscribe(YOUNG, () => {})
+  const young = performance.now() - s.startedAt < ANNOUNCE_SETTLE_TIME // (unless this machine stalled for 2 s)
   const filedBefore = s.client.subscribersOf(TARGET)
   expectHealthy(s, await sendAll(s.client, TARGET, 'm'), 'm')
   // Nothing was announced into its re-key window, so it waited for any one ack, then for who acked.
@@ -143,6 +150,7 @@ async function scenario(ecc: boolean, multicast: boolean): Promise<void> {
   const late = await sendAll(s.client, LATE, 'late')
   for (const result of late) expect([...result.expected].sort()).toEqual(keys)
   expectHealthy(s, late, 'late')
+  if (young) expect(s.client.subscribersOf(YOUNG)).toEqual([])
 }
 
 const problem = await loopbackMulticastProblem()
