@@ -52,8 +52,8 @@ export {
 export type { DirectionStats, ProxyStats } from './proxy-stats.ts'
 export {
   type ReferenceClientOptions,
-  type ReferenceCredentials,
   ReferenceLikeClient,
   type ReferenceServerView,
 } from './reference-client.ts'
 export { REFERENCE_RELIABLE_SCHEDULE, type ReferenceSendResult } from './reference-reliable.ts'
+export type { ReferenceCredentials } from './reference-setup.ts'

@@ -1,30 +1,22 @@
 import { createSocket, type Socket } from 'node:dgram'
 import { addressKey, isMulticast, type PeerAddress } from '@pavillion/core'
-import type { KeyPair, PavillionCrypto, PresharedKey, SymmetricKey } from '@pavillion/crypto'
+import type { PavillionCrypto, SymmetricKey } from '@pavillion/crypto'
 import {
-  CipherSuiteId,
   decodeApp,
-  decodeEccNoncePlaintext,
   decodeFrame,
   decodeSetup,
   encodeApp,
-  encodeEccClientInfoPlaintext,
   encodeSecureFrame,
-  encodeSetup,
-  pskClientInfoHashedBytes,
   type SetupMessage,
 } from '@pavillion/wire'
 import { PendingReliable, type ReferenceSendResult, ReferenceSubscribers } from './reference-reliable.ts'
-
-/** Who the reference-like client is: a PSK client, or an ECC client that knows the servers' public key. */
-export type ReferenceCredentials =
-  | { readonly type: 'psk'; readonly clientId: Uint8Array; readonly psk: PresharedKey }
-  | {
-      readonly type: 'ecc'
-      readonly clientId: Uint8Array
-      readonly keyPair: KeyPair
-      readonly serverPublicKey: Uint8Array
-    }
+import { ReferenceServerRecord } from './reference-server-record.ts'
+import {
+  type ReferenceCredentials,
+  referenceEccReply,
+  referenceNonceRequest,
+  referencePskReply,
+} from './reference-setup.ts'
 
 /** Options of {@link ReferenceLikeClient.start}. */
 export interface ReferenceClientOptions {
@@ -52,21 +44,6 @@ export interface ReferenceServerView {
   readonly skeyHex: string
 }
 
-/** One known-server record (PROTOCOL.md §9.8), by source address. */
-interface KnownServer {
-  readonly address: PeerAddress
-  skey: SymmetricKey | undefined
-  skeyHex: string
-  replay: bigint
-  lastFreshAt: number
-  keyings: number
-  accepts: number
-  /** The reactive nonce-request window (§9.5). */
-  windowStart: number
-  windowCount: number
-}
-
-const RATE_WINDOW = 10_000
 const UNICAST_SHORTCUT = 30_000
 const CHALLENGE_ROTATION = 30_000
 const OLD_WINDOW = 249n
@@ -91,7 +68,7 @@ export class ReferenceLikeClient {
   readonly #credentials: ReferenceCredentials
   readonly #rekeyAfterAccept: boolean
   readonly #socket: Socket
-  readonly #servers = new Map<string, KnownServer>()
+  readonly #servers = new Map<string, ReferenceServerRecord>()
   readonly #subscribers = new ReferenceSubscribers()
   readonly #pending = new Map<bigint, PendingReliable>()
   readonly #usedNonces = new Set<string>()
@@ -213,7 +190,7 @@ export class ReferenceLikeClient {
     }
   }
 
-  #onSetup(now: number, server: KnownServer, message: SetupMessage): void {
+  #onSetup(now: number, server: ReferenceServerRecord, message: SetupMessage): void {
     switch (message.type) {
       case 'psk-nonce': {
         const credentials = this.#credentials
@@ -224,48 +201,39 @@ export class ReferenceLikeClient {
           this.#challenge = this.#crypto.random(16)
           this.#challengeAt = now
         }
-        const { serverNonce, hash } = message
-        if (!this.#crypto.verifyPskNonceHash(credentials.psk, serverNonce, message.challenge, hash)) return
-        const hashed = {
-          suite: CipherSuiteId.Psk,
-          clientId: credentials.clientId,
-          clientNonce: this.#clientNonce,
-          serverNonce,
-          counter: this.#counter,
-        }
-        const infoHash = this.#crypto.pskClientInfoHash(credentials.psk, pskClientInfoHashedBytes(hashed))
-        this.#transmit(server.address, encodeSetup({ type: 'psk-client-info', ...hashed, hash: infoHash }))
+        const { clientId, psk } = credentials
+        const answer = referencePskReply(
+          this.#crypto,
+          psk,
+          clientId,
+          this.#clientNonce,
+          message,
+          this.#counter,
+        )
+        if (answer === undefined) return
+        this.#transmit(server.address, answer.reply)
         this.#counter++
-        const nonceHex = hex(serverNonce)
+        // A server nonce used before gets its client info again, but no new key.
+        const nonceHex = hex(answer.serverNonce)
         if (this.#usedNonces.has(nonceHex)) return
         this.#usedNonces.add(nonceHex)
-        this.#keyed(server, this.#crypto.pskServerKey(credentials.psk, this.#clientNonce, serverNonce))
+        server.keyed(answer.skey, hex(answer.skey.expose()))
         return
       }
       case 'ecc-nonce': {
         const credentials = this.#credentials
         if (credentials.type !== 'ecc') return
-        const { serverPublicKey, keyPair } = credentials
-        const opened = this.#crypto.boxOpen(message.box, message.boxNonce, serverPublicKey, keyPair.secretKey)
-        if (opened === undefined) return
-        // D5, reproduced: no challenge check, no used-nonce set; every opcode 11 draws a new skey.
-        const { serverNonce } = decodeEccNoncePlaintext(opened)
-        const skey = this.#crypto.randomKey()
-        const plaintext = encodeEccClientInfoPlaintext({
-          serverNonce,
-          ckey: this.#ckey.expose(),
-          skey: skey.expose(),
-          counter: this.#counter,
-        })
-        const boxNonce = this.#crypto.random(24)
-        const box = this.#crypto.boxSeal(plaintext, boxNonce, serverPublicKey, keyPair.secretKey)
-        this.#keyed(server, skey)
-        const info = { clientId: credentials.clientId, suite: CipherSuiteId.Ecc, boxNonce, box }
-        this.#transmit(server.address, encodeSetup({ type: 'ecc-client-info', ...info }))
+        const answer = referenceEccReply(this.#crypto, credentials, this.#ckey, message, this.#counter)
+        if (answer === undefined) return
+        server.keyed(answer.skey, hex(answer.skey.expose()))
+        this.#transmit(server.address, answer.reply)
         return
       }
-      case 'unrecognized-client':
       case 'new-server-join':
+        // §5.6: from a server it never keyed, only in multicast mode.
+        if (server.keyings > 0 || isMulticast(this.#destination)) this.#reactiveNonceRequest(now, server)
+        return
+      case 'unrecognized-client':
         this.#reactiveNonceRequest(now, server)
         return
       case 'session-accepted':
@@ -278,7 +246,7 @@ export class ReferenceLikeClient {
     }
   }
 
-  #onSecure(now: number, server: KnownServer, counter: bigint, box: Uint8Array): void {
+  #onSecure(now: number, server: ReferenceServerRecord, counter: bigint, box: Uint8Array): void {
     if (server.skey === undefined) {
       this.#reactiveNonceRequest(now, server) // §8.4
       return
@@ -317,41 +285,13 @@ export class ReferenceLikeClient {
 
   // ---- handshakes ----------------------------------------------------------------
 
-  #keyed(server: KnownServer, skey: SymmetricKey): void {
-    server.skey = skey
-    server.skeyHex = hex(skey.expose())
-    server.replay = 0n
-    server.keyings++
-  }
-
   /** §9.5: at most 9 per 10 s window per server, 6 once it had an skey; the start-up one is not counted. */
-  #reactiveNonceRequest(now: number, server: KnownServer): void {
-    if (now - server.windowStart >= RATE_WINDOW) {
-      server.windowStart = now
-      server.windowCount = 0
-    }
-    if (server.windowCount >= (server.keyings > 0 ? 6 : 9)) return
-    server.windowCount++
-    this.#transmit(server.address, this.#nonceRequest(true))
+  #reactiveNonceRequest(now: number, server: ReferenceServerRecord): void {
+    if (server.spendNonceRequest(now)) this.#transmit(server.address, this.#nonceRequest(true))
   }
 
-  /** §5.1: PSK zeros; ECC the public key on the start-up path, the secret key on the reactive one (D1). */
   #nonceRequest(reactive: boolean): Uint8Array {
-    const credentials = this.#credentials
-    const ecc = credentials.type === 'ecc'
-    const field = !ecc
-      ? new Uint8Array(32)
-      : reactive
-        ? credentials.keyPair.secretKey.expose()
-        : credentials.keyPair.publicKey
-    return encodeSetup({
-      type: 'nonce-request',
-      suite: ecc ? CipherSuiteId.Ecc : CipherSuiteId.Psk,
-      clientId: credentials.clientId,
-      challenge: this.#challenge,
-      sessionId: this.#sessionField,
-      publicKey: field,
-    })
+    return referenceNonceRequest(this.#credentials, this.#challenge, this.#sessionField, reactive)
   }
 
   // ---- sending -------------------------------------------------------------------
@@ -371,25 +311,15 @@ export class ReferenceLikeClient {
   }
 
   /** A bare 8-byte acknowledgement, with a new counter, to the server's source (§7.2). */
-  #ack(server: KnownServer, counter: bigint): void {
+  #ack(server: ReferenceServerRecord, counter: bigint): void {
     this.#transmit(server.address, this.#seal(this.#nextCounter(), encodeApp({ type: 'ack', counter })))
   }
 
-  #known(from: PeerAddress): KnownServer {
+  #known(from: PeerAddress): ReferenceServerRecord {
     const key = addressKey(from)
     let server = this.#servers.get(key)
     if (server === undefined) {
-      server = {
-        address: from,
-        skey: undefined,
-        skeyHex: '',
-        replay: 0n,
-        lastFreshAt: Number.NEGATIVE_INFINITY,
-        keyings: 0,
-        accepts: 0,
-        windowStart: Number.NEGATIVE_INFINITY,
-        windowCount: 0,
-      }
+      server = new ReferenceServerRecord(from)
       this.#servers.set(key, server)
     }
     return server
