@@ -114,10 +114,15 @@ describe('flood over real UDP', () => {
     console.info(
       `real UDP flood: ${sent} ECC nonce requests in ${Math.round(wall)} ms; ${succeeded}/400 calls; server CPU ` +
         `${Math.round(cpu)} ms = ${(share * 100).toFixed(1)} % of a core; X25519 ${s.x25519 - before.stats.x25519}; ` +
-        `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn}`,
+        `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn - before.stats.datagramsIn}`,
     )
     expect(succeeded).toBe(400)
-    expect(s.refusedCpu + s.refusedGlobal, 'the flood went past the budgets').toBeGreaterThan(0)
+    // The budgets must bite whenever the server read the flood well above the X25519 work allowed for
+    // unknown addresses (3/4 of 1250/s; the flood is offered at 2000/s). On a starved machine the sender
+    // and the server run slower than that, and then nothing need be refused.
+    const readPerSecond = (s.datagramsIn - before.stats.datagramsIn) / (wall / 1000)
+    if (readPerSecond > 1.5 * 0.75 * 1250)
+      expect(s.refusedCpu + s.refusedGlobal, 'the flood went past the budgets').toBeGreaterThan(0)
     // The X25519 work is held to 1250 operations per second (0.25 of a core at 0.2 ms); the rest of the
     // server's CPU reads and refuses datagrams. Generous margin for a loaded machine.
     expect(s.x25519 - before.stats.x25519).toBeLessThanOrEqual(1250 * (wall / 1000) + 1000)

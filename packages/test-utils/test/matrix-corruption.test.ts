@@ -15,7 +15,7 @@ describe.concurrent('corruption each way', () => {
       cells.push(c)
       const [client] = c.clients
       await client!.waitForServer({ timeout: 10_000 })
-      const results = await stream(client!, `corrupt${rate}`, 100, 4000)
+      const results = await stream(client!, `corrupt${rate}`, 100, 15_000)
       const { acknowledged, deadline } = expectExactlyOnce(c, results)
       // Nothing delivered that was not sent (and expectExactlyOnce checked the bodies).
       for (const name of c.delivered.keys()) expect(name).toMatch(new RegExp(`^corrupt${rate}-\\d+$`))

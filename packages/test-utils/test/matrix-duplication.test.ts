@@ -17,7 +17,7 @@ describe.concurrent('duplication and reordering each way', () => {
     cells.push(c)
     const [client] = c.clients
     await client!.waitForServer({ timeout: 5000 })
-    const results = await stream(client!, name, 100, 4000)
+    const results = await stream(client!, name, 100, 20_000)
     const { acknowledged } = expectExactlyOnce(c, results)
     expect(acknowledged).toBe(100)
     expect(c.delivered.size).toBe(100)

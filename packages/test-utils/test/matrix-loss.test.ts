@@ -24,7 +24,7 @@ describe.concurrent('loss each way, Gilbert–Elliott bursts (mean 2)', () => {
       })
       const [client] = c.clients
       await client!.waitForServer({ timeout: 15_000 })
-      const results = await stream(client!, `loss${rate}`, 100, 4000)
+      const results = await stream(client!, `loss${rate}`, 100, 8_000)
       const { acknowledged, deadline } = expectExactlyOnce(c, results)
       const { toTarget, fromTarget } = c.proxy.stats
       console.info(
@@ -44,7 +44,7 @@ describe.concurrent('loss each way, Gilbert–Elliott bursts (mean 2)', () => {
     const [client] = c.clients
     await client!.waitForServer({ timeout: 5000 })
     c.proxy.setImpairment('toTarget', { blackhole: true })
-    const results = await stream(client!, 'lost', 5, 600)
+    const results = await stream(client!, 'lost', 5, 2000)
     for (const { report } of results) {
       expect(report.outcome).toBe('deadline')
       expect(report.acked).toEqual([])
