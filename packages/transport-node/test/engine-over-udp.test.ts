@@ -196,7 +196,7 @@ describe('more key scenarios over real UDP', () => {
     const refusals: unknown[] = []
     stranger.on('server:invalid-client-id', (e) => refusals.push(e))
     // Reported after a round of refused nonce requests (one opcode 6, then the server's quiet period).
-    await expect(stranger.waitForServer({ timeout: 3000 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
+    await expect(stranger.waitForServer({ timeout: 5000 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' })
     expect(refusals).toHaveLength(1)
     expect(server.sessions()).toHaveLength(1) // only the legitimate client set up by `setup`
   })
