@@ -66,6 +66,6 @@ describe.skipIf(skip !== undefined)(
       later.socket.close()
       socket.close()
       await dashboard.close()
-    })
+    }, 60_000)
   },
 )

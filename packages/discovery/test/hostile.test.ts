@@ -99,7 +99,7 @@ describe.skipIf(skip !== undefined)(
       const real = browser.servers().find((s) => s.instance === name)
       expect(real).toMatchObject({ port: 43_000, addresses: ['127.0.0.8'], fingerprint: 'ab'.repeat(16) })
       expect(ad.announced).toBe(true)
-    })
+    }, 60_000)
 
     it('ignores responses that do not come from port 5353', async () => {
       await using browser = await browse({ interfaces: LO })

@@ -29,13 +29,14 @@ export class Inbox {
     socket.on('message', (data) => this.messages.push(JSON.parse(String(data)) as Record<string, unknown>))
   }
 
-  /** Resolves with the first message that matches (waiting up to 10 s). */
+  /** Resolves with the first message that matches (waiting up to 20 s of wall-clock time). */
   async next(match: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    for (let i = 0; i < 1000; i++) {
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
       const found = this.messages.find(match)
       if (found !== undefined) return found
       await new Promise((r) => setTimeout(r, 10))
     }
-    throw new Error('no such message within 10 s')
+    throw new Error('no such message within 20 s')
   }
 }
