@@ -91,6 +91,11 @@ export type ClientEvent =
   | { readonly type: 'server:connected'; readonly server: ServerInfo }
   | { readonly type: 'server:disconnected'; readonly server: ServerInfo; readonly reason: CloseReason }
   | { readonly type: 'server:status'; readonly server: ServerInfo; readonly status: DeviceStatus }
+  /**
+   * Both refusals are unauthenticated, so each is reported only once a whole
+   * round of nonce requests (3 in a row) was refused with no genuine answer:
+   * one spoofed datagram cannot make a correct client report a wrong key.
+   */
   | { readonly type: 'server:invalid-client-id'; readonly address: PeerAddress }
   | {
       readonly type: 'server:auth-failed'

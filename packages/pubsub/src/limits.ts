@@ -11,6 +11,9 @@ export const TAG_FUTURE_TOLERANCE_US = 60_000_000n
  * A server does not send opcode 13 to a session younger than this, ms: a
  * reference client may still re-key then (it sends its nonce request again
  * after opcode 7) and would file the subscriber under its dead key (#15 item 6).
+ * Its second nonce request answers an opcode 4 sent before the session opened,
+ * so the re-key ends one round trip after opcode 7 (1–48 ms on a loaded
+ * loopback): 2 s covers round trips and client stalls up to about a second.
  */
 export const ANNOUNCE_SETTLE_TIME = 2_000
 /** How long a client retransmits a subscribe/unsubscribe (opcode 13/14) until its server acknowledges, ms. */

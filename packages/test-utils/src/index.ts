@@ -50,3 +50,10 @@ export {
   type ProxyLimits,
 } from './proxy-options.ts'
 export type { DirectionStats, ProxyStats } from './proxy-stats.ts'
+export {
+  type ReferenceClientOptions,
+  ReferenceLikeClient,
+  type ReferenceServerView,
+} from './reference-client.ts'
+export { REFERENCE_RELIABLE_SCHEDULE, type ReferenceSendResult } from './reference-reliable.ts'
+export type { ReferenceCredentials } from './reference-setup.ts'

@@ -11,6 +11,7 @@ import type { PeerAddress } from '../transport.ts'
 import type { ClientEndpointOptions, ClientTiming } from './client-options.ts'
 import type { KnownServer } from './known-server.ts'
 import { NonceBudget } from './nonce-budget.ts'
+import { type Refusal, RefusalRound } from './refusal-round.ts'
 import type { ServerTable } from './server-table.ts'
 
 /** Announcements from a server keyed this recently belong to its start-up burst (PROTOCOL.md §2.6: 0, 3, 28 ms). */
@@ -54,8 +55,8 @@ export class ClientHandshaking {
   #delay: number
   /** Retries since the last connection (the first `handshakeFastRetries` do not back off). */
   #retries = 0
-  /** A `server:auth-failed` was emitted since the last nonce request went out. */
-  #authFailureReported = false
+  /** Refusals are reported only once a whole round of nonce requests was refused. */
+  readonly #refusals = new RefusalRound()
 
   /** Draws, in this order, the challenge, the session field and the handshake's keys (unless fixed). */
   constructor(
@@ -107,12 +108,10 @@ export class ClientHandshaking {
         this.#onRehandshakeHint(now, from, server)
         return
       case 'invalid-client-id':
-        // Unauthenticated: believe it only when it echoes the challenge we sent, then back off.
-        if (host.crypto.equal(message.challenge, this.#challenge.value)) {
-          this.#delay = this.#timing.handshakeRetryMax
-          this.#retries = this.#timing.handshakeFastRetries
-          host.emit({ type: 'server:invalid-client-id', address: from })
-        } else host.counters.unexpected++
+        // Unauthenticated: counted only when it echoes the challenge we sent (reported after a round).
+        if (host.crypto.equal(message.challenge, this.#challenge.value))
+          this.#refusals.refused(from, 'invalid-client-id')
+        else host.counters.unexpected++
         return
       case 'session-accepted':
         // The session ID is H(psk or public key, client key): only a server that opened our client
@@ -135,7 +134,6 @@ export class ClientHandshaking {
     const timers = this.#host.timers
     if (timers.get('handshake', '') !== undefined) return
     this.#host.transmit(this.#destination, this.#nonceRequest(now))
-    this.#authFailureReported = false
     timers.set('handshake', '', now + this.#jittered(this.#delay))
   }
 
@@ -152,6 +150,7 @@ export class ClientHandshaking {
   connected(): void {
     this.#delay = this.#timing.handshakeRetryInitial
     this.#retries = 0
+    this.#refusals.reset()
     this.#host.timers.clear('handshake', '')
   }
 
@@ -167,12 +166,13 @@ export class ClientHandshaking {
     for (const server of host.servers.values()) {
       // Keyed a whole retry period ago and still not accepted: it does not know our key.
       if (now - server.keyedAt >= this.#delay && server.life.notAccepted())
-        this.#authFailed(server.address, 'not-accepted')
+        this.#refusals.refused(server.address, 'not-accepted')
       const state = server.life.state
       const reply = server.serverNonce && server.answered.get(hexOf(server.serverNonce))
       if ((state === 'keyed' || state === 'auth-failed') && reply !== undefined)
         host.transmitUnauthenticated(server.address, reply)
     }
+    this.#report(this.#refusals.ended())
     this.#retries++
     const { handshakeFastRetries, handshakeRetryInitial, handshakeRetryMax } = this.#timing
     this.#delay =
@@ -215,9 +215,11 @@ export class ClientHandshaking {
     const verified = handshake.verify(message, this.#challenge.value)
     if (isRefusal(verified)) {
       host.counters[verified.refused]++
-      if (verified.refused === 'forged' && this.#couldBeServer(from)) this.#authFailed(from, 'forged-answer')
+      if (verified.refused === 'forged' && this.#couldBeServer(from))
+        this.#refusals.refused(from, 'forged-answer')
       return
     }
+    this.#refusals.answered()
     if (this.#answeredBefore(now, key, verified.serverNonce)) return
     const server = host.servers.admit(now, from, key, handshake.suite, handshake.serverPublicKey)
     if (server === undefined) {
@@ -277,13 +279,19 @@ export class ClientHandshaking {
   }
 
   /**
-   * The server at `address` answered but does not accept us (it does not know
-   * our key): reported once per handshake attempt; nothing changes on the wire.
+   * A whole round of nonce requests was refused: the server at its address
+   * does not accept our client ID or key. Reported once per round; after
+   * opcode 6 the retries back off (PROTOCOL.md D9). Nothing else changes on the wire.
    */
-  #authFailed(address: PeerAddress, reason: 'forged-answer' | 'not-accepted'): void {
-    if (this.#authFailureReported) return
-    this.#authFailureReported = true
-    this.#host.emit({ type: 'server:auth-failed', address, reason })
+  #report(refusal: Refusal | undefined): void {
+    if (refusal === undefined) return
+    const { address, reason } = refusal
+    if (reason === 'invalid-client-id') {
+      // Out of the fast retries: back off at once.
+      this.#delay = this.#timing.handshakeRetryMax
+      this.#retries = this.#timing.handshakeFastRetries
+      this.#host.emit({ type: 'server:invalid-client-id', address })
+    } else this.#host.emit({ type: 'server:auth-failed', address, reason })
   }
 }
 

@@ -38,8 +38,10 @@ export class AuthenticationError extends PavillionError<'ERR_AUTH_FAILED'> {
  * soon as a server refused us while none is connected, and those started
  * later at once until a server connects. A client sending to a multicast
  * group is never failed this way: another member may still accept it.
- * Opcode 6 is unauthenticated, so a host that sees our nonce request can
- * cause this failure — as it could drop our packets.
+ * Refusals are unauthenticated; the engine reports one only after a whole
+ * round of nonce requests was refused, so one spoofed datagram cannot cause
+ * this failure, but a host that sees and answers all of them can — as it
+ * could drop our packets.
  */
 export class AuthRefusal {
   readonly #core: Client
