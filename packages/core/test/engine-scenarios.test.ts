@@ -197,12 +197,19 @@ describe('robustness of sessions', () => {
     })
     const refused: unknown[] = []
     client.on('server:invalid-client-id', (e) => refused.push(e))
+    // The refusal round: three refused nonce requests 250 ms ±25 % apart.
+    await world.run(2_000, 50)
+    expect(refused).toHaveLength(1)
+    const atRefusal = client.stats().datagramsOut
     await world.run(20_000, 50)
     expect(refused).toHaveLength(1)
     expect(server.sessions()).toEqual([])
     expect(server.stats().rateLimited).toBeGreaterThan(0)
-    // Backed off: at most one nonce request per handshakeRetryMax after the refusal.
-    expect(client.stats().datagramsOut).toBeLessThan(8)
+    // Backed off: one nonce request per handshakeRetryMax (5 s) ±25 %, so 20 s hold
+    // between 20 000 / 6 250 → 3 and 20 000 / 3 750 → 5 of them; the fast retries would send 80.
+    const after = client.stats().datagramsOut - atRefusal
+    expect(after).toBeGreaterThanOrEqual(3)
+    expect(after).toBeLessThanOrEqual(5)
   })
 
   it('an ECC guest is accepted when allowed and known by H0(public key)', async () => {

@@ -1,4 +1,4 @@
-import type { KeyPair, PavillionCrypto, PresharedKey, RandomSource } from '@pavillion/crypto'
+import { type KeyPair, type PavillionCrypto, type PresharedKey, type RandomSource, seededRandom } from '@pavillion/crypto'
 import { Client } from '../api/client.ts'
 import { Server, type ServerOptions } from '../api/server.ts'
 import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
@@ -16,8 +16,9 @@ export interface SimWorldOptions {
   readonly clientIds?: readonly string[]
   /**
    * Where the world's crypto draws every key, nonce, challenge and retry jitter from. Default
-   * the OS CSPRNG; `seededRandom(seed)` from `@pavillion/crypto` makes the engines' choices, and
-   * so which datagrams the seeded network drops, the same every run.
+   * `seededRandom('sim-world')` from `@pavillion/crypto`: the engines' choices, and so which
+   * datagrams the seeded network drops, are the same every run, and no test's verdict depends
+   * on chance. Pass another seed to try other draws.
    */
   readonly random?: RandomSource
   /**
@@ -87,7 +88,7 @@ export class SimWorld {
 
   /** A world with libsodium loaded. */
   static async create(options: SimWorldOptions = {}): Promise<SimWorld> {
-    return new SimWorld(await TestKeys.create(options.clientIds, options.random), options)
+    return new SimWorld(await TestKeys.create(options.clientIds, options.random ?? seededRandom('sim-world')), options)
   }
 
   /** Identity 0's client ID, PSK and key pair. */
