@@ -1,4 +1,10 @@
-import { type KeyPair, type PavillionCrypto, type PresharedKey, type RandomSource, seededRandom } from '@pavillion/crypto'
+import {
+  type KeyPair,
+  type PavillionCrypto,
+  type PresharedKey,
+  type RandomSource,
+  seededRandom,
+} from '@pavillion/crypto'
 import { Client } from '../api/client.ts'
 import { Server, type ServerOptions } from '../api/server.ts'
 import { DEFAULT_MULTICAST_GROUP, DEFAULT_PORT } from '../constants.ts'
@@ -88,7 +94,10 @@ export class SimWorld {
 
   /** A world with libsodium loaded. */
   static async create(options: SimWorldOptions = {}): Promise<SimWorld> {
-    return new SimWorld(await TestKeys.create(options.clientIds, options.random ?? seededRandom('sim-world')), options)
+    return new SimWorld(
+      await TestKeys.create(options.clientIds, options.random ?? seededRandom('sim-world')),
+      options,
+    )
   }
 
   /** Identity 0's client ID, PSK and key pair. */
