@@ -163,7 +163,7 @@ export {
   RpcStatus,
   rpcStatusName,
 } from '@pavillion/rpc'
-/** The transport's error (`pavillion/transport-node` has everything). */
-export { TransportClosedError } from '@pavillion/transport-node'
+/** The transport's errors (`pavillion/transport-node` has everything). */
+export { MulticastUnavailableError, TransportClosedError } from '@pavillion/transport-node'
 /** Wire types the API surfaces (`pavillion/wire` has everything). */
 export { type DeviceStatus, type Identity, type StatusInput, WireDecodeError } from '@pavillion/wire'

@@ -5,6 +5,7 @@ import { closeSocket } from './bind-socket.ts'
 import type { ErrorSink } from './error-sink.ts'
 import { isGroupAddress } from './ip-address.ts'
 import type { MulticastSetup, MulticastSockets } from './multicast-setup.ts'
+import { MulticastUnavailableError } from './multicast-unavailable-error.ts'
 import { OwnAddress } from './own-address.ts'
 import { TransportClosedError } from './transport-closed-error.ts'
 import type { UdpTransport } from './udp-transport.ts'
@@ -128,11 +129,7 @@ export class DgramTransport implements UdpTransport {
         `cannot send to group ${to.address}: set the multicast.interface option so group datagrams leave through a chosen interface`,
       )
     }
-    this.#errors.report(
-      new Error(
-        `datagram to group ${to.address}:${to.port} dropped: the multicast interface is not available yet`,
-      ),
-    )
+    this.#errors.report(new MulticastUnavailableError(to))
   }
 }
 

@@ -21,6 +21,7 @@
  * @packageDocumentation
  */
 export { createUdpTransport } from './create-udp-transport.ts'
+export { MulticastUnavailableError } from './multicast-unavailable-error.ts'
 export { nodeRuntime } from './node-runtime.ts'
 export { TransportClosedError } from './transport-closed-error.ts'
 export type { UdpTransport } from './udp-transport.ts'

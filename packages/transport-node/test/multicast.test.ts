@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { PeerAddress } from '@pavillion/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createUdpTransport, type UdpTransport, type UdpTransportOptions } from '../src/index.ts'
+import {
+  createUdpTransport,
+  MulticastUnavailableError,
+  type UdpTransport,
+  type UdpTransportOptions,
+} from '../src/index.ts'
 import { freePort, GROUP, loopbackMulticastProblem, waitUntil } from '../src/testing/index.ts'
 
 // Every datagram here goes to 127.0.0.1 or to GROUP through the loopback interface.
@@ -116,7 +121,12 @@ describe('multicast interface absent at start', () => {
     expect(errors.map((e) => e.code).sort()).toEqual(['EADDRNOTAVAIL', 'ENODEV'])
 
     t.send({ address: GROUP, port: 9 }, Uint8Array.of(1))
-    expect(errors.at(-1)?.message).toMatch(/multicast interface is not available yet/)
+    const dropped = errors.at(-1)
+    expect(dropped).toBeInstanceOf(MulticastUnavailableError)
+    expect(dropped?.code).toBe('ERR_MULTICAST_UNAVAILABLE')
+    expect(dropped?.message).toMatch(
+      /239\.255\.28\.12:9 dropped: the multicast interface is not available yet/,
+    )
 
     const peer = await transport({ bind: { address: LOOPBACK } })
     const sources = inbox(t)
