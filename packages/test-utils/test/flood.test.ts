@@ -2,16 +2,18 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { createSocket, type Socket } from 'node:dgram'
 import { fileURLToPath } from 'node:url'
 import { Client, type EndpointStats } from '@pavillion/core'
-import { loadCrypto, parsePsk, toHex } from '@pavillion/crypto'
+import { fromHex, loadCrypto, parsePsk, toHex } from '@pavillion/crypto'
 import { RpcClient } from '@pavillion/rpc'
 import { nodeRuntime } from '@pavillion/transport-node'
 import { loopbackClientTransport } from '@pavillion/transport-node/testing'
 import { encodeSetup } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
+import { type ReferenceCredentials, ReferenceLikeClient } from '../src/index.ts'
 
 // A flood of ECC nonce requests over real UDP (loopback, bounded) against a server in its own
 // process, so that its CPU time is its own: the X25519 budget (handshakeCpuShare, 0.25 of a core by
-// default) holds it down while a client's calls go on.
+// default) holds it down while a client's calls go on, and reference-like clients (PSK and an ECC
+// guest) that start in the middle of the flood still connect.
 
 const SOURCES = 128
 const REQUESTS = 20_000
@@ -33,11 +35,15 @@ const PER_TICK = 20
 const MAX_UNREAD = 100
 /** The flood stops after this long even when the server read too slowly to take all of it. */
 const FLOOD_MS = 30_000
+/** When the reference-like clients start, ms into the flood. */
+const NEWCOMERS_AT = 3_000
 
 let child: ChildProcess | undefined
 const sockets: Socket[] = []
+const references: ReferenceLikeClient[] = []
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close()
+  for (const reference of references.splice(0)) await reference.close()
   if (child?.connected) child.send('stop')
   child = undefined
 })
@@ -55,16 +61,19 @@ function ask(process: ChildProcess): Promise<CpuReport> {
 }
 
 describe('flood over real UDP', () => {
-  it('up to 20 000 ECC nonce requests from 128 sources, paced to what the server reads: 400 calls all succeed, the server process stays within its CPU share', async () => {
+  it('up to 20 000 ECC nonce requests from 128 sources, paced to what the server reads: 400 calls all succeed, reference-like clients connect mid-flood, the server process stays within its CPU share', async () => {
     const crypto = await loadCrypto()
     const clientId = new TextEncoder().encode('flood-client-001')
     const psk = crypto.random(32)
+    const referenceId = new TextEncoder().encode('flood-refclient1')
+    const referencePsk = crypto.random(32)
     const script = fileURLToPath(new URL('./support/flood-server.mjs', import.meta.url))
     // execArgv: []: the child runs the built packages, not vitest's source condition.
-    const server = fork(script, [toHex(clientId), toHex(psk)], { stdio: 'inherit', execArgv: [] })
+    const identities = [clientId, psk, referenceId, referencePsk].map(toHex)
+    const server = fork(script, identities, { stdio: 'inherit', execArgv: [] })
     child = server
-    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-      server.once('message', (m) => resolve(m as { port: number }))
+    const { port, publicKey } = await new Promise<{ port: number; publicKey: string }>((resolve, reject) => {
+      server.once('message', (m) => resolve(m as { port: number; publicKey: string }))
       server.once('exit', (code) => reject(new Error(`the server process exited (${code})`)))
     })
     const destination = { address: '127.0.0.1', port }
@@ -117,7 +126,36 @@ describe('flood over real UDP', () => {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
     })()
-    await Promise.all([flood, calls])
+    // Reference-like clients (wire and crypto only, the reference's packets and schedule) start
+    // mid-flood from an address the server has not seen: a registered PSK client and an ECC guest.
+    const newcomers = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, NEWCOMERS_AT))
+      const start = (credentials: ReferenceCredentials) =>
+        ReferenceLikeClient.start({ crypto, destination, credentials, rekeyAfterAccept: false })
+      const startedAt = performance.now()
+      const floodRunning = sent < REQUESTS
+      const guestKeys = crypto.generateKeyPair()
+      const [psk, ecc] = [
+        await start({ type: 'psk', clientId: referenceId, psk: parsePsk(referencePsk) }),
+        await start({
+          type: 'ecc',
+          clientId: crypto.defaultClientId(guestKeys.publicKey),
+          keyPair: guestKeys,
+          serverPublicKey: fromHex(publicKey),
+        }),
+      ]
+      references.push(psk, ecc)
+      const connectedIn = await Promise.all(
+        [psk, ecc].map(async (reference) => {
+          const deadline = performance.now() + 20_000
+          while (reference.servers().length === 0 && performance.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 10))
+          return reference.servers().length === 1 ? Math.round(performance.now() - startedAt) : undefined
+        }),
+      )
+      return { connectedIn, floodRunning }
+    })()
+    const [, , newcomer] = await Promise.all([flood, calls, newcomers])
     const after = await ask(server)
     const wall = performance.now() - startedAt
     const cpu = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000
@@ -126,9 +164,12 @@ describe('flood over real UDP', () => {
     console.info(
       `real UDP flood: ${sent} ECC nonce requests in ${Math.round(wall)} ms; ${succeeded}/400 calls; server CPU ` +
         `${Math.round(cpu)} ms = ${(share * 100).toFixed(1)} % of a core; X25519 ${s.x25519 - before.stats.x25519}; ` +
-        `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn - before.stats.datagramsIn}`,
+        `refused per source ${s.refusedPerSource}, global ${s.refusedGlobal}, CPU ${s.refusedCpu}; datagrams in ${s.datagramsIn - before.stats.datagramsIn}; ` +
+        `reference-like PSK and ECC clients connected in ${newcomer.connectedIn.join(' and ')} ms`,
     )
     expect(succeeded).toBe(400)
+    expect(newcomer.floodRunning, 'the reference-like clients started while the flood ran').toBe(true)
+    expect(newcomer.connectedIn.every((ms) => ms !== undefined)).toBe(true)
     // The budgets must bite whenever the server read the flood well above the X25519 work allowed for
     // unknown addresses (3/4 of 1250/s; the flood is offered at 2000/s). On a starved machine the sender
     // and the server run slower than that, and then nothing need be refused.
