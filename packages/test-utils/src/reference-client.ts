@@ -68,6 +68,7 @@ export class ReferenceLikeClient {
   readonly #credentials: ReferenceCredentials
   readonly #rekeyAfterAccept: boolean
   readonly #socket: Socket
+  #closed: Promise<void> | undefined
   readonly #servers = new Map<string, ReferenceServerRecord>()
   readonly #subscribers = new ReferenceSubscribers()
   readonly #pending = new Map<bigint, PendingReliable>()
@@ -158,10 +159,18 @@ export class ReferenceLikeClient {
       .finally(() => this.#pending.delete(counter))
   }
 
-  /** Sends quit (opcode 12) to the destination, as the reference does when closed, and closes the socket. */
-  async close(): Promise<void> {
-    this.#transmit(this.#destination, this.#seal(this.#nextCounter(), encodeApp({ type: 'quit' })))
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()))
+  /** Sends quit (opcode 12) to the destination, as the reference does when closed, and closes the socket; idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#transmit(this.#destination, this.#seal(this.#nextCounter(), encodeApp({ type: 'quit' })))
+      await new Promise<void>((resolve) => this.#socket.close(() => resolve()))
+    })()
+    return this.#closed
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   // ---- receiving ---------------------------------------------------------------

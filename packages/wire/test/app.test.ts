@@ -238,7 +238,7 @@ describe('other app messages', () => {
   it('quit encodes as the bare opcode, or with a u16 reason, and decodes a 2-byte reason', () => {
     expect(encodeApp({ type: 'quit' })).toEqual(Uint8Array.of(12))
     expect(encodeApp({ type: 'quit', reason: 0x0201 })).toEqual(Uint8Array.of(12, 1, 2))
-    expect(() => encodeApp({ type: 'quit', reason: 0x10000 })).toThrow(RangeError)
+    expect(() => encodeApp({ type: 'quit', reason: 0x10000 })).toThrow(InvalidArgumentError)
     expect(decodeApp(Uint8Array.of(12))).toEqual({ type: 'quit' })
     expect(decodeApp(Uint8Array.of(12, 7))).toEqual({ type: 'quit' })
     expect(decodeApp(Uint8Array.of(12, 0, 0))).toEqual({ type: 'quit', reason: 0 })

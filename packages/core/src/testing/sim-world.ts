@@ -193,4 +193,9 @@ export class SimWorld {
   async close(): Promise<void> {
     for (const closable of this.#closables.splice(0).reverse()) await closable.close()
   }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
 }

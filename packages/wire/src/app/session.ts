@@ -1,6 +1,7 @@
 import { checkBigInt } from '../check.ts'
 import { AppOpcode } from '../constants.ts'
 import { writeU64 } from '../int.ts'
+import { InvalidArgumentError } from '../pavillion-error.ts'
 import { Reader } from '../reader.ts'
 
 /**
@@ -15,7 +16,7 @@ export function encodeQuit(msg: Quit): Uint8Array {
   if (msg.reason === undefined) return Uint8Array.of(AppOpcode.Quit)
   const reason = msg.reason
   if (!Number.isInteger(reason) || reason < 0 || reason > 0xffff)
-    throw new RangeError(`"reason" expected an integer in 0–65535, got ${reason}`)
+    throw new InvalidArgumentError(`"reason" expected an integer in 0–65535, got ${reason}`)
   return Uint8Array.of(AppOpcode.Quit, reason & 0xff, reason >>> 8)
 }
 
