@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emitter } from '../src/api/emitter.ts'
 
 type Events = { tick: number }
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 describe('Emitter', () => {
   it('removes a listener on abort, adds nothing for an aborted signal, and counts a function added twice twice', () => {
@@ -55,19 +59,28 @@ describe('Emitter', () => {
     expect(seen).toEqual([1])
   })
 
-  it('without a hook, ignores an error listener that throws (no loop), and a throwing listener with no error listener', () => {
+  it('without a hook, writes to console.error what no error listener takes, and what an error listener throws (no loop)', () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {})
     const events = new Emitter<{ tick: number; error: { error: unknown } }>()
     expect(() => events.emit('tick', 0)).not.toThrow()
+    const first = new Error('first')
     events.on('tick', () => {
-      throw new Error('first')
+      throw first
     })
     expect(() => events.emit('tick', 1)).not.toThrow()
+    expect(printed).toHaveBeenCalledTimes(1)
+    expect(printed.mock.calls[0]?.[0]).toContain('"tick" listener threw')
+    expect(printed.mock.calls[0]?.[1]).toBe(first)
     let calls = 0
+    const again = new Error('again')
     events.on('error', () => {
       calls++
-      throw new Error('again')
+      throw again
     })
     expect(() => events.emit('tick', 2)).not.toThrow()
     expect(calls).toBe(1)
+    expect(printed).toHaveBeenCalledTimes(2)
+    expect(printed.mock.calls[1]?.[0]).toContain('"error" listener threw')
+    expect(printed.mock.calls[1]?.[1]).toBe(again)
   })
 })

@@ -8,9 +8,11 @@ export type Listener<T> = (event: T) => void
  * umbrella): `on(type, listener)` returns the function that removes the
  * listener; `{ signal }` removes it on abort (an aborted signal adds nothing).
  * A listener that throws does not stop the others and never escapes `emit`:
- * its exception is emitted as an `error` event (`{ error }`), and an `error`
- * listener that throws is ignored (no loop). An owner that wants another
- * policy passes `onListenerError`, which then receives every such exception.
+ * its exception is emitted as an `error` event (`{ error }`). When there is
+ * no `error` listener to take it, or an `error` listener throws, it is written
+ * to `console.error` with the event's name: reported, never lost, no loop.
+ * An owner that wants another policy passes `onListenerError`, which then
+ * receives every such exception.
  * Adding one function twice registers it twice, each with its own remover.
  *
  * @example
@@ -62,7 +64,12 @@ export class Emitter<M extends object> {
         ;(listener as Listener<M[K]>)(event)
       } catch (error) {
         if (this.#onListenerError !== undefined) this.#onListenerError(error)
-        else if (type !== 'error') this.emit('error' as K, { error } as M[K])
+        else if (type !== 'error' && this.has('error' as K)) this.emit('error' as K, { error } as M[K])
+        else
+          console.error(
+            `pavillion: a "${String(type)}" listener threw (add an "error" listener to handle it):`,
+            error,
+          )
       }
     }
   }
