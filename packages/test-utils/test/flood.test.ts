@@ -8,7 +8,7 @@ import { nodeRuntime } from '@pavillion/transport-node'
 import { loopbackClientTransport } from '@pavillion/transport-node/testing'
 import { encodeSetup } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ReferenceCredentials, ReferenceLikeClient } from '../src/index.ts'
+import { type ReferenceCredentials, ReferenceLikeClient, waitUntil } from '../src/index.ts'
 
 // A flood of ECC nonce requests over real UDP (loopback, bounded) against a server in its own
 // process, so that its CPU time is its own: the X25519 budget (handshakeCpuShare, 0.25 of a core by
@@ -146,12 +146,11 @@ describe('flood over real UDP', () => {
       ]
       references.push(psk, ecc)
       const connectedIn = await Promise.all(
-        [psk, ecc].map(async (reference) => {
-          const deadline = performance.now() + 20_000
-          while (reference.servers().length === 0 && performance.now() < deadline)
-            await new Promise((resolve) => setTimeout(resolve, 10))
-          return reference.servers().length === 1 ? Math.round(performance.now() - startedAt) : undefined
-        }),
+        [psk, ecc].map(async (reference) =>
+          (await waitUntil(() => reference.servers().length === 1, 20_000))
+            ? Math.round(performance.now() - startedAt)
+            : undefined,
+        ),
       )
       return { connectedIn, floodRunning }
     })()

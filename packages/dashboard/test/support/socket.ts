@@ -1,3 +1,4 @@
+import { waitUntil } from '@pavillion/test-utils'
 import WebSocket from 'ws'
 
 /** An open socket and what it received from its first message on. */
@@ -31,12 +32,9 @@ export class Inbox {
 
   /** Resolves with the first message that matches (waiting up to 20 s of wall-clock time). */
   async next(match: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + 20_000
-    while (Date.now() < deadline) {
-      const found = this.messages.find(match)
-      if (found !== undefined) return found
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await waitUntil(() => this.messages.some(match), 20_000)
+    const found = this.messages.find(match)
+    if (found !== undefined) return found
     throw new Error('no such message within 20 s')
   }
 }
