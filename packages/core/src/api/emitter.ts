@@ -65,11 +65,7 @@ export class Emitter<M extends object> {
       } catch (error) {
         if (this.#onListenerError !== undefined) this.#onListenerError(error)
         else if (type !== 'error' && this.has('error' as K)) this.emit('error' as K, { error } as M[K])
-        else
-          console.error(
-            `pavillion: a "${String(type)}" listener threw (add an "error" listener to handle it):`,
-            error,
-          )
+        else unheard(type, error)
       }
     }
   }
@@ -78,4 +74,13 @@ export class Emitter<M extends object> {
   clear(): void {
     this.#listeners.clear()
   }
+}
+
+/** The last resort for a listener's exception that no `error` listener takes. */
+function unheard(type: PropertyKey, error: unknown): void {
+  // biome-ignore lint/suspicious/noConsole: nobody listens for this exception, and dropping it would hide a bug
+  console.error(
+    `pavillion: a "${String(type)}" listener threw (add an "error" listener to handle it):`,
+    error,
+  )
 }
