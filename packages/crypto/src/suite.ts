@@ -4,6 +4,7 @@ import { KEY_LENGTH } from './constants.ts'
 import { derivations } from './derive.ts'
 import { keyedHash } from './hash.ts'
 import { counterNonce } from './nonce.ts'
+import { osRandom } from './os-random.ts'
 import { checkedRandom, type RandomSource, uniformBigInt } from './random.ts'
 import { PresharedKey, type Secret, type SecretKey, SymmetricKey } from './secret.ts'
 import { counterSecretbox } from './secretbox.ts'
@@ -12,7 +13,7 @@ import { warmUp } from './warm-up.ts'
 
 /** Options of {@link loadCrypto}. */
 export interface LoadCryptoOptions {
-  /** Where random bytes come from; default libsodium's `randombytes_buf` (the OS CSPRNG). */
+  /** Where random bytes come from; default the OS CSPRNG through WebCrypto's `getRandomValues` (libsodium's `randombytes_buf` where that is missing). */
   readonly random?: RandomSource | undefined
 }
 
@@ -228,7 +229,7 @@ export interface PavillionCrypto {
  */
 export async function loadCrypto(options: LoadCryptoOptions = {}): Promise<PavillionCrypto> {
   const [sodium, backend] = await Promise.all([readySodium(), chooseBackend()])
-  const random = checkedRandom(options.random ?? ((length) => sodium.randombytes_buf(length)))
+  const random = checkedRandom(options.random ?? osRandom((length) => sodium.randombytes_buf(length)))
   const equal = (a: Uint8Array, b: Uint8Array): boolean =>
     a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && sodium.memcmp(a, b)
   const hash = keyedHash(sodium)
