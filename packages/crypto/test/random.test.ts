@@ -3,7 +3,7 @@ import { toHex } from '@pavillion/test-vectors'
 import { InvalidArgumentError } from '@pavillion/wire'
 import fc from 'fast-check'
 import sodium from 'libsodium-wrappers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { CryptoError, loadCrypto, type RandomSource, scriptedRandom, seededRandom } from '../src/index.ts'
 import { suite } from './support.ts'
 
@@ -147,6 +147,24 @@ describe('the suite checks its random source', () => {
     expect(suite.random(0)).toEqual(new Uint8Array(0))
     expect(suite.random(32)).not.toEqual(suite.random(32))
     expect(suite.random(1000).length).toBe(1000)
+  })
+
+  it('the default source draws from WebCrypto once per draw, past its 65 536-byte quota too', () => {
+    const calls: number[] = []
+    const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((array) => {
+      calls.push((array as Uint8Array).length)
+      return real(array)
+    })
+    try {
+      expect(suite.random(24).length).toBe(24)
+      expect(calls).toEqual([24])
+      const large = suite.random(70_000)
+      expect(calls).toEqual([24, 65_536, 70_000 - 65_536])
+      expect(large.subarray(65_536).some((byte) => byte !== 0)).toBe(true) // the second chunk was filled
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
 
