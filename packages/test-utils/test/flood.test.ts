@@ -176,9 +176,10 @@ describe('flood over real UDP', () => {
     if (readPerSecond > 1.5 * 0.75 * 1250)
       expect(s.refusedCpu + s.refusedGlobal, 'the flood went past the budgets').toBeGreaterThan(0)
     // The X25519 work is held to 1250 operations per second (0.25 of a core at 0.2 ms); the rest of the
-    // server's CPU reads and refuses datagrams. Generous margin for a loaded machine.
+    // server's CPU reads and refuses datagrams. The whole process stays under the configured share
+    // (13–15 % of a core measured alone; 28–32 % while random draws went through libsodium-wrappers).
     expect(s.x25519 - before.stats.x25519).toBeLessThanOrEqual(1250 * (wall / 1000) + 1000)
-    expect(share).toBeLessThan(0.25 + 0.25)
+    expect(share, 'server CPU share against handshakeCpuShare').toBeLessThan(0.25)
     rpc.close()
     await client.close()
     await transport.close()
