@@ -1,8 +1,8 @@
-import { createSocket, type Socket } from 'node:dgram'
 import { ClientEndpoint, type CloseReason, type PeerAddress } from '@pavillion/core'
 import { LoopbackWorld, waitUntil } from '@pavillion/transport-node/testing'
 import { encodeApp } from '@pavillion/wire'
 import { afterEach, expect, it } from 'vitest'
+import { bindLoopback, closeSocket, loopbackAddress } from '../src/sockets.ts'
 
 // Session admission by class (issue #15 item 1) over real UDP on loopback: 10 000 guests, each from
 // an address of its own in 127.9.0.0/16, handshake with a server whose table holds 64 sessions and
@@ -26,11 +26,7 @@ afterEach(async () => {
  * handshake completes (or 10 s pass); then its socket closes without a quit, as a silent device's would.
  */
 async function guest(w: LoopbackWorld, address: string, server: PeerAddress): Promise<boolean> {
-  const socket: Socket = createSocket('udp4')
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind(0, address, resolve)
-  })
+  const socket = await bindLoopback(address)
   const crypto = w.keys.crypto
   const endpoint = new ClientEndpoint({
     crypto,
@@ -66,7 +62,7 @@ async function guest(w: LoopbackWorld, address: string, server: PeerAddress): Pr
       flush()
     })
   } finally {
-    await new Promise<void>((resolve) => socket.close(resolve))
+    await closeSocket(socket)
   }
 }
 
@@ -96,7 +92,7 @@ it('over real UDP, 10 000 guest handshakes never evict an idle registered PSK cl
   for (let i = 0; i < GUESTS; i += PARALLEL) {
     const batch = Array.from({ length: Math.min(PARALLEL, GUESTS - i) }, (_, j) => {
       const n = i + j
-      return guest(w, `127.9.${Math.floor(n / 250)}.${(n % 250) + 1}`, destination)
+      return guest(w, loopbackAddress(9, n), destination)
     })
     for (const ok of await Promise.all(batch)) if (ok) connected++
     peak = Math.max(peak, server.sessions().length)

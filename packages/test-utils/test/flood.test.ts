@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process'
-import { createSocket, type Socket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
 import { fileURLToPath } from 'node:url'
 import { Client, type EndpointStats } from '@pavillion/core'
 import { fromHex, loadCrypto, parsePsk, toHex } from '@pavillion/crypto'
@@ -9,6 +9,7 @@ import { loopbackClientTransport } from '@pavillion/transport-node/testing'
 import { encodeSetup } from '@pavillion/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ReferenceCredentials, ReferenceLikeClient, waitUntil } from '../src/index.ts'
+import { bindLoopback } from '../src/sockets.ts'
 
 // A flood of ECC nonce requests over real UDP (loopback, bounded) against a server in its own
 // process, so that its CPU time is its own: the X25519 budget (handshakeCpuShare, 0.25 of a core by
@@ -87,11 +88,7 @@ describe('flood over real UDP', () => {
     })
     const rpc = new RpcClient(client)
     await client.waitForServer({ timeout: 10_000 })
-    for (let i = 0; i < SOURCES; i++) {
-      const socket = createSocket('udp4')
-      await new Promise<void>((resolve) => socket.bind(0, `127.0.2.${i + 1}`, resolve))
-      sockets.push(socket)
-    }
+    for (let i = 0; i < SOURCES; i++) sockets.push(await bindLoopback(`127.0.2.${i + 1}`))
     const keys = Array.from({ length: 16 }, () => crypto.generateKeyPair().publicKey)
     const requests = keys.map((publicKey) =>
       encodeSetup({

@@ -1,7 +1,8 @@
-import { createSocket, type Socket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
 import { LoopbackWorld, waitUntil } from '@pavillion/transport-node/testing'
 import { decodeFrame, decodeSetup, encodeApp, encodeSetup, type SetupMessage } from '@pavillion/wire'
 import { afterEach, expect, it } from 'vitest'
+import { bindLoopback, loopbackAddress } from '../src/sockets.ts'
 
 // Spoofed sources move no state of known clients (issue #15 item 4), over real UDP on loopback. A
 // relay between a registered client and the server lets the client's re-handshake through up to its
@@ -21,15 +22,6 @@ afterEach(async () => {
   world = undefined
 })
 
-async function bound(address: string): Promise<Socket> {
-  const socket = createSocket('udp4')
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind(0, address, resolve)
-  })
-  return socket
-}
-
 const message = encodeApp({ type: 'reliable', target: 'spoofed', name: 'after', body: new Uint8Array(4) })
 
 /** The setup message in `bytes`, or undefined for a secure datagram. */
@@ -43,7 +35,7 @@ it('over real UDP, a known client’s half-done handshake survives nonce request
   world = w
   // The global reply budget is lifted so that every spoofed request reaches the handshake tables.
   const { server, port } = await w.server({ limits: { repliesPerSecond: 1e6 } })
-  const relay = await bound('127.0.0.1')
+  const relay = await bindLoopback()
   sockets.push(relay)
   let clientAddress: { address: string; port: number } | undefined
   let holding = false
@@ -82,9 +74,7 @@ it('over real UDP, a known client’s half-done handshake survives nonce request
   const readBefore = server.stats().datagramsIn
   for (let i = 0; i < SPOOFED; i += BATCH) {
     const batch = await Promise.all(
-      Array.from({ length: BATCH }, (_, j) =>
-        bound(`127.10.${Math.floor((i + j) / 250)}.${((i + j) % 250) + 1}`),
-      ),
+      Array.from({ length: BATCH }, (_, j) => bindLoopback(loopbackAddress(10, i + j))),
     )
     for (const socket of batch) socket.send(request, port, '127.0.0.1')
     await waitUntil(() => server.stats().datagramsIn - readBefore >= i + BATCH, 5_000)
