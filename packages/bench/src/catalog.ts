@@ -17,6 +17,7 @@ export const SCENARIO_FILES = [
   'memory',
   'registers',
   'mqtt',
+  'soak',
 ] as const
 
 /** Loads one scenario file (the parent loads all of them, a child only its own). */

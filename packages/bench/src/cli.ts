@@ -18,11 +18,13 @@ if (parsed.kind === 'error') {
   console.error(`pavillion-bench: ${parsed.message} (see --help)`)
   process.exit(2)
 }
-const { budget, runs, only, json, sessions } = parsed.options
-const scenarios = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.name))
+const { budget, runs, only, json, sessions, soak } = parsed.options
+const scenarios = (await loadScenarios()).filter((s) =>
+  only === undefined ? s.standalone === undefined : only.includes(s.name),
+)
 
 const keys = await makeKeys()
-const context: BenchContext = { keys, budget, sessions, backend: keys.crypto.backend }
+const context: BenchContext = { keys, budget, sessions, soak, backend: keys.crypto.backend }
 console.log(
   `node ${process.version}, crypto backend ${context.backend}, ${runs} run(s) of ${budget.durationMs} ms after ${budget.warmupMs} ms warm-up, loopback`,
 )
@@ -41,11 +43,12 @@ const report = new Report(
 for (const [i, scenario] of scenarios.entries()) {
   const perRun: Row[][] = []
   try {
-    for (let run = 1; run <= runs; run++) {
+    const times = scenario.standalone ? 1 : runs
+    for (let run = 1; run <= times; run++) {
       const started = performance.now()
       const draw = () =>
         line.update(
-          `bench [${i + 1}/${scenarios.length}] ${scenario.name} (run ${run}/${runs}) ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          `bench [${i + 1}/${scenarios.length}] ${scenario.name} (run ${run}/${times}) ${((performance.now() - started) / 1000).toFixed(1)} s`,
         )
       draw()
       const timer = setInterval(draw, 250)

@@ -108,3 +108,55 @@ export function cpuMsSince(before: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(before)
   return (used.user + used.system) / 1000
 }
+
+/** What {@link paced} did: operations by kind, failures by kind and error, and the latencies of all of them. */
+export interface PacedReport extends Latencies {
+  readonly operations: Record<string, number>
+  readonly failures: Record<string, number>
+}
+
+/** One paced lane: its operations, used in turn, each named by kind. */
+export type PacedLane = readonly { readonly kind: string; readonly run: () => Promise<unknown> }[]
+
+/**
+ * Runs every lane for `seconds`, each starting one operation every `periodMs`
+ * (its kinds in turn, the lanes' first starts spread over one period; a late
+ * operation delays its lane's next one, never bunching them), never more
+ * than one in flight per lane: a steady load, unlike {@link lanes}'
+ * back-to-back one. Every operation is awaited, so each ends as a success or
+ * a counted failure.
+ */
+export async function paced(
+  lanes: readonly PacedLane[],
+  periodMs: number,
+  seconds: number,
+): Promise<PacedReport> {
+  const operations: Record<string, number> = {}
+  const failures: Record<string, number> = {}
+  const times: number[] = []
+  const add = (table: Record<string, number>, key: string) => {
+    table[key] = (table[key] ?? 0) + 1
+  }
+  const start = performance.now()
+  const end = start + seconds * 1000
+  const lane = async (kinds: PacedLane, index: number) => {
+    let next = start + (periodMs * index) / lanes.length
+    for (let turn = 0; ; turn++) {
+      const wait = next - performance.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      if (performance.now() >= end) return
+      const { kind, run } = kinds[turn % kinds.length]!
+      add(operations, kind)
+      const began = performance.now()
+      try {
+        await run()
+        times.push(performance.now() - began)
+      } catch (error) {
+        add(failures, `${kind}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      next = Math.max(next + periodMs, performance.now())
+    }
+  }
+  await Promise.all(lanes.map(lane))
+  return { operations, failures, ...summarize(times) }
+}

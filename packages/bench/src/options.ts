@@ -4,6 +4,7 @@ import type { Budget } from './measure.ts'
 /** What `pavillion-bench --help` prints, naming the scenarios there are. */
 export function usage(scenarios: readonly string[]): string {
   return `Usage: pavillion-bench [--quick] [--runs N] [--only NAME,...] [--json FILE] [--sessions N]
+                       [--soak-clients N] [--soak-seconds N]
 
 Runs the benchmarks, each beside raw node:dgram of the same shape in the same run,
 and prints every scenario's rows as soon as it finishes (then the whole table).
@@ -12,6 +13,9 @@ and prints every scenario's rows as soon as it finishes (then the whole table).
   --only NAME,...       only these scenarios: ${scenarios.join(', ')}
   --json FILE           rewritten after every scenario (default bench-results.json)
   --sessions N          sessions of the memory scenario (default 10000)
+  --soak-clients N      clients of the soak scenario, 1–5000 (default 1000)
+  --soak-seconds N      length of the soak scenario, 10–3600 s (default 600)
+The soak runs only when --only names it, and once.
   -h, --help            this help
 Run it with node --expose-gc for a clean memory figure.`
 }
@@ -24,6 +28,7 @@ interface BenchOptions {
   readonly only: readonly string[] | undefined
   readonly json: string
   readonly sessions: number
+  readonly soak: { readonly clients: number; readonly seconds: number }
 }
 
 /** The command line, parsed: options to run with, a request for help, or one line saying what is wrong. */
@@ -57,6 +62,18 @@ export function parseCommandLine(argv: readonly string[], scenarios: readonly st
   const sessions = integerIn(values.sessions, 1, 1_000_000)
   if (sessions === undefined)
     return { kind: 'error', message: `--sessions expected an integer 1–1000000, got ${values.sessions}` }
+  const clients = integerIn(values['soak-clients'], 1, 5000)
+  if (clients === undefined)
+    return {
+      kind: 'error',
+      message: `--soak-clients expected an integer 1–5000, got ${values['soak-clients']}`,
+    }
+  const seconds = integerIn(values['soak-seconds'], 10, 3600)
+  if (seconds === undefined)
+    return {
+      kind: 'error',
+      message: `--soak-seconds expected an integer 10–3600, got ${values['soak-seconds']}`,
+    }
   const only = values.only?.split(',')
   const unknown = only?.filter((name) => !scenarios.includes(name)) ?? []
   if (unknown.length > 0)
@@ -67,7 +84,10 @@ export function parseCommandLine(argv: readonly string[], scenarios: readonly st
   const budget: Budget = values.quick
     ? { warmupMs: 200, durationMs: 700 }
     : { warmupMs: 500, durationMs: 2000 }
-  return { kind: 'run', options: { budget, runs, only, json: values.json, sessions } }
+  return {
+    kind: 'run',
+    options: { budget, runs, only, json: values.json, sessions, soak: { clients, seconds } },
+  }
 }
 
 function parse(args: string[]) {
@@ -82,6 +102,8 @@ function parse(args: string[]) {
       only: { type: 'string' },
       runs: { type: 'string' },
       sessions: { type: 'string', default: '10000' },
+      'soak-clients': { type: 'string', default: '1000' },
+      'soak-seconds': { type: 'string', default: '600' },
     },
   })
 }

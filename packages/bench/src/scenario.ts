@@ -12,6 +12,8 @@ export interface BenchContext {
   readonly sessions: number
   /** The crypto backend in use (for the table's header). */
   readonly backend: string
+  /** Size and length of the soak scenario. */
+  readonly soak: { readonly clients: number; readonly seconds: number }
 }
 
 /**
@@ -41,6 +43,8 @@ export interface Scenario {
   run(context: BenchContext): Promise<Row[]>
   /** Roles this scenario's children play, by name (two-process scenarios). */
   readonly roles?: Readonly<Record<string, Role>>
+  /** Runs only when `--only` names it, and once whatever `--runs` says (a long run that is its own verdict). */
+  readonly standalone?: true
 }
 
 /** Type-checks a scenario definition (the default export of a scenario file). */

@@ -13,6 +13,7 @@ describe('parseCommandLine', () => {
         only: undefined,
         json: 'bench-results.json',
         sessions: 10_000,
+        soak: { clients: 1000, seconds: 600 },
       },
     })
   })
@@ -35,6 +36,8 @@ describe('parseCommandLine', () => {
     [['--runs', '0'], /--runs expected an integer 1–20, got 0/],
     [['--runs', '2.5'], /--runs expected an integer 1–20, got 2.5/],
     [['--sessions', 'many'], /--sessions expected an integer/],
+    [['--soak-clients', '0'], /--soak-clients expected an integer 1–5000, got 0/],
+    [['--soak-seconds', '5'], /--soak-seconds expected an integer 10–3600, got 5/],
     [['--only', 'memory,nope'], /--only: no scenario nope \(there are memory, cold-start, rpc\)/],
     [['stray'], /stray/],
   ])('4: %j is one line saying what is wrong', (argv, message) => {

@@ -57,3 +57,4 @@ export {
 } from './reference-client.ts'
 export { REFERENCE_RELIABLE_SCHEDULE, type ReferenceSendResult } from './reference-reliable.ts'
 export type { ReferenceCredentials } from './reference-setup.ts'
+export { collector, type MemorySample, sampleMemory } from './soak-measure.ts'

@@ -4,6 +4,8 @@ import { runInNewContext } from 'node:vm'
 /** Memory of the process at one moment, bytes (after a forced garbage collection). */
 export interface MemorySample {
   readonly heapUsed: number
+  /** Bytes of ArrayBuffers (outside the heap for typed arrays over 64 bytes). */
+  readonly arrayBuffers: number
   readonly rss: number
 }
 
@@ -25,8 +27,8 @@ export function collector(): () => void {
 export function sampleMemory(gc: () => void): MemorySample {
   gc()
   gc()
-  const { heapUsed, rss } = process.memoryUsage()
-  return { heapUsed, rss }
+  const { heapUsed, arrayBuffers, rss } = process.memoryUsage()
+  return { heapUsed, arrayBuffers, rss }
 }
 
 /** Two turns of the event loop: libuv drops a closed UDP handle from its list one turn after close. */

@@ -1,4 +1,4 @@
-import { type Budget, lanes, series } from '../measure.ts'
+import { type Budget, lanes, paced, series } from '../measure.ts'
 import type { RoleInstance } from '../scenario.ts'
 import { type BenchClient, type ClientParams, closeClients, echo, openClients, publish } from './peers.ts'
 
@@ -19,6 +19,8 @@ export type ClientRequest =
   | { readonly kind: 'stats' }
   /** `count` sequential RPC echoes from the first client: latencies and this process's CPU time. */
   | { readonly kind: 'series'; readonly size: number; readonly count: number }
+  /** Every client, for `seconds`: one operation every `periodMs`, RPC echoes and reliable publishes in turn. */
+  | { readonly kind: 'paced'; readonly size: number; readonly periodMs: number; readonly seconds: number }
 
 /** Pavillion clients in this process (one or many), measured on the parent's request. */
 export async function clientRole(params: ClientParams): Promise<RoleInstance> {
@@ -31,6 +33,11 @@ export async function clientRole(params: ClientParams): Promise<RoleInstance> {
       if (request.kind === 'stats') return sumStats(clients.map((c) => c.client.stats()))
       const payload = new Uint8Array(request.size)
       if (request.kind === 'series') return series(operation(clients[0]!, 'rpc', payload), request.count)
+      if (request.kind === 'paced') {
+        const kinds = (c: BenchClient) =>
+          (['rpc', 'publish'] as const).map((op) => ({ kind: op, run: operation(c, op, payload) }))
+        return paced(clients.map(kinds), request.periodMs, request.seconds)
+      }
       const ops =
         clients.length > 1
           ? clients.map((c) => operation(c, request.op, payload))

@@ -2,6 +2,7 @@ import { Client, MemoryClientRegistry, Server } from '@pavillion/core'
 import { loadCrypto, type PavillionCrypto, parsePsk } from '@pavillion/crypto'
 import { ClientPubSub, ServerPubSub } from '@pavillion/pubsub'
 import { RpcClient, RpcServer } from '@pavillion/rpc'
+import { collector, sampleMemory } from '@pavillion/test-utils'
 import { createUdpTransport, nodeRuntime } from '@pavillion/transport-node'
 import { cpuMsSince, STARTED } from '../measure.ts'
 import type { RoleInstance } from '../scenario.ts'
@@ -28,6 +29,11 @@ export interface ServerParams {
   readonly clients: number
   /** Join this group on 127.0.0.1 at `port` instead of listening on 127.0.0.1:0. */
   readonly group?: { readonly address: string; readonly port: number }
+}
+
+/** What the parent asks a server process: its counters, and with `memory` also its memory after forced collections. */
+interface ServerRequest {
+  readonly memory?: boolean
 }
 
 /** A Pavillion server (core `Server`, RPC echo, a subscriber) in this process; `info` is its port. */
@@ -63,11 +69,12 @@ export async function serverRole(params: ServerParams): Promise<RoleInstance> {
   })
   return {
     info: { port: transport.listenAddress().port },
-    request: async () => ({
+    request: async (request: ServerRequest = {}) => ({
       received,
       sessions: server.sessions().length,
       cpuMs: cpuMsSince(STARTED),
       ...server.stats(),
+      ...(request.memory ? sampleMemory(collector()) : {}),
     }),
     async close() {
       pubsub.close()
